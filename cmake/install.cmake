@@ -1,0 +1,16 @@
+# Install the headers and an exported ctdiff::ctdiff target, so that an
+# installed copy is found with find_package(ctdiff).
+include(GNUInstallDirs)
+include(CMakePackageConfigHelpers)
+
+install(DIRECTORY include/ctdiff DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+install(TARGETS ctdiff EXPORT ctdiff-targets)
+install(EXPORT ctdiff-targets NAMESPACE ctdiff:: DESTINATION ${CMAKE_INSTALL_DATADIR}/cmake/ctdiff)
+
+configure_package_config_file(cmake/ctdiff-config.cmake.in ${PROJECT_BINARY_DIR}/ctdiff-config.cmake
+                              INSTALL_DESTINATION ${CMAKE_INSTALL_DATADIR}/cmake/ctdiff)
+# A header-only library has no ABI: any compiler may use it, so the version file is arch-independent.
+write_basic_package_version_file(${PROJECT_BINARY_DIR}/ctdiff-config-version.cmake COMPATIBILITY SameMinorVersion
+                                 ARCH_INDEPENDENT)
+install(FILES ${PROJECT_BINARY_DIR}/ctdiff-config.cmake ${PROJECT_BINARY_DIR}/ctdiff-config-version.cmake
+        DESTINATION ${CMAKE_INSTALL_DATADIR}/cmake/ctdiff)

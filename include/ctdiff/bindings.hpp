@@ -1,0 +1,83 @@
+// Bindings: at(x = 2.0, y = 3.0) is a flat aggregate of values. Looking a
+// symbol up is overload resolution against one base class, resolved at
+// compile time, with no search through a type list.
+#pragma once
+
+#include <cstddef>
+#include <ctdiff/expression.hpp>
+#include <string_view>
+#include <type_traits>
+
+namespace ctdiff {
+
+template <fixed_string Name, class T>
+struct binding {
+  T value;
+};
+
+template <class... Bindings>
+struct bindings;
+
+namespace detail {
+
+template <fixed_string Name, class T>
+constexpr T& bound_value(binding<Name, T>& b) {
+  return b.value;
+}
+template <fixed_string Name, class T>
+constexpr const T& bound_value(const binding<Name, T>& b) {
+  return b.value;
+}
+
+template <class B, fixed_string Name>
+inline constexpr bool is_bound_v = requires(const B& b) {
+  detail::bound_value<Name>(b);
+};
+
+template <class T>
+using floating_t = std::conditional_t<std::is_floating_point_v<T>, T, double>;
+
+template <fixed_string... Names>
+constexpr bool all_distinct() {
+  std::string_view names[] = {Names.view()..., ""};
+  for (std::size_t i = 0; i != sizeof...(Names); ++i)
+    for (std::size_t j = i + 1; j != sizeof...(Names); ++j)
+      if (names[i] == names[j]) return false;
+  return true;
+}
+
+}  // namespace detail
+
+// The values are public members of the bases; change one in place with b[x] = 3.0.
+template <fixed_string... Names, class... Ts>
+struct bindings<binding<Names, Ts>...> : binding<Names, Ts>... {
+  // The type every evaluation under these bindings computes in: the common
+  // type of the bound values (integers count as double).
+  using value_type = std::common_type_t<detail::floating_t<Ts>...>;
+
+  template <fixed_string Name>
+  constexpr auto& operator[](symbol<Name>) {
+    return detail::bound_value<Name>(*this);
+  }
+  template <fixed_string Name>
+  constexpr const auto& operator[](symbol<Name>) const {
+    return detail::bound_value<Name>(*this);
+  }
+};
+
+// With no values bound, constant expressions evaluate in double.
+template <>
+struct bindings<> {
+  using value_type = double;
+};
+
+template <fixed_string... Names, class... Ts>
+constexpr auto at(binding<Names, Ts>... values) {
+  if constexpr (detail::all_distinct<Names...>()) {
+    return bindings<binding<Names, Ts>...>{values...};
+  } else {
+    static_assert(detail::all_distinct<Names...>(), "ctdiff: a symbol is bound twice in at(...)");
+  }
+}
+
+}  // namespace ctdiff

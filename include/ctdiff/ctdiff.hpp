@@ -1,0 +1,14 @@
+// ctdiff: compile-time symbolic differentiation. This header only includes the others.
+#pragma once
+
+#include <ctdiff/arithmetic.hpp>
+#include <ctdiff/bindings.hpp>
+#include <ctdiff/check.hpp>
+#include <ctdiff/derivative.hpp>
+#include <ctdiff/evaluate.hpp>
+#include <ctdiff/expression.hpp>
+#include <ctdiff/fixed_string.hpp>
+#include <ctdiff/functions.hpp>
+#include <ctdiff/gradient.hpp>
+#include <ctdiff/print.hpp>
+#include <ctdiff/simplify.hpp>

@@ -1,0 +1,58 @@
+// The derivative rules. There is one chain rule for every node: the partials
+// each operation declares beside its value (arithmetic.hpp, functions.hpp)
+// times the derivative of its operands, summed. Simplification in the make_*
+// constructors keeps the result small; an operand without the symbol
+// contributes the compile-time zero and no code.
+#pragma once
+
+#include <ctdiff/functions.hpp>
+#include <type_traits>
+
+namespace ctdiff {
+
+namespace detail {
+
+template <class E, class S>
+constexpr auto derivative(const E& e, S s) {
+  if constexpr (!contains_v<E, S>) {  // constants, other symbols, and subtrees without s
+    return int_c<0>;
+  } else if constexpr (is_symbol_v<E>) {
+    return int_c<1>;
+  } else if constexpr (is_unary_v<E>) {
+    return make_product(E::operation::derivative(e.argument, e), derivative(e.argument, s));
+  } else {
+    using Op = typename E::operation;
+    auto through_left = [&] {
+      if constexpr (contains_v<typename E::left_type, S>) {
+        return make_product(Op::d_left(e.left, e.right, e), derivative(e.left, s));
+      } else {
+        return int_c<0>;
+      }
+    };
+    auto through_right = [&] {
+      if constexpr (contains_v<typename E::right_type, S>) {
+        return make_product(Op::d_right(e.left, e.right, e), derivative(e.right, s));
+      } else {
+        return int_c<0>;
+      }
+    };
+    return make_sum(through_left(), through_right());
+  }
+}
+
+}  // namespace detail
+
+// d(e, v): the derivative of e with respect to the symbol v, as an expression.
+// d(e, v, w, ...) = d(d(e, v), w, ...).
+template <Expression E, class S, class... More>
+constexpr auto d(const E& e, S v, More... more) {
+  static_assert(is_symbol_v<S> && (is_symbol_v<More> && ...),
+                "ctdiff: d(e, v, ...) differentiates with respect to symbols made by var<\"name\">");
+  if constexpr (sizeof...(More) == 0) {
+    return detail::derivative(e, v);
+  } else {
+    return d(detail::derivative(e, v), more...);
+  }
+}
+
+}  // namespace ctdiff

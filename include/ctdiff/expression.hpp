@@ -1,0 +1,128 @@
+// The expression node types. A model's type is its formula: every node is an
+// empty type or a literal type that holds its operands by value, so an
+// expression outlives the temporaries it was built from.
+#pragma once
+
+#include <concepts>
+#include <cstdint>
+#include <ctdiff/fixed_string.hpp>
+#include <type_traits>
+
+namespace ctdiff {
+
+template <fixed_string Name, class T>
+struct binding;
+
+// A named scalar symbol: `constexpr auto x = var<"x">;`. Assigning a value to
+// it makes a binding for at(...); the symbol itself never changes.
+template <fixed_string Name>
+struct symbol {
+  using ctdiff_node = void;
+  static constexpr fixed_string name = Name;
+
+  template <class T>
+  requires std::is_arithmetic_v<T>
+  constexpr binding<Name, T> operator=(T value) const { return {value}; }
+};
+
+template <fixed_string Name>
+inline constexpr symbol<Name> var{};
+
+// A compile-time integer constant: folded and compared by simplification.
+template <std::intmax_t N>
+struct integer {
+  using ctdiff_node = void;
+  static constexpr std::intmax_t value = N;
+};
+
+template <std::intmax_t N>
+inline constexpr integer<N> int_c{};
+
+// A constant known only at run time (`0.5 * e`), converted to the value type
+// of the evaluation, so a double literal in a float model computes in float.
+template <class T>
+struct literal {
+  using ctdiff_node = void;
+  T value;
+};
+
+// f(argument) for an elementary function or unary operator Op.
+template <class Op, class A>
+struct unary {
+  using ctdiff_node = void;
+  using operation = Op;
+  using argument_type = A;
+  [[no_unique_address]] A argument;
+};
+
+// left Op right for an arithmetic operator Op.
+template <class Op, class L, class R>
+struct binary {
+  using ctdiff_node = void;
+  using operation = Op;
+  using left_type = L;
+  using right_type = R;
+  [[no_unique_address]] L left;
+  [[no_unique_address]] R right;
+};
+
+template <class T>
+concept Expression = requires {
+  typename std::remove_cvref_t<T>::ctdiff_node;
+};
+
+// What may stand beside an expression in an operator: an expression or a plain number.
+template <class T>
+concept Operand = Expression<T> || std::is_arithmetic_v<std::remove_cvref_t<T>>;
+
+template <class T>
+concept Number = std::is_arithmetic_v<T>;
+
+template <class T>
+inline constexpr bool is_symbol_v = false;
+template <fixed_string Name>
+inline constexpr bool is_symbol_v<symbol<Name>> = true;
+
+template <class T>
+inline constexpr bool is_unary_v = false;
+template <class Op, class A>
+inline constexpr bool is_unary_v<unary<Op, A>> = true;
+
+template <class T>
+inline constexpr bool is_binary_v = false;
+template <class Op, class L, class R>
+inline constexpr bool is_binary_v<binary<Op, L, R>> = true;
+
+template <class T>
+inline constexpr bool is_integer_v = false;
+template <std::intmax_t N>
+inline constexpr bool is_integer_v<integer<N>> = true;
+
+template <class T>
+inline constexpr bool is_zero_v = std::is_same_v<T, integer<0>>;
+template <class T>
+inline constexpr bool is_one_v = std::is_same_v<T, integer<1>>;
+
+// Does the expression type E contain the symbol S? (Decided by the type alone.)
+template <class E, class S>
+inline constexpr bool contains_v = false;
+template <fixed_string Name>
+inline constexpr bool contains_v<symbol<Name>, symbol<Name>> = true;
+template <class Op, class A, class S>
+inline constexpr bool contains_v<unary<Op, A>, S> = contains_v<A, S>;
+template <class Op, class L, class R, class S>
+inline constexpr bool contains_v<binary<Op, L, R>, S> = contains_v<L, S> || contains_v<R, S>;
+
+// Is the value of E fixed by its type alone (no runtime literal inside)?
+// Only such types can be compared for equality at compile time, which is what
+// collecting like terms (x*x -> x^2) needs.
+template <class E>
+inline constexpr bool is_static_v = true;
+template <class T>
+inline constexpr bool is_static_v<literal<T>> = false;
+template <class Op, class A>
+inline constexpr bool is_static_v<unary<Op, A>> = is_static_v<A>;
+template <class Op, class L, class R>
+inline constexpr bool is_static_v<binary<Op, L, R>> = is_static_v<L>&& is_static_v<R>;
+
+}  // namespace ctdiff

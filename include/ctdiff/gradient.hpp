@@ -1,0 +1,126 @@
+// The whole gradient in one pass, and the Hessian.
+//
+// gradient(e, wrt(a, b)) evaluates e once, keeping every node's value
+// (evaluate.hpp), then walks back from the root with each node's adjoint,
+// multiplying by the node's local partial -- the same partials d() uses,
+// here called with the stored numbers -- and adds into the slot of each
+// symbol of wrt. Every step is fixed at compile time, so the result is the
+// straight-line code of a hand-written adjoint: no tape, no allocation.
+// Subtrees without a wrt symbol are skipped at compile time, and a partial
+// that is the compile-time 1 (sums) costs no multiplication.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <ctdiff/derivative.hpp>
+#include <ctdiff/evaluate.hpp>
+#include <type_traits>
+#include <utility>
+
+namespace ctdiff {
+
+// The symbols a gradient or Hessian is taken with respect to, in order.
+template <class... Symbols>
+struct wrt_list {
+  static constexpr std::size_t size = sizeof...(Symbols);
+
+  // Position of S in the list; size if absent.
+  template <class S>
+  static constexpr std::size_t index_of = [] {
+    std::size_t index = 0;
+    bool found = false;
+    ((found = found || std::is_same_v<S, Symbols>, index += found ? 0 : 1), ...);
+    return index;
+  }();
+};
+
+template <class... Symbols>
+constexpr auto wrt(Symbols...) {
+  static_assert((is_symbol_v<Symbols> && ...), "ctdiff: wrt(...) takes symbols made by var<\"name\">");
+  static_assert(detail::all_distinct<Symbols::name...>(), "ctdiff: a symbol appears twice in wrt(...)");
+  return wrt_list<Symbols...>{};
+}
+
+template <class E, class W>
+inline constexpr bool contains_any_v = false;
+template <class E, class... Symbols>
+inline constexpr bool contains_any_v<E, wrt_list<Symbols...>> = (contains_v<E, Symbols> || ...);
+
+template <Expression E, class W>
+struct gradient_expression {
+  E expression;
+};
+
+template <Expression E, class W>
+struct hessian_expression {
+  E expression;
+};
+
+template <Expression E, class... Symbols>
+constexpr gradient_expression<E, wrt_list<Symbols...>> gradient(const E& e, wrt_list<Symbols...>) {
+  return {e};
+}
+
+template <Expression E, class... Symbols>
+constexpr hessian_expression<E, wrt_list<Symbols...>> hessian(const E& e, wrt_list<Symbols...>) {
+  return {e};
+}
+
+namespace detail {
+
+template <class W, class E, class T, class Adjoint, std::size_t N>
+constexpr void backward(const E& e, const forward_values<T, E>& values, const Adjoint& adjoint,
+                        std::array<T, N>& gradient) {
+  if constexpr (!contains_any_v<E, W> || is_zero_v<Adjoint>) {
+    return;
+  } else if constexpr (is_symbol_v<E>) {
+    gradient[W::template index_of<E>] += static_cast<T>(constant_value(adjoint));
+  } else if constexpr (is_unary_v<E>) {
+    auto partial = E::operation::derivative(values.argument.value, values.value);
+    backward<W>(e.argument, values.argument, make_product(adjoint, partial), gradient);
+  } else {
+    using Op = typename E::operation;
+    if constexpr (contains_any_v<typename E::left_type, W>) {
+      auto partial = Op::d_left(values.left.value, values.right.value, values.value);
+      backward<W>(e.left, values.left, make_product(adjoint, partial), gradient);
+    }
+    if constexpr (contains_any_v<typename E::right_type, W>) {
+      auto partial = Op::d_right(values.left.value, values.right.value, values.value);
+      backward<W>(e.right, values.right, make_product(adjoint, partial), gradient);
+    }
+  }
+}
+
+template <class T, class W, class E, class B>
+constexpr std::array<T, W::size> gradient_at(const E& e, const B& b) {
+  std::array<T, W::size> result{};
+  backward<W>(e, forward<T>(e, b), int_c<1>, result);
+  return result;
+}
+
+}  // namespace detail
+
+// std::array<T, n>: the partial derivatives in the order of wrt(...).
+template <class E, class W, Bindings B>
+constexpr auto eval(const gradient_expression<E, W>& g, const B& b) {
+  using T = typename B::value_type;
+  if constexpr (all_bound_v<E, B>) {
+    return detail::gradient_at<T, W>(g.expression, b);
+  } else {
+    return std::array<T, W::size>{};
+  }
+}
+
+// std::array<std::array<T, n>, n>: row i is the gradient of d(e, wrt_i), by the same reverse sweep.
+template <class E, class... Symbols, Bindings B>
+constexpr auto eval(const hessian_expression<E, wrt_list<Symbols...>>& h, const B& b) {
+  using T = typename B::value_type;
+  using W = wrt_list<Symbols...>;
+  if constexpr (all_bound_v<E, B>) {
+    return std::array<std::array<T, W::size>, W::size>{detail::gradient_at<T, W>(d(h.expression, Symbols{}), b)...};
+  } else {
+    return std::array<std::array<T, W::size>, W::size>{};
+  }
+}
+
+}  // namespace ctdiff

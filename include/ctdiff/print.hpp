@@ -1,0 +1,126 @@
+// Printing: to_string(e) gives readable infix ("3*x^2"), to_latex(e) a LaTeX
+// formula ("3 x^{2}"). Parentheses appear only where precedence needs them.
+#pragma once
+
+#include <array>
+#include <charconv>
+#include <ctdiff/functions.hpp>
+#include <string>
+#include <type_traits>
+
+namespace ctdiff {
+
+namespace detail {
+
+struct rendered {
+  std::string text;
+  precedence binding;
+};
+
+template <class T>
+std::string number_text(T value) {
+  if constexpr (std::is_floating_point_v<T>) {
+    std::array<char, 64> buffer{};
+    auto end = std::to_chars(buffer.data(), buffer.data() + buffer.size(), value).ptr;
+    return std::string(buffer.data(), end);
+  } else {
+    return std::to_string(value);
+  }
+}
+
+template <class T>
+rendered render_number(T value) {
+  return {number_text(value), value < 0 ? precedence::prefix : precedence::atom};
+}
+
+// Parenthesizes a part that binds more loosely than its place needs.
+inline std::string wrap(const rendered& part, precedence needed, bool latex) {
+  if (part.binding >= needed) return part.text;
+  return latex ? "\\left(" + part.text + "\\right)" : "(" + part.text + ")";
+}
+
+inline std::string latex_function(std::string_view name) {
+  if (name == "sin" || name == "cos" || name == "tanh" || name == "exp" || name == "log") {
+    return "\\" + std::string(name);
+  }
+  if (name == "sigmoid") return "\\sigma";
+  return "\\operatorname{" + std::string(name) + "}";
+}
+
+template <bool Latex, class Op, class A>
+rendered render(const unary<Op, A>& e);
+template <bool Latex, class Op, class L, class R>
+rendered render(const binary<Op, L, R>& e);
+
+template <bool Latex, fixed_string Name>
+rendered render(const symbol<Name>&) {
+  return {std::string(Name.view()), precedence::atom};
+}
+template <bool Latex, std::intmax_t N>
+rendered render(const integer<N>&) {
+  return render_number(N);
+}
+template <bool Latex, class T>
+rendered render(const literal<T>& e) {
+  return render_number(e.value);
+}
+
+template <bool Latex, class Op, class A>
+rendered render(const unary<Op, A>& e) {
+  rendered argument = render<Latex>(e.argument);
+  if constexpr (requires { Op::exponent; }) {
+    std::string exponent = number_text(Op::exponent);
+    if constexpr (Latex) return {wrap(argument, precedence::atom, true) + "^{" + exponent + "}", precedence::power};
+    return {wrap(argument, precedence::atom, false) + "^" + exponent, precedence::power};
+  } else if constexpr (std::is_same_v<Op, negate_op>) {
+    return {"-" + wrap(argument, precedence::power, Latex), precedence::prefix};
+  } else if constexpr (Latex && std::is_same_v<Op, sqrt_op>) {
+    return {"\\sqrt{" + argument.text + "}", precedence::atom};
+  } else if constexpr (Latex && std::is_same_v<Op, abs_op>) {
+    return {"\\left|" + argument.text + "\\right|", precedence::atom};
+  } else if constexpr (Latex) {
+    return {latex_function(Op::name) + "\\left(" + argument.text + "\\right)", precedence::atom};
+  } else {
+    return {std::string(Op::name) + "(" + argument.text + ")", precedence::atom};
+  }
+}
+
+template <bool Latex, class Op, class L, class R>
+rendered render(const binary<Op, L, R>& e) {
+  rendered left = render<Latex>(e.left);
+  rendered right = render<Latex>(e.right);
+  constexpr precedence own = Op::binding;
+  if constexpr (Latex && std::is_same_v<Op, quotient_op>) {
+    return {"\\frac{" + left.text + "}{" + right.text + "}", precedence::atom};
+  } else if constexpr (std::is_same_v<Op, real_power_op>) {
+    if constexpr (Latex) return {wrap(left, precedence::atom, true) + "^{" + right.text + "}", own};
+    return {wrap(left, precedence::atom, false) + "^" + wrap(right, precedence::atom, false), own};
+  } else {
+    // The right operand of - and / needs parentheses at equal precedence,
+    // a - (b - c), and a negative right operand always does: 3*(-x).
+    bool tight_right = std::is_same_v<Op, difference_op> || std::is_same_v<Op, quotient_op>;
+    auto right_needs = static_cast<precedence>(static_cast<int>(own) + (tight_right ? 1 : 0));
+    if (right.binding == precedence::prefix) right_needs = precedence::atom;
+    auto left_text = wrap(left, own, Latex);
+    auto right_text = wrap(right, right_needs, Latex);
+    std::string symbol(Op::symbol);
+    if constexpr (Latex && std::is_same_v<Op, product_op>) symbol = is_integer_v<L> ? " " : " \\cdot ";
+    return {left_text + symbol + right_text, own};
+  }
+}
+
+}  // namespace detail
+
+// Readable infix with the symbols' names and ^ for powers: to_string(d(x*x*x, x)) == "3*x^2".
+template <Expression E>
+std::string to_string(const E& e) {
+  return detail::render<false>(e).text;
+}
+
+// The same formula in LaTeX: to_latex(d(x*x*x, x)) == "3 x^{2}".
+template <Expression E>
+std::string to_latex(const E& e) {
+  return detail::render<true>(e).text;
+}
+
+}  // namespace ctdiff

@@ -1,0 +1,264 @@
+// Simplification, applied as each node is built: no unsimplified tree exists.
+//
+// The make_* functions are the only constructors of arithmetic nodes. They
+// accept expressions, compile-time integers and plain numbers alike, so one
+// derivative rule serves both the symbolic derivative (operands are
+// expressions) and the numeric reverse sweep (operands are numbers, and
+// multiplying an adjoint by the compile-time 1 of a sum's partial costs
+// nothing).
+#pragma once
+
+#include <cstdint>
+#include <ctdiff/expression.hpp>
+#include <type_traits>
+
+namespace ctdiff {
+
+struct sum_op;
+struct difference_op;
+struct product_op;
+struct quotient_op;
+struct negate_op;
+template <std::intmax_t N>
+struct power_op;
+
+namespace detail {
+
+template <class T>
+inline constexpr bool is_literal_v = false;
+template <class T>
+inline constexpr bool is_literal_v<literal<T>> = true;
+
+// A value known without any symbol: a plain number, a compile-time integer or a runtime literal.
+template <class T>
+inline constexpr bool is_constant_v = std::is_arithmetic_v<T> || is_integer_v<T> || is_literal_v<T>;
+
+template <class T>
+constexpr auto constant_value(const T& c) {
+  if constexpr (is_integer_v<T>) {
+    return T::value;
+  } else if constexpr (is_literal_v<T>) {
+    return c.value;
+  } else {
+    return c;
+  }
+}
+
+// Folds two constants that are not both compile-time integers: the result is
+// a literal node if either was one, else a plain number.
+template <class A, class B, class F>
+constexpr auto fold_constants(const A& a, const B& b, F operation) {
+  auto value = operation(constant_value(a), constant_value(b));
+  if constexpr (is_literal_v<A> || is_literal_v<B>) {
+    return literal<decltype(value)>{value};
+  } else {
+    return value;
+  }
+}
+
+// A number standing beside an expression becomes a runtime literal node.
+template <class T>
+constexpr auto as_node(const T& operand) {
+  if constexpr (std::is_arithmetic_v<T>) {
+    return literal<T>{operand};
+  } else {
+    return operand;
+  }
+}
+
+template <std::intmax_t N, class T>
+constexpr T integer_power(T base) {
+  if constexpr (N < 0) {
+    return T(1) / integer_power<-N>(base);
+  } else if constexpr (N == 0) {
+    return T(1);
+  } else {
+    T half = integer_power<N / 2>(base);
+    if constexpr (N % 2 == 0) {
+      return half * half;
+    } else {
+      return half * half * base;
+    }
+  }
+}
+
+// c*term with a compile-time integer c; any other expression is 1*itself.
+template <class E>
+struct scaled_term {
+  static constexpr std::intmax_t coefficient = 1;
+  static constexpr const E& term(const E& e) { return e; }
+};
+template <std::intmax_t N, class E>
+struct scaled_term<binary<product_op, integer<N>, E>> {
+  static constexpr std::intmax_t coefficient = N;
+  static constexpr const E& term(const binary<product_op, integer<N>, E>& e) { return e.right; }
+};
+template <class E>
+using term_t = std::remove_cvref_t<decltype(scaled_term<E>::term(std::declval<const E&>()))>;
+
+// base^N with a compile-time integer N; any other expression is itself^1.
+template <class E>
+struct powered_base {
+  static constexpr std::intmax_t exponent = 1;
+  static constexpr const E& base(const E& e) { return e; }
+};
+template <std::intmax_t N, class E>
+struct powered_base<unary<power_op<N>, E>> {
+  static constexpr std::intmax_t exponent = N;
+  static constexpr const E& base(const unary<power_op<N>, E>& e) { return e.argument; }
+};
+template <class E>
+using base_t = std::remove_cvref_t<decltype(powered_base<E>::base(std::declval<const E&>()))>;
+
+template <class A, class B>
+inline constexpr bool same_static_v = std::is_same_v<A, B>&& is_static_v<A>;
+
+template <class E>
+inline constexpr bool has_constant_factor_v = false;
+template <class C, class E>
+inline constexpr bool has_constant_factor_v<binary<product_op, C, E>> = is_constant_v<C>;
+
+template <class E>
+inline constexpr bool is_negation_v = false;
+template <class E>
+inline constexpr bool is_negation_v<unary<negate_op, E>> = true;
+
+}  // namespace detail
+
+template <class A>
+constexpr auto make_negate(const A& a);
+template <std::intmax_t N, class A>
+constexpr auto make_power(const A& a);
+
+template <class A, class B>
+constexpr auto make_product(const A& a, const B& b) {
+  using namespace detail;
+  if constexpr (is_zero_v<A> || is_zero_v<B>) {
+    return int_c<0>;
+  } else if constexpr (is_one_v<A>) {
+    return b;
+  } else if constexpr (is_one_v<B>) {
+    return a;
+  } else if constexpr (is_integer_v<A> && is_integer_v<B>) {
+    return int_c<A::value * B::value>;
+  } else if constexpr (is_constant_v<A> && is_constant_v<B>) {
+    return fold_constants(a, b, [](auto x, auto y) { return x * y; });
+  } else if constexpr (std::is_same_v<A, integer<-1>>) {
+    return make_negate(b);
+  } else if constexpr (is_negation_v<A>) {  // (-a)*b -> -(a*b): signs gather in front
+    return make_negate(make_product(a.argument, b));
+  } else if constexpr (is_negation_v<B>) {
+    return make_negate(make_product(a, b.argument));
+  } else if constexpr (is_integer_v<B>) {  // constants go to the left
+    return make_product(b, a);
+  } else if constexpr (is_constant_v<A> && has_constant_factor_v<B>) {  // 2*(0.5*e) -> 1.0*e
+    return make_product(make_product(a, b.left), b.right);
+  } else if constexpr (scaled_term<B>::coefficient != 1) {  // a*(c*e) -> c*(a*e)
+    return make_product(int_c<scaled_term<B>::coefficient>, make_product(a, scaled_term<B>::term(b)));
+  } else if constexpr (!is_integer_v<A> && scaled_term<A>::coefficient != 1) {  // (c*e)*b -> c*(e*b)
+    return make_product(int_c<scaled_term<A>::coefficient>, make_product(scaled_term<A>::term(a), b));
+  } else if constexpr (same_static_v<base_t<A>, base_t<B>>) {  // x^m * x^n -> x^(m+n)
+    return make_power<powered_base<A>::exponent + powered_base<B>::exponent>(powered_base<A>::base(a));
+  } else {
+    return binary<product_op, decltype(as_node(a)), decltype(as_node(b))>{as_node(a), as_node(b)};
+  }
+}
+
+template <class A, class B>
+constexpr auto make_sum(const A& a, const B& b) {
+  using namespace detail;
+  if constexpr (is_zero_v<A>) {
+    return b;
+  } else if constexpr (is_zero_v<B>) {
+    return a;
+  } else if constexpr (is_integer_v<A> && is_integer_v<B>) {
+    return int_c<A::value + B::value>;
+  } else if constexpr (is_constant_v<A> && is_constant_v<B>) {
+    return fold_constants(a, b, [](auto x, auto y) { return x + y; });
+  } else if constexpr (is_negation_v<B>) {  // a + -b -> a - b
+    return binary<difference_op, decltype(as_node(a)), decltype(b.argument)>{as_node(a), b.argument};
+  } else if constexpr (same_static_v<term_t<A>, term_t<B>> && !is_constant_v<A>) {  // 2x + 3x -> 5x
+    return make_product(int_c<scaled_term<A>::coefficient + scaled_term<B>::coefficient>, scaled_term<A>::term(a));
+  } else {
+    return binary<sum_op, decltype(as_node(a)), decltype(as_node(b))>{as_node(a), as_node(b)};
+  }
+}
+
+template <class A, class B>
+constexpr auto make_difference(const A& a, const B& b) {
+  using namespace detail;
+  if constexpr (is_zero_v<B>) {
+    return a;
+  } else if constexpr (is_zero_v<A>) {
+    return make_negate(b);
+  } else if constexpr (is_integer_v<A> && is_integer_v<B>) {
+    return int_c<A::value - B::value>;
+  } else if constexpr (is_constant_v<A> && is_constant_v<B>) {
+    return fold_constants(a, b, [](auto x, auto y) { return x - y; });
+  } else if constexpr (same_static_v<term_t<A>, term_t<B>> && !is_constant_v<A>) {  // 5x - 3x -> 2x
+    return make_product(int_c<scaled_term<A>::coefficient - scaled_term<B>::coefficient>, scaled_term<A>::term(a));
+  } else {
+    return binary<difference_op, decltype(as_node(a)), decltype(as_node(b))>{as_node(a), as_node(b)};
+  }
+}
+
+template <class A, class B>
+constexpr auto make_quotient(const A& a, const B& b) {
+  using namespace detail;
+  if constexpr (is_zero_v<A>) {
+    return int_c<0>;
+  } else if constexpr (is_one_v<B>) {
+    return a;
+  } else if constexpr (is_integer_v<A> && is_integer_v<B>) {
+    static_assert(B::value != 0, "ctdiff: division by the constant 0");
+    if constexpr (A::value % B::value == 0) {
+      return int_c<A::value / B::value>;
+    } else {  // kept exact: 1/2 stays a quotient of integers
+      return binary<quotient_op, A, B>{a, b};
+    }
+  } else if constexpr (is_constant_v<A> && is_constant_v<B>) {
+    return fold_constants(a, b, [](auto x, auto y) { return x / y; });
+  } else if constexpr (same_static_v<A, B>) {
+    return int_c<1>;
+  } else {
+    return binary<quotient_op, decltype(as_node(a)), decltype(as_node(b))>{as_node(a), as_node(b)};
+  }
+}
+
+template <class A>
+constexpr auto make_negate(const A& a) {
+  using namespace detail;
+  if constexpr (is_integer_v<A>) {
+    return int_c<-A::value>;
+  } else if constexpr (is_constant_v<A>) {
+    return fold_constants(a, int_c<0>, [](auto x, auto) { return -x; });
+  } else if constexpr (is_negation_v<A>) {
+    return a.argument;
+  } else if constexpr (scaled_term<A>::coefficient != 1) {
+    return make_product(int_c<-scaled_term<A>::coefficient>, scaled_term<A>::term(a));
+  } else {
+    return unary<negate_op, A>{a};
+  }
+}
+
+template <std::intmax_t N, class A>
+constexpr auto make_power(const A& a) {
+  using namespace detail;
+  if constexpr (N == 0) {
+    return int_c<1>;
+  } else if constexpr (N == 1) {
+    return a;
+  } else if constexpr (std::is_arithmetic_v<A>) {
+    return integer_power<N>(a);
+  } else if constexpr (is_integer_v<A> && N > 0) {
+    return int_c<integer_power<N>(A::value)>;
+  } else if constexpr (is_literal_v<A>) {
+    return literal<decltype(a.value)>{integer_power<N>(a.value)};
+  } else if constexpr (powered_base<A>::exponent != 1) {  // (x^m)^n -> x^(m*n)
+    return make_power<N * powered_base<A>::exponent>(powered_base<A>::base(a));
+  } else {
+    return unary<power_op<N>, A>{a};
+  }
+}
+
+}  // namespace ctdiff
