@@ -12,6 +12,8 @@ namespace ctdiff {
 
 template <fixed_string Name, class T>
 struct binding;
+template <fixed_string Name, class Column>
+struct column_binding;  // train.hpp
 
 // A named scalar symbol: `constexpr auto x = var<"x">;`. Assigning a value to
 // it makes a binding for at(...); the symbol itself never changes.
@@ -23,6 +25,12 @@ struct symbol {
   template <class T>
   requires std::is_arithmetic_v<T>
   constexpr binding<Name, T> operator=(T value) const { return {value}; }
+
+  // A whole data column for training: data(x = xs) in train.hpp.
+  template <class Column>
+  requires(!std::is_arithmetic_v<Column>) constexpr auto operator=(const Column& values) const {
+    return column_binding<Name, Column>(values);
+  }
 };
 
 template <fixed_string Name>

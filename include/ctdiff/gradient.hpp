@@ -46,6 +46,13 @@ inline constexpr bool contains_any_v = false;
 template <class E, class... Symbols>
 inline constexpr bool contains_any_v<E, wrt_list<Symbols...>> = (contains_v<E, Symbols> || ...);
 
+// The value of an expression and its gradient, from one forward pass.
+template <class T, std::size_t N>
+struct value_and_gradient {
+  T value;
+  std::array<T, N> gradient;
+};
+
 template <Expression E, class W>
 struct gradient_expression {
   E expression;
@@ -92,10 +99,17 @@ constexpr void backward(const E& e, const forward_values<T, E>& values, const Ad
 }
 
 template <class T, class W, class E, class B>
-constexpr std::array<T, W::size> gradient_at(const E& e, const B& b) {
-  std::array<T, W::size> result{};
-  backward<W>(e, forward<T>(e, b), int_c<1>, result);
+constexpr value_and_gradient<T, W::size> value_and_gradient_at(const E& e, const B& b) {
+  value_and_gradient<T, W::size> result{};
+  auto values = forward<T>(e, b);
+  result.value = values.value;
+  backward<W>(e, values, int_c<1>, result.gradient);
   return result;
+}
+
+template <class T, class W, class E, class B>
+constexpr std::array<T, W::size> gradient_at(const E& e, const B& b) {
+  return value_and_gradient_at<T, W>(e, b).gradient;
 }
 
 }  // namespace detail
@@ -108,6 +122,17 @@ constexpr auto eval(const gradient_expression<E, W>& g, const B& b) {
     return detail::gradient_at<T, W>(g.expression, b);
   } else {
     return std::array<T, W::size>{};
+  }
+}
+
+// The expression's value beside its gradient, sharing the forward pass (what a training loop needs).
+template <class E, class W, Bindings B>
+constexpr auto eval_with_value(const gradient_expression<E, W>& g, const B& b) {
+  using T = typename B::value_type;
+  if constexpr (all_bound_v<E, B>) {
+    return detail::value_and_gradient_at<T, W>(g.expression, b);
+  } else {
+    return value_and_gradient<T, W::size>{};
   }
 }
 

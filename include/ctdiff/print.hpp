@@ -5,7 +5,9 @@
 #include <array>
 #include <charconv>
 #include <ctdiff/functions.hpp>
+#include <initializer_list>
 #include <string>
+#include <string_view>
 #include <type_traits>
 
 namespace ctdiff {
@@ -28,6 +30,14 @@ std::string number_text(T value) {
   }
 }
 
+// Concatenation by append: g++ 12 reports a false -Wrestrict on chains of
+// std::string operator+ at -O2 (GCC bug 105329).
+inline std::string join(std::initializer_list<std::string_view> parts) {
+  std::string text;
+  for (std::string_view part : parts) text.append(part);
+  return text;
+}
+
 template <class T>
 rendered render_number(T value) {
   return {number_text(value), value < 0 ? precedence::prefix : precedence::atom};
@@ -36,15 +46,15 @@ rendered render_number(T value) {
 // Parenthesizes a part that binds more loosely than its place needs.
 inline std::string wrap(const rendered& part, precedence needed, bool latex) {
   if (part.binding >= needed) return part.text;
-  return latex ? "\\left(" + part.text + "\\right)" : "(" + part.text + ")";
+  return latex ? join({"\\left(", part.text, "\\right)"}) : join({"(", part.text, ")"});
 }
 
 inline std::string latex_function(std::string_view name) {
   if (name == "sin" || name == "cos" || name == "tanh" || name == "exp" || name == "log") {
-    return "\\" + std::string(name);
+    return join({"\\", name});
   }
   if (name == "sigmoid") return "\\sigma";
-  return "\\operatorname{" + std::string(name) + "}";
+  return join({"\\operatorname{", name, "}"});
 }
 
 template <bool Latex, class Op, class A>
@@ -70,18 +80,19 @@ rendered render(const unary<Op, A>& e) {
   rendered argument = render<Latex>(e.argument);
   if constexpr (requires { Op::exponent; }) {
     std::string exponent = number_text(Op::exponent);
-    if constexpr (Latex) return {wrap(argument, precedence::atom, true) + "^{" + exponent + "}", precedence::power};
-    return {wrap(argument, precedence::atom, false) + "^" + exponent, precedence::power};
+    if constexpr (Latex)
+      return {join({wrap(argument, precedence::atom, true), "^{", exponent, "}"}), precedence::power};
+    return {join({wrap(argument, precedence::atom, false), "^", exponent}), precedence::power};
   } else if constexpr (std::is_same_v<Op, negate_op>) {
-    return {"-" + wrap(argument, precedence::power, Latex), precedence::prefix};
+    return {join({"-", wrap(argument, precedence::product, Latex)}), precedence::prefix};
   } else if constexpr (Latex && std::is_same_v<Op, sqrt_op>) {
-    return {"\\sqrt{" + argument.text + "}", precedence::atom};
+    return {join({"\\sqrt{", argument.text, "}"}), precedence::atom};
   } else if constexpr (Latex && std::is_same_v<Op, abs_op>) {
-    return {"\\left|" + argument.text + "\\right|", precedence::atom};
+    return {join({"\\left|", argument.text, "\\right|"}), precedence::atom};
   } else if constexpr (Latex) {
-    return {latex_function(Op::name) + "\\left(" + argument.text + "\\right)", precedence::atom};
+    return {join({latex_function(Op::name), "\\left(", argument.text, "\\right)"}), precedence::atom};
   } else {
-    return {std::string(Op::name) + "(" + argument.text + ")", precedence::atom};
+    return {join({Op::name, "(", argument.text, ")"}), precedence::atom};
   }
 }
 
@@ -91,10 +102,10 @@ rendered render(const binary<Op, L, R>& e) {
   rendered right = render<Latex>(e.right);
   constexpr precedence own = Op::binding;
   if constexpr (Latex && std::is_same_v<Op, quotient_op>) {
-    return {"\\frac{" + left.text + "}{" + right.text + "}", precedence::atom};
+    return {join({"\\frac{", left.text, "}{", right.text, "}"}), precedence::atom};
   } else if constexpr (std::is_same_v<Op, real_power_op>) {
-    if constexpr (Latex) return {wrap(left, precedence::atom, true) + "^{" + right.text + "}", own};
-    return {wrap(left, precedence::atom, false) + "^" + wrap(right, precedence::atom, false), own};
+    if constexpr (Latex) return {join({wrap(left, precedence::atom, true), "^{", right.text, "}"}), own};
+    return {join({wrap(left, precedence::atom, false), "^", wrap(right, precedence::atom, false)}), own};
   } else {
     // The right operand of - and / needs parentheses at equal precedence,
     // a - (b - c), and a negative right operand always does: 3*(-x).
@@ -103,9 +114,9 @@ rendered render(const binary<Op, L, R>& e) {
     if (right.binding == precedence::prefix) right_needs = precedence::atom;
     auto left_text = wrap(left, own, Latex);
     auto right_text = wrap(right, right_needs, Latex);
-    std::string symbol(Op::symbol);
+    std::string_view symbol = Op::symbol;
     if constexpr (Latex && std::is_same_v<Op, product_op>) symbol = is_integer_v<L> ? " " : " \\cdot ";
-    return {left_text + symbol + right_text, own};
+    return {join({left_text, symbol, right_text}), own};
   }
 }
 

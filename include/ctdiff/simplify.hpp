@@ -234,8 +234,8 @@ constexpr auto make_negate(const A& a) {
     return fold_constants(a, int_c<0>, [](auto x, auto) { return -x; });
   } else if constexpr (is_negation_v<A>) {
     return a.argument;
-  } else if constexpr (scaled_term<A>::coefficient != 1) {
-    return make_product(int_c<-scaled_term<A>::coefficient>, scaled_term<A>::term(a));
+  } else if constexpr (has_constant_factor_v<A>) {  // -(c*e) -> (-c)*e
+    return make_product(make_negate(a.left), a.right);
   } else {
     return unary<negate_op, A>{a};
   }
