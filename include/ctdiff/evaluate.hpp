@@ -64,7 +64,10 @@ constexpr bool report_unbound_symbols() {
   } else if constexpr (is_unary_v<E>) {
     return report_unbound_symbols<typename E::argument_type, B>();
   } else if constexpr (is_binary_v<E>) {
-    return report_unbound_symbols<typename E::left_type, B>() & report_unbound_symbols<typename E::right_type, B>();
+    // Both sides are visited, so every missing symbol is reported, not only the first.
+    bool left = report_unbound_symbols<typename E::left_type, B>();
+    bool right = report_unbound_symbols<typename E::right_type, B>();
+    return left && right;
   } else {
     return true;
   }

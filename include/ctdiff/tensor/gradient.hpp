@@ -1,0 +1,267 @@
+// Evaluation and the gradient of tensor expressions, by a reverse sweep laid
+// out at compile time, as for scalars (gradient.hpp) but one step per tensor
+// node: the forward pass stores each node's value in a fixed-size array, the
+// backward pass walks from the loss with each node's adjoint tensor and adds
+// into the gradient of each symbol of wrt(...). A symbol's value is read
+// where it is bound, and its gradient is added where the caller wants it, so
+// the storage the sweep needs grows with the activations, not the weights.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <ctdiff/evaluate.hpp>
+#include <ctdiff/tensor/operations.hpp>
+#include <span>
+#include <type_traits>
+
+namespace ctdiff {
+
+// The values and adjoints of every node of E, for T-valued evaluation. It can
+// be large (a batch of activations): create it once, where it fits (a member,
+// a static, or std::make_unique<workspace<double, decltype(loss)>>()), and
+// pass it to eval(..., ws) and add_gradient(...). Its contents need no
+// initialization; no evaluation allocates anything else.
+template <class T, class E>
+struct workspace {
+  // A symbol: where its bound values are.
+  const T* values = nullptr;
+};
+template <class T, class Op, class A>
+struct workspace<T, tensor_unary<Op, A>> {
+  std::array<T, tensor_unary<Op, A>::dims.size()> values;
+  std::array<T, tensor_unary<Op, A>::dims.size()> adjoint;
+  workspace<T, A> argument;
+};
+template <class T, class Op, class L, class R>
+struct workspace<T, tensor_binary<Op, L, R>> {
+  std::array<T, tensor_binary<Op, L, R>::dims.size()> values;
+  std::array<T, tensor_binary<Op, L, R>::dims.size()> adjoint;
+  workspace<T, L> left;
+  workspace<T, R> right;
+};
+
+namespace detail {
+
+template <class E, class T>
+constexpr tensor_view<const T, E::dims> value_view(const workspace<T, E>& state) {
+  if constexpr (is_tensor_symbol_v<E>) {
+    return {state.values};
+  } else {
+    return {state.values.data()};
+  }
+}
+
+template <class E, class T>
+constexpr tensor_view<T, E::dims> adjoint_view(workspace<T, E>& state) {
+  return {state.adjoint.data()};
+}
+
+template <class E>
+struct first_tensor_symbol {
+  using type = E;
+};
+template <class Op, class A>
+struct first_tensor_symbol<tensor_unary<Op, A>> : first_tensor_symbol<A> {};
+template <class Op, class L, class R>
+struct first_tensor_symbol<tensor_binary<Op, L, R>> : first_tensor_symbol<L> {};
+
+template <class B, fixed_string Name>
+using bound_t = std::remove_cvref_t<decltype(bound_value<Name>(std::declval<const B&>()))>;
+
+// The element type of an evaluation: that of the tensors bound to E's symbols.
+template <class E, class B>
+using tensor_value_t = typename bound_t<B, first_tensor_symbol<E>::type::name>::value_type;
+
+template <fixed_string Name, shape S, class Bound, class T>
+struct tensor_binding_fits {
+  static constexpr bool valid = std::is_same_v<Bound, tensor_view<const T, S>>;
+  static_assert(valid,
+                "ctdiff: the value bound to this tensor symbol must be its shape's storage (std::array, std::span or "
+                "std::vector), with the element type of the other tensors of the evaluation");
+};
+
+// Every symbol of E is bound, to storage of its shape: one message per
+// offending symbol, naming it, before anything deeper is instantiated.
+template <class E, class B, class T>
+constexpr bool check_tensor_bindings() {
+  if constexpr (is_tensor_symbol_v<E>) {
+    if constexpr (!is_bound_v<B, E::name>) {
+      return sizeof(symbol_not_bound_in_at<E::name>) == 0;
+    } else {
+      return tensor_binding_fits<E::name, E::dims, bound_t<B, E::name>, T>::valid;
+    }
+  } else if constexpr (is_tensor_unary_v<E>) {
+    return check_tensor_bindings<typename E::argument_type, B, T>();
+  } else {
+    return check_tensor_bindings<typename E::left_type, B, T>() & check_tensor_bindings<typename E::right_type, B, T>();
+  }
+}
+
+template <class E, class B>
+constexpr bool tensor_bindings_valid() {
+  if constexpr (!is_bound_v<B, first_tensor_symbol<E>::type::name>) {
+    return check_tensor_bindings<E, B, void>();
+  } else {
+    return check_tensor_bindings<E, B, tensor_value_t<E, B>>();
+  }
+}
+
+template <class E, class B, class T>
+constexpr void forward(const E& e, const B& b, workspace<T, E>& state) {
+  if constexpr (is_tensor_symbol_v<E>) {
+    state.values = bound_value<E::name>(b).values;
+  } else if constexpr (is_tensor_unary_v<E>) {
+    forward(e.argument, b, state.argument);
+    e.operation.forward(value_view(state.argument), tensor_view<T, E::dims>{state.values.data()});
+  } else {
+    forward(e.left, b, state.left);
+    forward(e.right, b, state.right);
+    e.operation.forward(value_view(state.left), value_view(state.right), tensor_view<T, E::dims>{state.values.data()});
+  }
+}
+
+// Where the adjoint of an argument goes: a symbol of W adds into its slice of
+// the flat gradient; an inner node gets its own adjoint array, cleared here.
+template <class W, class E, class T>
+constexpr tensor_view<T, E::dims> adjoint_target(workspace<T, E>& state, T* gradient) {
+  if constexpr (is_tensor_symbol_v<E>) {
+    return {gradient + flat_offset_v<W, E>};
+  } else {
+    state.adjoint.fill(T(0));
+    return adjoint_view(state);
+  }
+}
+
+// The node's adjoint is in state.adjoint; pass it on to every argument that
+// contains a symbol of W. Arguments without one are skipped at compile time.
+template <class W, class E, class T>
+constexpr void backward(const E& e, workspace<T, E>& state, T* gradient) {
+  if constexpr (is_tensor_unary_v<E>) {
+    if constexpr (tensor_contains_any_v<typename E::argument_type, W>) {
+      auto target = adjoint_target<W>(state.argument, gradient);
+      e.operation.backward(value_view(state.argument), value_view(state), adjoint_view(state), target);
+      backward<W>(e.argument, state.argument, gradient);
+    }
+  } else if constexpr (!is_tensor_symbol_v<E>) {
+    if constexpr (tensor_contains_any_v<typename E::left_type, W>) {
+      auto target = adjoint_target<W>(state.left, gradient);
+      e.operation.backward_left(value_view(state.left), value_view(state.right), value_view(state),
+                                adjoint_view(state), target);
+      backward<W>(e.left, state.left, gradient);
+    }
+    if constexpr (tensor_contains_any_v<typename E::right_type, W>) {
+      auto target = adjoint_target<W>(state.right, gradient);
+      e.operation.backward_right(value_view(state.left), value_view(state.right), value_view(state),
+                                 adjoint_view(state), target);
+      backward<W>(e.right, state.right, gradient);
+    }
+  }
+}
+
+template <shape S>
+struct gradient_of_a_scalar {
+  static constexpr bool valid = S == shape{1, 1};
+  static_assert(valid, "ctdiff: gradient(e, wrt(...)) of a tensor expression needs e to be 1x1 (a loss: sum, mean, "
+                       "dot, cross_entropy, mean_squared_error); the instantiation line names e's shape");
+};
+
+// One forward and one backward sweep; returns the loss and adds its gradient
+// into gradient[0, flat_size_v<W>).
+template <class W, class E, class B, class T>
+constexpr T add_gradient_at(const E& e, const B& b, workspace<T, E>& state, T* gradient) {
+  forward(e, b, state);
+  if constexpr (is_tensor_symbol_v<E>) {
+    if constexpr (tensor_contains_any_v<E, W>) gradient[flat_offset_v<W, E>] += T(1);
+    return state.values[0];
+  } else {
+    state.adjoint[0] = T(1);
+    backward<W>(e, state, gradient);
+    return state.values[0];
+  }
+}
+
+}  // namespace detail
+
+template <TensorExpression E, class W>
+struct tensor_gradient_expression {
+  E expression;
+};
+
+template <TensorExpression E, class... Symbols>
+constexpr auto gradient(const E& e, wrt_list<Symbols...>) {
+  static_assert((is_tensor_symbol_v<Symbols> && ...),
+                "ctdiff: the gradient of a tensor expression is taken with respect to tensor symbols (matrix<...>, "
+                "vector<...>)");
+  if constexpr (detail::gradient_of_a_scalar<E::dims>::valid) {
+    return tensor_gradient_expression<E, wrt_list<Symbols...>>{e};
+  }
+}
+
+// The gradient of a tensor loss: the loss's value, and the partial derivatives
+// with respect to each symbol of wrt(...), read as g[W1] in W1's shape. They
+// are stored flat, in the order of wrt(...), each row-major (g.flat).
+template <class T, class W>
+struct tensor_gradient {
+  T value;
+  std::array<T, flat_size_v<W>> flat;
+
+  template <fixed_string Name, shape S>
+  constexpr tensor_view<const T, S> operator[](tensor_symbol<Name, S>) const {
+    static_assert(W::template index_of<tensor_symbol<Name, S>> != W::size, "ctdiff: this symbol is not in wrt(...)");
+    return {flat.data() + flat_offset_v<W, tensor_symbol<Name, S>>};
+  }
+};
+
+// The value of a tensor expression under bindings: a number for a 1x1
+// expression, else std::array<T, rows*cols>, row-major.
+template <TensorExpression E, Bindings B>
+constexpr auto eval(const E& e, const B& b, workspace<detail::tensor_value_t<E, B>, E>& state) {
+  using T = detail::tensor_value_t<E, B>;
+  detail::forward(e, b, state);
+  if constexpr (E::dims == shape{1, 1}) {
+    return T(detail::value_view(state)[0]);
+  } else {
+    std::array<T, E::dims.size()> result{};
+    auto values = detail::value_view(state);
+    std::copy(values.begin(), values.end(), result.begin());
+    return result;
+  }
+}
+
+template <TensorExpression E, Bindings B>
+constexpr auto eval(const E& e, const B& b) {
+  if constexpr (detail::tensor_bindings_valid<E, B>()) {
+    workspace<detail::tensor_value_t<E, B>, E> state;
+    return eval(e, b, state);
+  }
+}
+
+// Adds the gradient into a caller's flat array (the layout of tensor_gradient's
+// flat: wrt order, row-major) and returns the loss: what a training loop calls
+// per sample, with no allocation and no copy of the parameters.
+template <TensorExpression E, class W, Bindings B, class T>
+constexpr T add_gradient(const tensor_gradient_expression<E, W>& g, const B& b, workspace<T, E>& state,
+                         std::span<T> gradient) {
+  static_assert(std::is_same_v<T, detail::tensor_value_t<E, B>>,
+                "ctdiff: the workspace's element type must be that of the bound tensors");
+  return detail::add_gradient_at<W>(g.expression, b, state, gradient.data());
+}
+
+template <TensorExpression E, class W, Bindings B>
+constexpr auto eval(const tensor_gradient_expression<E, W>& g, const B& b,
+                    workspace<detail::tensor_value_t<E, B>, E>& state) {
+  using T = detail::tensor_value_t<E, B>;
+  tensor_gradient<T, W> result{};
+  result.value = detail::add_gradient_at<W>(g.expression, b, state, result.flat.data());
+  return result;
+}
+
+template <TensorExpression E, class W, Bindings B>
+constexpr auto eval(const tensor_gradient_expression<E, W>& g, const B& b) {
+  if constexpr (detail::tensor_bindings_valid<E, B>()) {
+    workspace<detail::tensor_value_t<E, B>, E> state;
+    return eval(g, b, state);
+  }
+}
+
+}  // namespace ctdiff

@@ -1,0 +1,181 @@
+// Tensor symbols, views and expression nodes. A tensor's shape is part of its
+// type, so a network's expression is a handful of nodes whatever its width,
+// and a shape mismatch is a compile error.
+//
+// Storage is row-major: element (i, j) of an R x C tensor is at i*C + j. A
+// vector is a column, R x 1; a loss is 1 x 1.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <ctdiff/bindings.hpp>
+#include <ctdiff/gradient.hpp>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <type_traits>
+#include <vector>
+
+namespace ctdiff {
+
+struct shape {
+  std::size_t rows;
+  std::size_t cols;
+
+  [[nodiscard]] constexpr std::size_t size() const { return rows * cols; }
+  friend constexpr bool operator==(shape, shape) = default;
+};
+
+// rows x cols values of type T (const T to read only) at a pointer, row-major.
+// It is what a tensor symbol binds to, and what a gradient is read through.
+template <class T, shape S>
+struct tensor_view {
+  using value_type = std::remove_const_t<T>;
+  static constexpr shape dims = S;
+
+  T* values;
+
+  [[nodiscard]] static constexpr std::size_t size() { return S.size(); }
+  [[nodiscard]] constexpr T* data() const { return values; }
+  [[nodiscard]] constexpr T* begin() const { return values; }
+  [[nodiscard]] constexpr T* end() const { return values + S.size(); }
+  constexpr T& operator[](std::size_t index) const { return values[index]; }
+  constexpr T& operator()(std::size_t row, std::size_t col) const { return values[row * S.cols + col]; }
+  constexpr operator tensor_view<const T, S>() const { return {values}; }
+};
+
+namespace detail {
+
+template <class T>
+inline constexpr bool is_const_tensor_view_v = false;
+template <class T, shape S>
+inline constexpr bool is_const_tensor_view_v<tensor_view<const T, S>> = true;
+
+// A symbol bound to storage of the wrong size can only be found at run time
+// (a std::vector, a span of dynamic extent): it fails where it is bound.
+template <fixed_string Name, shape S>
+void check_bound_size(std::size_t size) {
+  if (size != S.size()) {
+    throw std::length_error("ctdiff: tensor symbol '" + std::string(Name.view()) + "' has " + std::to_string(S.rows) +
+                            "x" + std::to_string(S.cols) + " values; the storage bound to it has " +
+                            std::to_string(size));
+  }
+}
+
+}  // namespace detail
+
+// A named tensor symbol of shape S: `matrix<"W1", 4, 2>`, `vector<"b1", 4>`.
+// Assigning storage to it makes a binding for at(...) that views the storage
+// (which must outlive the evaluation); the symbol itself never changes.
+template <fixed_string Name, shape S>
+struct tensor_symbol {
+  using ctdiff_tensor_node = void;
+  static constexpr fixed_string name = Name;
+  static constexpr shape dims = S;
+
+  template <class T, std::size_t N>
+  constexpr binding<Name, tensor_view<const T, S>> operator=(const std::array<T, N>& values) const {
+    static_assert(N == S.size(), "ctdiff: a std::array bound to a tensor symbol must have rows*cols elements");
+    return {{values.data()}};
+  }
+  template <class T, std::size_t N>
+  constexpr binding<Name, tensor_view<const std::remove_const_t<T>, S>> operator=(std::span<T, N> values) const {
+    if constexpr (N == std::dynamic_extent) {
+      detail::check_bound_size<Name, S>(values.size());
+    } else {
+      static_assert(N == S.size(), "ctdiff: a std::span bound to a tensor symbol must have rows*cols elements");
+    }
+    return {{values.data()}};
+  }
+  template <class T>
+  binding<Name, tensor_view<const T, S>> operator=(const std::vector<T>& values) const {
+    detail::check_bound_size<Name, S>(values.size());
+    return {{values.data()}};
+  }
+  template <class T>
+  constexpr binding<Name, tensor_view<const std::remove_const_t<T>, S>> operator=(tensor_view<T, S> values) const {
+    return {{values.data()}};
+  }
+};
+
+template <fixed_string Name, std::size_t Rows, std::size_t Cols>
+inline constexpr tensor_symbol<Name, shape{Rows, Cols}> matrix{};
+
+template <fixed_string Name, std::size_t Rows>
+inline constexpr tensor_symbol<Name, shape{Rows, 1}> vector{};
+
+// f(argument) for a tensor operation Op; Op may carry data (a scale factor).
+template <class Op, class A>
+struct tensor_unary {
+  using ctdiff_tensor_node = void;
+  using argument_type = A;
+  static constexpr shape dims = Op::result(A::dims);
+  [[no_unique_address]] Op operation;
+  [[no_unique_address]] A argument;
+};
+
+template <class Op, class L, class R>
+struct tensor_binary {
+  using ctdiff_tensor_node = void;
+  using left_type = L;
+  using right_type = R;
+  static constexpr shape dims = Op::result(L::dims, R::dims);
+  [[no_unique_address]] Op operation;
+  [[no_unique_address]] L left;
+  [[no_unique_address]] R right;
+};
+
+template <class T>
+concept TensorExpression = requires {
+  typename std::remove_cvref_t<T>::ctdiff_tensor_node;
+};
+
+template <class T>
+inline constexpr bool is_tensor_symbol_v = false;
+template <fixed_string Name, shape S>
+inline constexpr bool is_tensor_symbol_v<tensor_symbol<Name, S>> = true;
+
+template <class T>
+inline constexpr bool is_tensor_unary_v = false;
+template <class Op, class A>
+inline constexpr bool is_tensor_unary_v<tensor_unary<Op, A>> = true;
+
+template <class E, class S>
+inline constexpr bool tensor_contains_v = std::is_same_v<E, S>;
+template <class Op, class A, class S>
+inline constexpr bool tensor_contains_v<tensor_unary<Op, A>, S> = tensor_contains_v<A, S>;
+template <class Op, class L, class R, class S>
+inline constexpr bool tensor_contains_v<tensor_binary<Op, L, R>, S> = tensor_contains_v<L, S> ||
+                                                                      tensor_contains_v<R, S>;
+
+template <class E, class W>
+inline constexpr bool tensor_contains_any_v = false;
+template <class E, class... Symbols>
+inline constexpr bool tensor_contains_any_v<E, wrt_list<Symbols...>> = (tensor_contains_v<E, Symbols> || ...);
+
+// wrt(W1, b1, ...) for tensor symbols: the same list type as for scalars;
+// preferred over the scalar wrt(...) because it is more constrained.
+template <class... Symbols>
+requires(sizeof...(Symbols) > 0 && (is_tensor_symbol_v<Symbols> && ...)) constexpr auto wrt(Symbols...) {
+  static_assert(detail::all_distinct<Symbols::name...>(), "ctdiff: a symbol appears twice in wrt(...)");
+  return wrt_list<Symbols...>{};
+}
+
+// The flat layout of a tensor gradient: the symbols of wrt(...) in order, each
+// row-major, one after the other.
+template <class W>
+inline constexpr std::size_t flat_size_v = 0;
+template <class... Symbols>
+inline constexpr std::size_t flat_size_v<wrt_list<Symbols...>> = (Symbols::dims.size() + ... + 0);
+
+template <class W, class S>
+inline constexpr std::size_t flat_offset_v = 0;
+template <class... Symbols, class S>
+inline constexpr std::size_t flat_offset_v<wrt_list<Symbols...>, S> = [] {
+  std::size_t offset = 0;
+  bool found = false;
+  ((found = found || std::is_same_v<S, Symbols>, offset += found ? 0 : Symbols::dims.size()), ...);
+  return offset;
+}();
+
+}  // namespace ctdiff

@@ -1,0 +1,343 @@
+// The tensor operations. Each is a small struct with its result shape, its
+// value (forward) and its local partials (backward), side by side, so how a
+// matrix product is differentiated is written next to the matrix product.
+//
+// forward(arguments..., out) writes the node's value. backward(arguments...,
+// out, adjoint, argument_adjoint) adds dL/d(argument) given the node's
+// adjoint dL/d(out); it reads the stored values (sigmoid' = s(1 - s) from the
+// stored s). Elementwise operations reuse the scalar core's value and partial.
+#pragma once
+
+#include <algorithm>
+#include <cmath>
+#include <cstddef>
+#include <ctdiff/functions.hpp>
+#include <ctdiff/tensor/nodes.hpp>
+#include <type_traits>
+
+namespace ctdiff {
+
+namespace detail {
+
+template <class View>
+using element_t = typename View::value_type;
+
+// The shape rules. Each is instantiated with the shapes it checks, so the
+// compiler's "in instantiation of ..." line names them: shape{4, 2}, shape{3, 1}.
+template <shape Left, shape Right>
+struct matrix_product_shapes {
+  static constexpr bool valid = Left.cols == Right.rows;
+  static_assert(valid,
+                "ctdiff: matrix product of mismatched shapes: the left operand's column count must equal the right "
+                "operand's row count (the instantiation line names both shapes as shape{rows, cols})");
+};
+
+template <shape Left, shape Right>
+struct elementwise_shapes {
+  static constexpr bool valid = Left == Right;
+  static_assert(valid,
+                "ctdiff: an elementwise operation (+, -, hadamard, dot, a loss) needs operands of the same shape (the "
+                "instantiation line names both shapes as shape{rows, cols})");
+};
+
+template <shape Argument>
+struct broadcast_shape {
+  static constexpr bool valid = Argument.cols == 1;
+  static_assert(valid, "ctdiff: broadcast<N>(v) repeats a column vector (cols == 1) N times");
+};
+
+}  // namespace detail
+
+// An elementwise function: the scalar core's Op applied to every element.
+template <class ScalarOp>
+struct elementwise_op {
+  static constexpr shape result(shape argument) { return argument; }
+  constexpr void forward(auto argument, auto out) const {
+    using T = detail::element_t<decltype(out)>;
+    for (std::size_t i = 0; i != out.size(); ++i) out[i] = static_cast<T>(ScalarOp::apply(argument[i]));
+  }
+  constexpr void backward(auto argument, auto out, auto adjoint, auto argument_adjoint) const {
+    using T = detail::element_t<decltype(out)>;
+    for (std::size_t i = 0; i != out.size(); ++i)
+      argument_adjoint[i] += adjoint[i] * static_cast<T>(detail::constant_value(ScalarOp::derivative(argument[i], out[i])));
+  }
+};
+
+// An elementwise combination of equal shapes: the scalar core's Op (+, -, *) on
+// each pair of elements.
+template <class ScalarOp>
+struct zip_op {
+  static constexpr shape result(shape left, shape) { return left; }
+  constexpr void forward(auto left, auto right, auto out) const {
+    for (std::size_t i = 0; i != out.size(); ++i) out[i] = ScalarOp::apply(left[i], right[i]);
+  }
+  constexpr void backward_left(auto left, auto right, auto out, auto adjoint, auto left_adjoint) const {
+    using T = detail::element_t<decltype(out)>;
+    for (std::size_t i = 0; i != out.size(); ++i)
+      left_adjoint[i] += adjoint[i] * static_cast<T>(detail::constant_value(ScalarOp::d_left(left[i], right[i], out[i])));
+  }
+  constexpr void backward_right(auto left, auto right, auto out, auto adjoint, auto right_adjoint) const {
+    using T = detail::element_t<decltype(out)>;
+    for (std::size_t i = 0; i != out.size(); ++i)
+      right_adjoint[i] += adjoint[i] * static_cast<T>(detail::constant_value(ScalarOp::d_right(left[i], right[i], out[i])));
+  }
+};
+
+// A = L R for L of shape m x k and R of shape k x n (R a vector: a matrix-vector
+// product). dL/dL = delta R^T, dL/dR = L^T delta.
+struct matrix_product_op {
+  static constexpr shape result(shape left, shape right) { return {left.rows, right.cols}; }
+  constexpr void forward(auto left, auto right, auto out) const {
+    constexpr std::size_t m = decltype(left)::dims.rows, k = decltype(left)::dims.cols, n = decltype(right)::dims.cols;
+    std::fill(out.begin(), out.end(), detail::element_t<decltype(out)>(0));
+    for (std::size_t i = 0; i != m; ++i)
+      for (std::size_t p = 0; p != k; ++p)
+        for (std::size_t j = 0; j != n; ++j) out(i, j) += left(i, p) * right(p, j);
+  }
+  constexpr void backward_left(auto, auto right, auto, auto adjoint, auto left_adjoint) const {
+    constexpr std::size_t m = decltype(adjoint)::dims.rows, k = decltype(right)::dims.rows, n = decltype(right)::dims.cols;
+    for (std::size_t i = 0; i != m; ++i)
+      for (std::size_t p = 0; p != k; ++p)
+        for (std::size_t j = 0; j != n; ++j) left_adjoint(i, p) += adjoint(i, j) * right(p, j);
+  }
+  constexpr void backward_right(auto left, auto, auto, auto adjoint, auto right_adjoint) const {
+    constexpr std::size_t m = decltype(left)::dims.rows, k = decltype(left)::dims.cols, n = decltype(adjoint)::dims.cols;
+    for (std::size_t i = 0; i != m; ++i)
+      for (std::size_t p = 0; p != k; ++p)
+        for (std::size_t j = 0; j != n; ++j) right_adjoint(p, j) += left(i, p) * adjoint(i, j);
+  }
+};
+
+struct transpose_op {
+  static constexpr shape result(shape argument) { return {argument.cols, argument.rows}; }
+  constexpr void forward(auto argument, auto out) const {
+    for (std::size_t i = 0; i != out.dims.rows; ++i)
+      for (std::size_t j = 0; j != out.dims.cols; ++j) out(i, j) = argument(j, i);
+  }
+  constexpr void backward(auto, auto out, auto adjoint, auto argument_adjoint) const {
+    for (std::size_t i = 0; i != out.dims.rows; ++i)
+      for (std::size_t j = 0; j != out.dims.cols; ++j) argument_adjoint(j, i) += adjoint(i, j);
+  }
+};
+
+// A column vector repeated as the N columns of a matrix (a bias over a batch):
+// its adjoint is the sum of the columns' adjoints.
+template <std::size_t N>
+struct broadcast_op {
+  static constexpr shape result(shape argument) { return {argument.rows, N}; }
+  constexpr void forward(auto argument, auto out) const {
+    for (std::size_t i = 0; i != out.dims.rows; ++i)
+      for (std::size_t j = 0; j != N; ++j) out(i, j) = argument[i];
+  }
+  constexpr void backward(auto, auto out, auto adjoint, auto argument_adjoint) const {
+    for (std::size_t i = 0; i != out.dims.rows; ++i)
+      for (std::size_t j = 0; j != N; ++j) argument_adjoint[i] += adjoint(i, j);
+  }
+};
+
+// The sum of all elements, a 1 x 1 result.
+struct sum_all_op {
+  static constexpr shape result(shape) { return {1, 1}; }
+  constexpr void forward(auto argument, auto out) const {
+    out[0] = 0;
+    for (auto value : argument) out[0] += value;
+  }
+  constexpr void backward(auto, auto, auto adjoint, auto argument_adjoint) const {
+    for (auto& value : argument_adjoint) value += adjoint[0];
+  }
+};
+
+// factor * argument for a number known at run time.
+template <class Number>
+struct scale_op {
+  Number factor;
+  static constexpr shape result(shape argument) { return argument; }
+  constexpr void forward(auto argument, auto out) const {
+    using T = detail::element_t<decltype(out)>;
+    for (std::size_t i = 0; i != out.size(); ++i) out[i] = static_cast<T>(factor) * argument[i];
+  }
+  constexpr void backward(auto, auto out, auto adjoint, auto argument_adjoint) const {
+    using T = detail::element_t<decltype(out)>;
+    for (std::size_t i = 0; i != out.size(); ++i) argument_adjoint[i] += static_cast<T>(factor) * adjoint[i];
+  }
+};
+
+// Softmax of each column (of a vector: of the whole), shifted by the column's
+// maximum so that exp cannot overflow. With s = softmax(z) and adjoint g:
+// dL/dz = s * (g - sum(g * s)), per column.
+struct softmax_op {
+  static constexpr shape result(shape argument) { return argument; }
+  void forward(auto argument, auto out) const {
+    using std::exp;
+    using T = detail::element_t<decltype(out)>;
+    for (std::size_t j = 0; j != out.dims.cols; ++j) {
+      T largest = argument(0, j);
+      for (std::size_t i = 1; i != out.dims.rows; ++i) largest = std::max<T>(largest, argument(i, j));
+      T total = 0;
+      for (std::size_t i = 0; i != out.dims.rows; ++i) total += out(i, j) = exp(argument(i, j) - largest);
+      for (std::size_t i = 0; i != out.dims.rows; ++i) out(i, j) /= total;
+    }
+  }
+  constexpr void backward(auto, auto out, auto adjoint, auto argument_adjoint) const {
+    using T = detail::element_t<decltype(out)>;
+    for (std::size_t j = 0; j != out.dims.cols; ++j) {
+      T weighted = 0;
+      for (std::size_t i = 0; i != out.dims.rows; ++i) weighted += adjoint(i, j) * out(i, j);
+      for (std::size_t i = 0; i != out.dims.rows; ++i) argument_adjoint(i, j) += out(i, j) * (adjoint(i, j) - weighted);
+    }
+  }
+};
+
+// log(sum(exp(z))) of each column, a 1 x cols row, computed stably as
+// m + log(sum(exp(z - m))) with m the column's maximum. Its partial is the
+// softmax exp(z - lse), recomputed from the stored result.
+struct log_sum_exp_op {
+  static constexpr shape result(shape argument) { return {1, argument.cols}; }
+  void forward(auto argument, auto out) const {
+    using std::exp, std::log;
+    using T = detail::element_t<decltype(out)>;
+    constexpr shape dims = decltype(argument)::dims;
+    for (std::size_t j = 0; j != dims.cols; ++j) {
+      T largest = argument(0, j);
+      for (std::size_t i = 1; i != dims.rows; ++i) largest = std::max<T>(largest, argument(i, j));
+      T total = 0;
+      for (std::size_t i = 0; i != dims.rows; ++i) total += exp(argument(i, j) - largest);
+      out[j] = largest + log(total);
+    }
+  }
+  void backward(auto argument, auto out, auto adjoint, auto argument_adjoint) const {
+    using std::exp;
+    constexpr shape dims = decltype(argument)::dims;
+    for (std::size_t i = 0; i != dims.rows; ++i)
+      for (std::size_t j = 0; j != dims.cols; ++j) argument_adjoint(i, j) += adjoint[j] * exp(argument(i, j) - out[j]);
+  }
+};
+
+// The public functions that build tensor nodes; a shape rule that fails stops
+// here, with one message, before any node is built.
+
+// The matrix product: W * x for a matrix-vector product, A * B for matrices.
+template <TensorExpression L, TensorExpression R>
+constexpr auto operator*(const L& left, const R& right) {
+  if constexpr (detail::matrix_product_shapes<L::dims, R::dims>::valid) {
+    return tensor_binary<matrix_product_op, L, R>{{}, left, right};
+  }
+}
+
+template <TensorExpression L, TensorExpression R>
+constexpr auto operator+(const L& left, const R& right) {
+  if constexpr (detail::elementwise_shapes<L::dims, R::dims>::valid) {
+    return tensor_binary<zip_op<sum_op>, L, R>{{}, left, right};
+  }
+}
+
+template <TensorExpression L, TensorExpression R>
+constexpr auto operator-(const L& left, const R& right) {
+  if constexpr (detail::elementwise_shapes<L::dims, R::dims>::valid) {
+    return tensor_binary<zip_op<difference_op>, L, R>{{}, left, right};
+  }
+}
+
+// The elementwise (Hadamard) product.
+template <TensorExpression L, TensorExpression R>
+constexpr auto hadamard(const L& left, const R& right) {
+  if constexpr (detail::elementwise_shapes<L::dims, R::dims>::valid) {
+    return tensor_binary<zip_op<product_op>, L, R>{{}, left, right};
+  }
+}
+
+template <TensorExpression E>
+constexpr auto operator-(const E& e) {
+  return tensor_unary<elementwise_op<negate_op>, E>{{}, e};
+}
+
+template <Number N, TensorExpression E>
+constexpr auto operator*(N factor, const E& e) {
+  return tensor_unary<scale_op<N>, E>{{factor}, e};
+}
+template <TensorExpression E, Number N>
+constexpr auto operator*(const E& e, N factor) {
+  return factor * e;
+}
+template <TensorExpression E, Number N>
+constexpr auto operator/(const E& e, N divisor) {
+  return (1.0 / divisor) * e;
+}
+
+template <TensorExpression E>
+constexpr auto sigmoid(const E& e) {
+  return tensor_unary<elementwise_op<sigmoid_op>, E>{{}, e};
+}
+template <TensorExpression E>
+constexpr auto tanh(const E& e) {
+  return tensor_unary<elementwise_op<tanh_op>, E>{{}, e};
+}
+template <TensorExpression E>
+constexpr auto relu(const E& e) {
+  return tensor_unary<elementwise_op<relu_op>, E>{{}, e};
+}
+template <TensorExpression E>
+constexpr auto exp(const E& e) {
+  return tensor_unary<elementwise_op<exp_op>, E>{{}, e};
+}
+template <TensorExpression E>
+constexpr auto log(const E& e) {
+  return tensor_unary<elementwise_op<log_op>, E>{{}, e};
+}
+template <TensorExpression E>
+constexpr auto square(const E& e) {
+  return tensor_unary<elementwise_op<power_op<2>>, E>{{}, e};
+}
+
+template <TensorExpression E>
+constexpr auto transpose(const E& e) {
+  return tensor_unary<transpose_op, E>{{}, e};
+}
+
+// broadcast<N>(b): the column vector b as each of the N columns of a matrix,
+// the bias of a layer applied to a batch of N samples: W * X + broadcast<N>(b).
+template <std::size_t N, TensorExpression E>
+constexpr auto broadcast(const E& e) {
+  if constexpr (detail::broadcast_shape<E::dims>::valid) {
+    return tensor_unary<broadcast_op<N>, E>{{}, e};
+  }
+}
+
+template <TensorExpression E>
+constexpr auto sum(const E& e) {
+  return tensor_unary<sum_all_op, E>{{}, e};
+}
+template <TensorExpression E>
+constexpr auto mean(const E& e) {
+  return sum(e) / E::dims.size();
+}
+template <TensorExpression L, TensorExpression R>
+constexpr auto dot(const L& left, const R& right) {
+  return sum(hadamard(left, right));
+}
+
+template <TensorExpression E>
+constexpr auto softmax(const E& e) {
+  return tensor_unary<softmax_op, E>{{}, e};
+}
+template <TensorExpression E>
+constexpr auto log_sum_exp(const E& e) {
+  return tensor_unary<log_sum_exp_op, E>{{}, e};
+}
+
+// The cross-entropy of softmax(logits) against target distributions (one-hot
+// rows of labels, for instance), column by column, averaged over the columns:
+// -sum(y * log softmax(z)) = lse(z) - sum(y * z) when y sums to 1. Its
+// gradient with respect to the logits is (softmax(z) - y) / columns.
+template <TensorExpression Z, TensorExpression Y>
+constexpr auto cross_entropy(const Z& logits, const Y& target) {
+  return (sum(log_sum_exp(logits)) - dot(target, logits)) / Z::dims.cols;
+}
+
+// The mean over all elements of (prediction - target)^2.
+template <TensorExpression P, TensorExpression Y>
+constexpr auto mean_squared_error(const P& prediction, const Y& target) {
+  return mean(square(prediction - target));
+}
+
+}  // namespace ctdiff

@@ -1,0 +1,610 @@
+// Training: gradient descent over data, in two layers.
+//
+// minimize() works on a flat array of parameters and an objective callable
+// that sums the loss over a set of sample indices and adds the summed
+// gradient into a flat span. It knows nothing of expressions, so any model
+// that can fill a flat gradient (scalar expressions, tensors) trains with it.
+//
+// fit() is the expression layer on top: it binds a loss's parameter symbols
+// and data columns in one bindings object, overwrites the data values in
+// place for each sample, and evaluates the compile-time gradient there.
+#pragma once
+
+#include <algorithm>
+#include <boost/hana/for_each.hpp>
+#include <boost/hana/tuple.hpp>
+#include <boost/hana/type.hpp>
+#include <chrono>
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <cstdio>
+#include <ctdiff/gradient.hpp>
+#include <functional>
+#include <iterator>
+#include <limits>
+#include <numeric>
+#include <random>
+#include <ranges>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+namespace ctdiff {
+
+// ---------------------------------------------------------------------------
+// Options, reports and results
+// ---------------------------------------------------------------------------
+
+// The first-order update rules. Newton's method has its own entry points
+// (minimize_newton, fit_newton) because it needs a Hessian.
+enum class optimizer { gradient_descent, momentum, adam };
+
+enum class stop_reason {
+  max_epochs,          // ran options.max_epochs epochs
+  loss_tolerance,      // mean loss <= options.loss_tolerance
+  gradient_tolerance,  // norm of the mean gradient <= options.gradient_tolerance
+  non_finite_loss,     // the loss became NaN or infinite; the parameters are the last finite ones
+  singular_hessian,    // Newton's method met a Hessian it cannot solve with
+};
+
+constexpr std::string_view to_string(optimizer method) {
+  switch (method) {
+    case optimizer::gradient_descent:
+      return "gradient descent";
+    case optimizer::momentum:
+      return "momentum";
+    case optimizer::adam:
+      return "Adam";
+  }
+  return "unknown optimizer";
+}
+
+constexpr std::string_view to_string(stop_reason reason) {
+  switch (reason) {
+    case stop_reason::max_epochs:
+      return "reached the maximum epoch count";
+    case stop_reason::loss_tolerance:
+      return "loss below tolerance";
+    case stop_reason::gradient_tolerance:
+      return "gradient norm below tolerance";
+    case stop_reason::non_finite_loss:
+      return "loss became non-finite";
+    case stop_reason::singular_hessian:
+      return "Hessian is singular";
+  }
+  return "unknown stop reason";
+}
+
+// What the per-epoch callback sees. Epoch 0 is the starting point, before any update.
+struct epoch_report {
+  std::size_t epoch;
+  double loss;           // mean loss over all samples at this epoch's parameters
+  double gradient_norm;  // norm of the mean gradient there; NaN where not computed (see options)
+  double learning_rate;
+};
+
+struct options {
+  optimizer method = optimizer::gradient_descent;
+  double learning_rate = 0.01;
+  std::size_t max_epochs = 1000;
+  // 0 (or at least the sample count): batch descent, one update per epoch on
+  // the mean gradient; 1: stochastic; otherwise mini-batches of this size
+  // (the last one of an epoch may be smaller).
+  std::size_t batch_size = 0;
+  double loss_tolerance = 0;      // stop once the mean loss is <= this; 0: off
+  double gradient_tolerance = 0;  // stop once the mean gradient's norm is <= this; 0: off
+  double momentum = 0.9;
+  double adam_beta1 = 0.9;
+  double adam_beta2 = 0.999;
+  double adam_epsilon = 1e-8;
+  double newton_step = 1.0;  // fraction of the Newton step taken; 1 is the full step
+  bool shuffle = true;       // reshuffle the samples every epoch of a stochastic or mini-batch run
+  std::uint64_t seed = 0;    // the shuffles are a function of this seed alone
+  bool progress = false;     // print a progress line to stderr about 20 times per run
+  std::function<void(const epoch_report&)> on_epoch;  // called once per epoch, epoch 0 included
+};
+
+template <class T>
+struct training_result {
+  stop_reason stop = stop_reason::max_epochs;
+  std::size_t epochs = 0;         // epochs of updates that led to the returned parameters
+  std::vector<T> loss_per_epoch;  // [0] at the start, back() at the returned parameters
+  T gradient_norm = T(0);         // at the returned parameters; NaN where not computed
+};
+
+// ---------------------------------------------------------------------------
+// Reproducible shuffling
+// ---------------------------------------------------------------------------
+
+// Uniform in [0, bound), by rejection: std::uniform_int_distribution's
+// algorithm differs between standard libraries, this does not.
+inline std::uint64_t uniform_below(std::mt19937_64& generator, std::uint64_t bound) {
+  // Values below 2^64 mod bound would make the low residues more likely.
+  const std::uint64_t rejected_below = (std::uint64_t(0) - bound) % bound;
+  for (;;) {
+    const std::uint64_t value = generator();
+    if (value >= rejected_below) return value % bound;
+  }
+}
+
+// Fisher–Yates: every permutation equally likely, and the same one for a
+// given generator state with every standard library (unlike std::shuffle).
+inline void fisher_yates_shuffle(std::span<std::size_t> items, std::mt19937_64& generator) {
+  for (std::size_t i = items.size(); i > 1; --i) {
+    std::swap(items[i - 1], items[uniform_below(generator, i)]);
+  }
+}
+
+// ---------------------------------------------------------------------------
+// The optimizer core on a flat parameter array
+// ---------------------------------------------------------------------------
+
+namespace detail {
+
+// Solves a x = b in place (a row-major n×n, b becomes x) by Gaussian
+// elimination with partial pivoting. False if a is singular to working precision.
+template <class T>
+bool solve_in_place(std::span<T> a, std::span<T> b) {
+  const std::size_t n = b.size();
+  T scale = T(0);
+  for (T value : a) scale = std::max(scale, std::abs(value));
+  const T negligible = scale * static_cast<T>(n) * std::numeric_limits<T>::epsilon();
+  for (std::size_t column = 0; column != n; ++column) {
+    std::size_t pivot = column;
+    for (std::size_t row = column + 1; row != n; ++row) {
+      if (std::abs(a[row * n + column]) > std::abs(a[pivot * n + column])) pivot = row;
+    }
+    if (!(std::abs(a[pivot * n + column]) > negligible)) return false;
+    if (pivot != column) {
+      std::swap_ranges(a.begin() + pivot * n, a.begin() + pivot * n + n, a.begin() + column * n);
+      std::swap(b[pivot], b[column]);
+    }
+    for (std::size_t row = column + 1; row != n; ++row) {
+      const T factor = a[row * n + column] / a[column * n + column];
+      for (std::size_t k = column; k != n; ++k) a[row * n + k] -= factor * a[column * n + k];
+      b[row] -= factor * b[column];
+    }
+  }
+  for (std::size_t row = n; row-- > 0;) {
+    T sum = b[row];
+    for (std::size_t k = row + 1; k != n; ++k) sum -= a[row * n + k] * b[k];
+    b[row] = sum / a[row * n + row];
+  }
+  return true;
+}
+
+// The update rules and their state, allocated once before the first epoch.
+template <class T>
+class stepper {
+ public:
+  stepper(const options& o, std::size_t size)
+      : options_(o),
+        velocity_(o.method == optimizer::gradient_descent ? 0 : size),
+        second_moment_(o.method == optimizer::adam ? size : 0) {}
+
+  // One update of the parameters with the mean gradient of a batch.
+  void step(std::span<T> parameters, std::span<const T> gradient) {
+    const T rate = static_cast<T>(options_.learning_rate);
+    switch (options_.method) {
+      case optimizer::gradient_descent:
+        for (std::size_t i = 0; i != parameters.size(); ++i) parameters[i] -= rate * gradient[i];
+        break;
+      case optimizer::momentum: {
+        const T momentum = static_cast<T>(options_.momentum);
+        for (std::size_t i = 0; i != parameters.size(); ++i) {
+          velocity_[i] = momentum * velocity_[i] - rate * gradient[i];
+          parameters[i] += velocity_[i];
+        }
+        break;
+      }
+      case optimizer::adam: {
+        const T beta1 = static_cast<T>(options_.adam_beta1);
+        const T beta2 = static_cast<T>(options_.adam_beta2);
+        const T epsilon = static_cast<T>(options_.adam_epsilon);
+        beta1_power_ *= beta1;
+        beta2_power_ *= beta2;
+        for (std::size_t i = 0; i != parameters.size(); ++i) {
+          velocity_[i] = beta1 * velocity_[i] + (T(1) - beta1) * gradient[i];
+          second_moment_[i] = beta2 * second_moment_[i] + (T(1) - beta2) * gradient[i] * gradient[i];
+          const T first_unbiased = velocity_[i] / (T(1) - beta1_power_);
+          const T second_unbiased = second_moment_[i] / (T(1) - beta2_power_);
+          parameters[i] -= rate * first_unbiased / (std::sqrt(second_unbiased) + epsilon);
+        }
+        break;
+      }
+    }
+  }
+
+ private:
+  const options& options_;
+  std::vector<T> velocity_;  // momentum's velocity; Adam's first moment
+  std::vector<T> second_moment_;
+  T beta1_power_ = T(1);
+  T beta2_power_ = T(1);
+};
+
+// The progress line on stderr: epoch, loss, gradient norm, learning rate and throughput.
+class progress_printer {
+ public:
+  explicit progress_printer(const options& o)
+      : enabled_(o.progress), max_epochs_(o.max_epochs), interval_(std::max<std::size_t>(1, o.max_epochs / 20)) {}
+
+  void epoch_done(const epoch_report& report, std::size_t samples_seen, bool last) {
+    if (!enabled_ || !(last || report.epoch % interval_ == 0)) return;
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+    std::fprintf(stderr, "epoch %zu/%zu  loss %.6g  |gradient| %.3g  learning rate %g  %.3g samples/s\n", report.epoch,
+                 max_epochs_, report.loss, report.gradient_norm, report.learning_rate,
+                 seconds > 0 ? static_cast<double>(samples_seen) / seconds : 0.0);
+  }
+
+ private:
+  bool enabled_;
+  std::size_t max_epochs_;
+  std::size_t interval_;
+  std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
+};
+
+struct no_hessian {};
+
+template <class T>
+T squared_norm(std::span<const T> values) {
+  T sum = T(0);
+  for (T value : values) sum += value * value;
+  return sum;
+}
+
+template <class T>
+void scale(std::span<T> values, T factor) {
+  for (T& value : values) value *= factor;
+}
+
+inline void validate(const options& o, std::size_t sample_count) {
+  if (sample_count == 0) throw std::invalid_argument("ctdiff: training needs at least one sample");
+  if (!(o.learning_rate > 0) || !std::isfinite(o.learning_rate)) {
+    throw std::invalid_argument("ctdiff: the learning rate must be positive and finite");
+  }
+}
+
+// The loop shared by the first-order methods and Newton's method. All the
+// memory it needs is allocated before the first epoch; inside, nothing
+// allocates (loss_per_epoch grows only past its reserved length) or throws.
+template <class T, class Objective, class Hessian>
+training_result<T> run(Objective& objective, Hessian& hessian, std::span<T> parameters, std::size_t sample_count,
+                       const options& o) {
+  validate(o, sample_count);
+  constexpr bool newton = !std::is_same_v<Hessian, no_hessian>;
+  const std::size_t size = parameters.size();
+  const std::size_t batch_size = newton || o.batch_size == 0 ? sample_count : std::min(o.batch_size, sample_count);
+  const bool full_batch = batch_size == sample_count;
+  const bool full_gradient_needed = full_batch || o.gradient_tolerance > 0;
+
+  std::vector<std::size_t> order(sample_count);
+  std::iota(order.begin(), order.end(), std::size_t(0));
+  std::vector<T> gradient(size);
+  std::vector<T> last_finite(parameters.begin(), parameters.end());
+  std::vector<T> hessian_matrix(newton ? size * size : 0);
+  stepper<T> update(o, size);
+  std::mt19937_64 generator(o.seed);
+  progress_printer progress(o);
+  training_result<T> result;
+  result.loss_per_epoch.reserve(std::min<std::size_t>(o.max_epochs, std::size_t(1) << 20) + 1);
+
+  // Mean loss (and, when asked, mean gradient into `gradient`) over samples.
+  auto mean_over = [&](std::span<const std::size_t> samples, bool with_gradient) {
+    std::fill(gradient.begin(), gradient.end(), T(0));
+    const T count = static_cast<T>(samples.size());
+    const T loss = static_cast<T>(objective(samples, with_gradient ? std::span<T>(gradient) : std::span<T>())) / count;
+    if (with_gradient) scale(std::span<T>(gradient), T(1) / count);
+    return loss;
+  };
+
+  for (std::size_t epoch = 0;; ++epoch) {
+    const T loss = mean_over(order, full_gradient_needed);
+    if (!std::isfinite(loss)) {
+      std::copy(last_finite.begin(), last_finite.end(), parameters.begin());
+      result.stop = stop_reason::non_finite_loss;
+      break;
+    }
+    const T gradient_norm =
+        full_gradient_needed ? std::sqrt(squared_norm<T>(gradient)) : std::numeric_limits<T>::quiet_NaN();
+    std::copy(parameters.begin(), parameters.end(), last_finite.begin());
+    result.loss_per_epoch.push_back(loss);
+    result.epochs = epoch;
+    result.gradient_norm = gradient_norm;
+
+    const epoch_report report{epoch, static_cast<double>(loss), static_cast<double>(gradient_norm),
+                              newton ? o.newton_step : o.learning_rate};
+    if (o.on_epoch) o.on_epoch(report);
+    const bool loss_reached = o.loss_tolerance > 0 && loss <= o.loss_tolerance;
+    const bool gradient_reached = o.gradient_tolerance > 0 && gradient_norm <= o.gradient_tolerance;
+    const bool last = loss_reached || gradient_reached || epoch == o.max_epochs;
+    progress.epoch_done(report, (epoch + 1) * sample_count, last);
+    if (loss_reached) {
+      result.stop = stop_reason::loss_tolerance;
+      break;
+    }
+    if (gradient_reached) {
+      result.stop = stop_reason::gradient_tolerance;
+      break;
+    }
+    if (last) {
+      result.stop = stop_reason::max_epochs;
+      break;
+    }
+
+    if constexpr (newton) {
+      std::fill(hessian_matrix.begin(), hessian_matrix.end(), T(0));
+      hessian(std::span<const std::size_t>(order), std::span<T>(hessian_matrix));
+      scale(std::span<T>(hessian_matrix), T(1) / static_cast<T>(sample_count));
+      if (!solve_in_place(std::span<T>(hessian_matrix), std::span<T>(gradient))) {
+        result.stop = stop_reason::singular_hessian;
+        break;
+      }
+      const T step = static_cast<T>(o.newton_step);
+      for (std::size_t i = 0; i != size; ++i) parameters[i] -= step * gradient[i];
+    } else if (full_batch) {
+      update.step(parameters, gradient);
+    } else {
+      if (o.shuffle) fisher_yates_shuffle(order, generator);
+      for (std::size_t start = 0; start < sample_count; start += batch_size) {
+        mean_over(std::span<const std::size_t>(order).subspan(start, std::min(batch_size, sample_count - start)), true);
+        update.step(parameters, gradient);
+      }
+    }
+  }
+  return result;
+}
+
+template <class R>
+concept parameter_storage = std::ranges::contiguous_range<R> && std::floating_point<std::ranges::range_value_t<R>>;
+
+}  // namespace detail
+
+// Minimizes the mean loss over sample_count samples by first-order descent,
+// updating `parameters` (a std::array, std::vector or std::span of floating
+// values) in place. objective(samples, gradient) receives a
+// std::span<const std::size_t> of sample indices and a std::span<T> that is
+// empty or as long as the parameters; it returns the summed loss over those
+// samples and, if the span is not empty, adds their summed gradient into it.
+template <class Objective, detail::parameter_storage Parameters>
+auto minimize(Objective&& objective, Parameters&& parameters, std::size_t sample_count, const options& o = {}) {
+  using T = std::ranges::range_value_t<Parameters>;
+  detail::no_hessian none;
+  return detail::run<T>(objective, none, std::span<T>(parameters), sample_count, o);
+}
+
+// Newton's method: hessian(samples, matrix) adds the summed n×n Hessian over
+// the samples into matrix (row-major). Every step uses all samples; the step
+// is options.newton_step times the Newton step.
+template <class Objective, class Hessian, detail::parameter_storage Parameters>
+auto minimize_newton(Objective&& objective, Hessian&& hessian, Parameters&& parameters, std::size_t sample_count,
+                     const options& o = {}) {
+  using T = std::ranges::range_value_t<Parameters>;
+  return detail::run<T>(objective, hessian, std::span<T>(parameters), sample_count, o);
+}
+
+// ---------------------------------------------------------------------------
+// The expression layer: parameters and data bound by symbol
+// ---------------------------------------------------------------------------
+
+template <class C>
+concept data_column = std::ranges::contiguous_range<const C&> && std::ranges::sized_range<const C&> &&
+    std::is_arithmetic_v<std::ranges::range_value_t<C>>;
+
+// x = xs for a column xs: a view of the column's values, made by symbol's
+// operator=. The column must outlive the training call.
+template <fixed_string Name, class Column>
+struct column_binding {
+  static_assert(data_column<Column>,
+                "ctdiff: a data column is a std::vector, std::span or std::array of numbers (x = xs in data(...))");
+  using element_type = std::ranges::range_value_t<Column>;
+  std::span<const element_type> values;
+
+  constexpr explicit column_binding(const Column& column)
+      : values(std::ranges::data(column), std::ranges::size(column)) {}
+};
+
+// The starting values of the parameters: params(w = 0.0, b = 0.0).
+template <class Bindings>
+struct parameter_list {
+  Bindings initial;
+};
+
+template <fixed_string... Names, class... Ts>
+constexpr auto params(binding<Names, Ts>... values) {
+  return parameter_list<decltype(at(values...))>{at(values...)};
+}
+
+// The training samples, one column per data symbol: data(x = xs, y = ys).
+template <class... Columns>
+struct dataset {
+  boost::hana::tuple<Columns...> columns;
+  std::size_t size;
+};
+
+template <fixed_string... Names, class... Columns>
+auto data(const column_binding<Names, Columns>&... columns) {
+  static_assert(sizeof...(Names) > 0, "ctdiff: data(...) needs at least one column");
+  static_assert(detail::all_distinct<Names...>(), "ctdiff: a symbol is bound twice in data(...)");
+  const std::size_t sizes[] = {columns.values.size()...};
+  const std::string_view names[] = {Names.view()...};
+  for (std::size_t i = 1; i != sizeof...(Names); ++i) {
+    if (sizes[i] != sizes[0]) {
+      throw std::invalid_argument("ctdiff: data columns differ in length: '" + std::string(names[0]) + "' has " +
+                                  std::to_string(sizes[0]) + " values, '" + std::string(names[i]) + "' has " +
+                                  std::to_string(sizes[i]));
+    }
+  }
+  return dataset<column_binding<Names, Columns>...>{{columns...}, sizes[0]};
+}
+
+namespace detail {
+
+template <class T>
+struct parameter_values;
+template <fixed_string... Names, class... Ts>
+struct parameter_values<bindings<binding<Names, Ts>...>> {
+  using value_type = typename bindings<binding<Names, Ts>...>::value_type;
+  using symbols = boost::hana::tuple<boost::hana::type<symbol<Names>>...>;
+  static constexpr auto wrt_all = wrt_list<symbol<Names>...>{};
+
+  // The bindings, in value_type, as they appear in the evaluation bindings.
+  template <class T>
+  static auto converted(const bindings<binding<Names, Ts>...>& values) {
+    return std::tuple{binding<Names, T>{static_cast<T>(detail::bound_value<Names>(values))}...};
+  }
+};
+
+// One bindings object holding the parameters and a slot for every data
+// symbol, all in T; the data slots are overwritten per sample.
+template <class T, class ParameterBindings, fixed_string... DataNames, class... Columns>
+auto sample_bindings(const ParameterBindings& parameters, const dataset<column_binding<DataNames, Columns>...>&) {
+  return std::apply([](auto... parameter) { return at(parameter..., binding<DataNames, T>{T(0)}...); },
+                    parameter_values<ParameterBindings>::template converted<T>(parameters));
+}
+
+template <class B, class Dataset>
+void load_sample(B& b, const Dataset& samples, std::size_t index) {
+  using T = typename B::value_type;
+  boost::hana::for_each(samples.columns, [&](const auto& column) {
+    detail::bound_value<std::remove_cvref_t<decltype(column)>::name>(b) = static_cast<T>(column.values[index]);
+  });
+}
+
+}  // namespace detail
+
+template <fixed_string Name, class Column>
+struct column_binding_name;
+
+// The fitted parameters as bindings (result.parameters[w] or result[w]) beside
+// the training record.
+template <class ParameterBindings>
+struct fit_result : training_result<typename ParameterBindings::value_type> {
+  ParameterBindings parameters;
+
+  template <fixed_string Name>
+  auto operator[](symbol<Name> s) const {
+    return parameters[s];
+  }
+};
+
+namespace detail {
+
+template <class Loss, class ParameterBindings, class Dataset>
+struct fit_problem {
+  using P = parameter_values<ParameterBindings>;
+  using T = typename P::value_type;
+  using W = std::remove_const_t<decltype(P::wrt_all)>;
+
+  const Loss& loss;
+  const Dataset& samples;
+  decltype(sample_bindings<T>(std::declval<const ParameterBindings&>(), std::declval<const Dataset&>())) b;
+  std::array<T, W::size> flat{};
+
+  fit_problem(const Loss& l, const ParameterBindings& initial, const Dataset& s)
+      : loss(l), samples(s), b(sample_bindings<T>(initial, s)) {
+    static_assert(all_bound_v<Loss, decltype(b)>,
+                  "ctdiff: every symbol of the loss must be a parameter in params(...) or a column in data(...)");
+    boost::hana::for_each(typename P::symbols{}, [&](auto type) {
+      using S = typename decltype(type)::type;
+      flat[W::template index_of<S>] = b[S{}];
+    });
+  }
+
+  // The flat parameters (which the optimizer updates) into the bindings.
+  void load_parameters() {
+    boost::hana::for_each(typename P::symbols{}, [&](auto type) {
+      using S = typename decltype(type)::type;
+      b[S{}] = flat[W::template index_of<S>];
+    });
+  }
+
+  T operator()(std::span<const std::size_t> indices, std::span<T> gradient) {
+    load_parameters();
+    T sum = T(0);
+    if (gradient.empty()) {
+      for (std::size_t index : indices) {
+        load_sample(b, samples, index);
+        sum += eval(loss, b);
+      }
+    } else {
+      const auto loss_gradient = ctdiff::gradient(loss, P::wrt_all);
+      for (std::size_t index : indices) {
+        load_sample(b, samples, index);
+        const auto [value, partials] = eval_with_value(loss_gradient, b);
+        sum += value;
+        for (std::size_t i = 0; i != W::size; ++i) gradient[i] += partials[i];
+      }
+    }
+    return sum;
+  }
+
+  void add_hessian(std::span<const std::size_t> indices, std::span<T> matrix) {
+    load_parameters();
+    const auto loss_hessian = ctdiff::hessian(loss, P::wrt_all);
+    for (std::size_t index : indices) {
+      load_sample(b, samples, index);
+      const auto rows = eval(loss_hessian, b);
+      for (std::size_t i = 0; i != W::size; ++i) {
+        for (std::size_t j = 0; j != W::size; ++j) matrix[i * W::size + j] += rows[i][j];
+      }
+    }
+  }
+
+  fit_result<ParameterBindings> finish(training_result<T>&& record, const ParameterBindings& initial) {
+    load_parameters();
+    fit_result<ParameterBindings> result{std::move(record), initial};
+    boost::hana::for_each(typename P::symbols{}, [&](auto type) {
+      using S = typename decltype(type)::type;
+      result.parameters[S{}] = static_cast<std::remove_cvref_t<decltype(result.parameters[S{}])>>(b[S{}]);
+    });
+    return result;
+  }
+};
+
+}  // namespace detail
+
+// Fits the parameters to minimize the mean of `loss` over the samples, by
+// the first-order method of options.method. Per sample the gradient is the
+// compile-time reverse sweep of gradient(loss, wrt(parameters...)).
+template <Expression Loss, class ParameterBindings, class... Columns>
+auto fit(const Loss& loss, const parameter_list<ParameterBindings>& parameters, const dataset<Columns...>& samples,
+         const options& o = {}) {
+  detail::fit_problem<Loss, ParameterBindings, dataset<Columns...>> problem(loss, parameters.initial, samples);
+  auto record = minimize(problem, problem.flat, samples.size, o);
+  return problem.finish(std::move(record), parameters.initial);
+}
+
+// Newton's method with the compile-time Hessian: n derivative trees for n
+// parameters, so meant for models with few parameters.
+template <Expression Loss, class ParameterBindings, class... Columns>
+auto fit_newton(const Loss& loss, const parameter_list<ParameterBindings>& parameters,
+                const dataset<Columns...>& samples, const options& o = {}) {
+  detail::fit_problem<Loss, ParameterBindings, dataset<Columns...>> problem(loss, parameters.initial, samples);
+  auto hessian = [&](std::span<const std::size_t> indices, std::span<typename decltype(problem)::T> matrix) {
+    problem.add_hessian(indices, matrix);
+  };
+  auto record = minimize_newton(problem, hessian, problem.flat, samples.size, o);
+  return problem.finish(std::move(record), parameters.initial);
+}
+
+// The value of `model` for every sample, with the given parameter values
+// (e.g. a fit's result.parameters).
+template <Expression Model, class ParameterBindings, class... Columns>
+auto predict(const Model& model, const ParameterBindings& parameters, const dataset<Columns...>& samples) {
+  using T = typename ParameterBindings::value_type;
+  auto b = detail::sample_bindings<T>(parameters, samples);
+  std::vector<T> values(samples.size);
+  for (std::size_t i = 0; i != samples.size; ++i) {
+    detail::load_sample(b, samples, i);
+    values[i] = eval(model, b);
+  }
+  return values;
+}
+
+}  // namespace ctdiff
