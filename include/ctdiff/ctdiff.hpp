@@ -4,6 +4,7 @@
 #include <ctdiff/arithmetic.hpp>
 #include <ctdiff/bindings.hpp>
 #include <ctdiff/check.hpp>
+#include <ctdiff/csv.hpp>
 #include <ctdiff/derivative.hpp>
 #include <ctdiff/evaluate.hpp>
 #include <ctdiff/expression.hpp>
@@ -12,3 +13,5 @@
 #include <ctdiff/gradient.hpp>
 #include <ctdiff/print.hpp>
 #include <ctdiff/simplify.hpp>
+#include <ctdiff/train.hpp>
+#include <ctdiff/tensor.hpp>

@@ -21,7 +21,6 @@
 #include <cstdio>
 #include <ctdiff/gradient.hpp>
 #include <functional>
-#include <iterator>
 #include <limits>
 #include <numeric>
 #include <random>
@@ -106,7 +105,7 @@ struct options {
   bool shuffle = true;       // reshuffle the samples every epoch of a stochastic or mini-batch run
   std::uint64_t seed = 0;    // the shuffles are a function of this seed alone
   bool progress = false;     // print a progress line to stderr about 20 times per run
-  std::function<void(const epoch_report&)> on_epoch;  // called once per epoch, epoch 0 included
+  std::function<void(const epoch_report&)> on_epoch = nullptr;  // called once per epoch, epoch 0 included
 };
 
 template <class T>
@@ -403,6 +402,7 @@ struct column_binding {
   static_assert(data_column<Column>,
                 "ctdiff: a data column is a std::vector, std::span or std::array of numbers (x = xs in data(...))");
   using element_type = std::ranges::range_value_t<Column>;
+  static constexpr fixed_string name = Name;
   std::span<const element_type> values;
 
   constexpr explicit column_binding(const Column& column)
@@ -415,9 +415,12 @@ struct parameter_list {
   Bindings initial;
 };
 
+// Every value is converted to the parameters' common floating type, so
+// params(w = 0) fits a double, not an int.
 template <fixed_string... Names, class... Ts>
 constexpr auto params(binding<Names, Ts>... values) {
-  return parameter_list<decltype(at(values...))>{at(values...)};
+  using T = typename bindings<binding<Names, Ts>...>::value_type;
+  return parameter_list<bindings<binding<Names, T>...>>{at(binding<Names, T>{static_cast<T>(values.value)}...)};
 }
 
 // The training samples, one column per data symbol: data(x = xs, y = ys).
@@ -445,27 +448,23 @@ auto data(const column_binding<Names, Columns>&... columns) {
 
 namespace detail {
 
-template <class T>
-struct parameter_values;
+// The parameter symbols of a bindings type, as a Hana tuple of types to
+// iterate over and as the wrt list of the gradient.
+template <class Bindings>
+struct parameter_symbols;
 template <fixed_string... Names, class... Ts>
-struct parameter_values<bindings<binding<Names, Ts>...>> {
-  using value_type = typename bindings<binding<Names, Ts>...>::value_type;
-  using symbols = boost::hana::tuple<boost::hana::type<symbol<Names>>...>;
-  static constexpr auto wrt_all = wrt_list<symbol<Names>...>{};
-
-  // The bindings, in value_type, as they appear in the evaluation bindings.
-  template <class T>
-  static auto converted(const bindings<binding<Names, Ts>...>& values) {
-    return std::tuple{binding<Names, T>{static_cast<T>(detail::bound_value<Names>(values))}...};
-  }
+struct parameter_symbols<bindings<binding<Names, Ts>...>> {
+  using types = boost::hana::tuple<boost::hana::type<symbol<Names>>...>;
+  using wrt = wrt_list<symbol<Names>...>;
 };
 
 // One bindings object holding the parameters and a slot for every data
 // symbol, all in T; the data slots are overwritten per sample.
-template <class T, class ParameterBindings, fixed_string... DataNames, class... Columns>
-auto sample_bindings(const ParameterBindings& parameters, const dataset<column_binding<DataNames, Columns>...>&) {
-  return std::apply([](auto... parameter) { return at(parameter..., binding<DataNames, T>{T(0)}...); },
-                    parameter_values<ParameterBindings>::template converted<T>(parameters));
+template <class T, fixed_string... ParameterNames, class... Ps, fixed_string... DataNames, class... Columns>
+auto sample_bindings(const bindings<binding<ParameterNames, Ps>...>& parameters,
+                     const dataset<column_binding<DataNames, Columns>...>&) {
+  return at(binding<ParameterNames, T>{static_cast<T>(bound_value<ParameterNames>(parameters))}...,
+            binding<DataNames, T>{T(0)}...);
 }
 
 template <class B, class Dataset>
@@ -477,9 +476,6 @@ void load_sample(B& b, const Dataset& samples, std::size_t index) {
 }
 
 }  // namespace detail
-
-template <fixed_string Name, class Column>
-struct column_binding_name;
 
 // The fitted parameters as bindings (result.parameters[w] or result[w]) beside
 // the training record.
@@ -497,9 +493,9 @@ namespace detail {
 
 template <class Loss, class ParameterBindings, class Dataset>
 struct fit_problem {
-  using P = parameter_values<ParameterBindings>;
-  using T = typename P::value_type;
-  using W = std::remove_const_t<decltype(P::wrt_all)>;
+  using T = typename ParameterBindings::value_type;
+  using symbols = typename parameter_symbols<ParameterBindings>::types;
+  using W = typename parameter_symbols<ParameterBindings>::wrt;
 
   const Loss& loss;
   const Dataset& samples;
@@ -510,7 +506,7 @@ struct fit_problem {
       : loss(l), samples(s), b(sample_bindings<T>(initial, s)) {
     static_assert(all_bound_v<Loss, decltype(b)>,
                   "ctdiff: every symbol of the loss must be a parameter in params(...) or a column in data(...)");
-    boost::hana::for_each(typename P::symbols{}, [&](auto type) {
+    boost::hana::for_each(symbols{}, [&](auto type) {
       using S = typename decltype(type)::type;
       flat[W::template index_of<S>] = b[S{}];
     });
@@ -518,7 +514,7 @@ struct fit_problem {
 
   // The flat parameters (which the optimizer updates) into the bindings.
   void load_parameters() {
-    boost::hana::for_each(typename P::symbols{}, [&](auto type) {
+    boost::hana::for_each(symbols{}, [&](auto type) {
       using S = typename decltype(type)::type;
       b[S{}] = flat[W::template index_of<S>];
     });
@@ -533,7 +529,7 @@ struct fit_problem {
         sum += eval(loss, b);
       }
     } else {
-      const auto loss_gradient = ctdiff::gradient(loss, P::wrt_all);
+      const auto loss_gradient = ctdiff::gradient(loss, W{});
       for (std::size_t index : indices) {
         load_sample(b, samples, index);
         const auto [value, partials] = eval_with_value(loss_gradient, b);
@@ -546,7 +542,7 @@ struct fit_problem {
 
   void add_hessian(std::span<const std::size_t> indices, std::span<T> matrix) {
     load_parameters();
-    const auto loss_hessian = ctdiff::hessian(loss, P::wrt_all);
+    const auto loss_hessian = ctdiff::hessian(loss, W{});
     for (std::size_t index : indices) {
       load_sample(b, samples, index);
       const auto rows = eval(loss_hessian, b);
@@ -559,9 +555,9 @@ struct fit_problem {
   fit_result<ParameterBindings> finish(training_result<T>&& record, const ParameterBindings& initial) {
     load_parameters();
     fit_result<ParameterBindings> result{std::move(record), initial};
-    boost::hana::for_each(typename P::symbols{}, [&](auto type) {
+    boost::hana::for_each(symbols{}, [&](auto type) {
       using S = typename decltype(type)::type;
-      result.parameters[S{}] = static_cast<std::remove_cvref_t<decltype(result.parameters[S{}])>>(b[S{}]);
+      result.parameters[S{}] = b[S{}];
     });
     return result;
   }

@@ -1,0 +1,138 @@
+// CSV in and out for training: read_csv() loads a table of numbers whose
+// header row names the columns; write_loss_csv() saves a loss curve.
+// Every malformed input is an error naming the file, line and column:
+// nothing is skipped or guessed.
+#pragma once
+
+#include <charconv>
+#include <cmath>
+#include <cstddef>
+#include <filesystem>
+#include <fstream>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <system_error>
+#include <vector>
+
+namespace ctdiff {
+
+struct csv_error : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// Columns of doubles by name, in the order of the header row.
+class csv_table {
+ public:
+  csv_table(std::string source, std::vector<std::string> names, std::vector<std::vector<double>> columns)
+      : source_(std::move(source)), names_(std::move(names)), columns_(std::move(columns)) {}
+
+  [[nodiscard]] const std::vector<std::string>& names() const { return names_; }
+  [[nodiscard]] std::size_t rows() const { return columns_.empty() ? 0 : columns_.front().size(); }
+
+  // The column with this header name; csv_error naming the file if there is none.
+  [[nodiscard]] const std::vector<double>& operator[](std::string_view name) const {
+    for (std::size_t i = 0; i != names_.size(); ++i) {
+      if (names_[i] == name) return columns_[i];
+    }
+    throw csv_error(source_ + ": no column named '" + std::string(name) + "'");
+  }
+
+ private:
+  std::string source_;
+  std::vector<std::string> names_;
+  std::vector<std::vector<double>> columns_;
+};
+
+namespace detail {
+
+inline std::vector<std::string_view> split_cells(std::string_view line) {
+  std::vector<std::string_view> cells;
+  for (std::size_t start = 0;;) {
+    const std::size_t comma = line.find(',', start);
+    cells.push_back(line.substr(start, comma - start));
+    if (comma == std::string_view::npos) return cells;
+    start = comma + 1;
+  }
+}
+
+inline std::string_view trim(std::string_view text) {
+  const std::size_t first = text.find_first_not_of(" \t");
+  if (first == std::string_view::npos) return {};
+  return text.substr(first, text.find_last_not_of(" \t") - first + 1);
+}
+
+}  // namespace detail
+
+// Reads a comma-separated file: a header row of column names, then rows of
+// finite numbers, as many cells as names. Throws csv_error, with a message
+// "file:line: ..." naming the column where it applies, for a missing or
+// unreadable file, an empty file, a repeated or empty column name, a row
+// with the wrong number of cells and a cell that is not a finite number.
+inline csv_table read_csv(const std::filesystem::path& path) {
+  const std::string source = path.string();
+  std::ifstream file(path);
+  if (!file) throw csv_error(source + ": cannot open the file");
+
+  std::string line;
+  // Windows line ends are accepted: a trailing '\r' is not part of a cell.
+  auto next_line = [&] {
+    if (!std::getline(file, line)) return false;
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    return true;
+  };
+  if (!next_line()) throw csv_error(source + ": the file is empty; expected a header row naming the columns");
+
+  std::vector<std::string> names;
+  for (std::string_view cell : detail::split_cells(line)) {
+    const std::string name(detail::trim(cell));
+    const std::string where = source + ":1, column " + std::to_string(names.size() + 1);
+    if (name.empty()) throw csv_error(where + ": empty column name");
+    for (const std::string& earlier : names) {
+      if (earlier == name) throw csv_error(where + ": column name '" + name + "' appears twice");
+    }
+    names.push_back(name);
+  }
+
+  std::vector<std::vector<double>> columns(names.size());
+  for (std::size_t line_number = 2; next_line(); ++line_number) {
+    const std::vector<std::string_view> cells = detail::split_cells(line);
+    const std::string where = source + ":" + std::to_string(line_number);
+    if (cells.size() != names.size()) {
+      throw csv_error(where + ": expected " + std::to_string(names.size()) + " cells, found " +
+                      std::to_string(cells.size()));
+    }
+    for (std::size_t i = 0; i != cells.size(); ++i) {
+      const std::string_view text = detail::trim(cells[i]);
+      double value = 0;
+      const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+      if (text.empty() || error != std::errc() || end != text.data() + text.size() || !std::isfinite(value)) {
+        throw csv_error(where + ", column " + std::to_string(i + 1) + " (" + names[i] + "): '" + std::string(text) +
+                        "' is not a finite number");
+      }
+      columns[i].push_back(value);
+    }
+  }
+  if (file.bad()) throw csv_error(source + ": read error");
+  return csv_table(source, std::move(names), std::move(columns));
+}
+
+// Writes "epoch,loss" and one row per epoch (epoch 0 is the starting point).
+template <class T>
+void write_loss_csv(const std::filesystem::path& path, std::span<const T> loss_per_epoch) {
+  std::ofstream file(path);
+  if (!file) throw csv_error(path.string() + ": cannot open the file for writing");
+  file.precision(17);
+  file << "epoch,loss\n";
+  for (std::size_t epoch = 0; epoch != loss_per_epoch.size(); ++epoch)
+    file << epoch << ',' << loss_per_epoch[epoch] << '\n';
+  if (!file) throw csv_error(path.string() + ": write error");
+}
+
+template <class T>
+void write_loss_csv(const std::filesystem::path& path, const std::vector<T>& loss_per_epoch) {
+  write_loss_csv(path, std::span<const T>(loss_per_epoch));
+}
+
+}  // namespace ctdiff
