@@ -1,0 +1,255 @@
+// The three benchmark models, each with its data, its loss written once for
+// any scalar type (double for the loss and finite differences, the dual
+// numbers of the other libraries for theirs), a hand-written gradient and the
+// ctdiff gradient.
+#pragma once
+
+#include <array>
+#include <cmath>
+#include <cstddef>
+#include <ctdiff/ctdiff.hpp>
+#include <random>
+#include <utility>
+#include <vector>
+
+namespace bench {
+
+// "θ3", "p12": a symbol name made of a prefix and an index, so a model's
+// parameters can be generated from an index sequence.
+template <ctdiff::fixed_string Prefix, std::size_t Index>
+constexpr auto indexed_name() {
+  constexpr std::size_t digits = Index < 10 ? 1 : 2;
+  char text[Prefix.size() + digits + 1] = {};
+  for (std::size_t i = 0; i != Prefix.size(); ++i) text[i] = Prefix.data[i];
+  if constexpr (digits == 2) text[Prefix.size()] = static_cast<char>('0' + Index / 10);
+  text[Prefix.size() + digits - 1] = static_cast<char>('0' + Index % 10);
+  return ctdiff::fixed_string<Prefix.size() + digits + 1>(text);
+}
+
+template <ctdiff::fixed_string Prefix, std::size_t Index>
+inline constexpr auto indexed_symbol = ctdiff::var<indexed_name<Prefix, Index>()>;
+
+template <std::size_t N>
+void add_to(std::array<double, N>& total, const std::array<double, N>& term) {
+  for (std::size_t i = 0; i != N; ++i) total[i] += term[i];
+}
+
+template <std::size_t N>
+std::array<double, N> mean(std::array<double, N> total, std::size_t count) {
+  for (double& component : total) component /= static_cast<double>(count);
+  return total;
+}
+
+// The per-sample ctdiff gradient summed over the samples, then divided by
+// their number: the data values are overwritten in place in one set of
+// bindings, as a training loop does.
+template <class Gradient, class Bindings, class Samples, class BindSample>
+auto ctdiff_mean_gradient(const Gradient& gradient, Bindings bindings, const Samples& samples, BindSample bind_sample) {
+  decltype(ctdiff::eval(gradient, bindings)) total{};
+  for (const auto& sample : samples) {
+    bind_sample(bindings, sample);
+    add_to(total, ctdiff::eval(gradient, bindings));
+  }
+  return mean(total, samples.size());
+}
+
+inline std::vector<double> uniform_values(std::mt19937_64& generator, std::size_t count, double low, double high) {
+  std::uniform_real_distribution<double> distribution(low, high);
+  std::vector<double> values(count);
+  for (double& value : values) value = distribution(generator);
+  return values;
+}
+
+// θ0x² + θ1x + θ2 fitted to noisy samples of 3x² − x + 0.5 by the mean squared error.
+struct quadratic_fit {
+  static constexpr const char* name = "quadratic_fit";
+  static constexpr std::size_t parameter_count = 3;
+  struct sample {
+    double x, y;
+  };
+  std::vector<sample> samples;
+  std::array<double, parameter_count> parameters{0.7, -0.3, 1.2};
+
+  explicit quadratic_fit(std::size_t count) {
+    std::mt19937_64 generator(1);
+    const auto xs = uniform_values(generator, count, -2.0, 2.0);
+    const auto noise = uniform_values(generator, count, -0.1, 0.1);
+    for (std::size_t i = 0; i != count; ++i) samples.push_back({xs[i], 3 * xs[i] * xs[i] - xs[i] + 0.5 + noise[i]});
+  }
+
+  template <class T>
+  T loss(const std::array<T, parameter_count>& theta) const {
+    T total(0.0);
+    for (const auto [x, y] : samples) {
+      const T residual = theta[0] * (x * x) + theta[1] * x + theta[2] - y;
+      total += residual * residual;
+    }
+    return total / static_cast<double>(samples.size());
+  }
+
+  std::array<double, parameter_count> hand_gradient() const {
+    double g0 = 0, g1 = 0, g2 = 0;
+    for (const auto [x, y] : samples) {
+      const double xx = x * x;
+      const double twice_residual = 2 * (parameters[0] * xx + parameters[1] * x + parameters[2] - y);
+      g0 += twice_residual * xx;
+      g1 += twice_residual * x;
+      g2 += twice_residual;
+    }
+    return mean(std::array{g0, g1, g2}, samples.size());
+  }
+
+  std::array<double, parameter_count> ctdiff_gradient() const {
+    using ctdiff::pow;
+    static constexpr auto x = ctdiff::var<"x">;
+    static constexpr auto y = ctdiff::var<"y">;
+    static constexpr auto θ0 = indexed_symbol<"θ", 0>;
+    static constexpr auto θ1 = indexed_symbol<"θ", 1>;
+    static constexpr auto θ2 = indexed_symbol<"θ", 2>;
+    static constexpr auto squared_error = pow<2>(θ0 * pow<2>(x) + θ1 * x + θ2 - y);
+    static constexpr auto gradient = ctdiff::gradient(squared_error, ctdiff::wrt(θ0, θ1, θ2));
+    const auto bindings = ctdiff::at(θ0 = parameters[0], θ1 = parameters[1], θ2 = parameters[2], x = 0.0, y = 0.0);
+    return ctdiff_mean_gradient(gradient, bindings, samples, [](auto& b, sample s) {
+      b[x] = s.x;
+      b[y] = s.y;
+    });
+  }
+};
+
+// T given explicitly: the argument may be another library's expression template.
+template <class T>
+T sigmoid(const T& z) {
+  using std::exp;
+  return 1.0 / (1.0 + exp(-z));
+}
+
+// A 2→4→1 network: sigmoid hidden units, a linear output, ½(output − y)²
+// averaged over the samples. Parameters: unit j's two weights and bias at
+// 3j, 3j+1, 3j+2, the output weights at 12..15, the output bias at 16.
+struct sigmoid_network {
+  static constexpr const char* name = "sigmoid_net";
+  static constexpr std::size_t hidden_units = 4;
+  static constexpr std::size_t output_weights = 3 * hidden_units;
+  static constexpr std::size_t output_bias = output_weights + hidden_units;
+  static constexpr std::size_t parameter_count = output_bias + 1;
+  struct sample {
+    double x1, x2, y;
+  };
+  std::vector<sample> samples;
+  std::array<double, parameter_count> parameters{};
+
+  explicit sigmoid_network(std::size_t count) {
+    std::mt19937_64 generator(2);
+    const auto inputs = uniform_values(generator, 2 * count, -1.0, 1.0);
+    for (std::size_t i = 0; i != count; ++i) {
+      const double x1 = inputs[2 * i], x2 = inputs[2 * i + 1];
+      samples.push_back({x1, x2, std::sin(2 * x1) * x2 + 0.3});
+    }
+    const auto initial = uniform_values(generator, parameter_count, -1.0, 1.0);
+    std::copy(initial.begin(), initial.end(), parameters.begin());
+  }
+
+  template <class T>
+  T loss(const std::array<T, parameter_count>& p) const {
+    T total(0.0);
+    for (const auto [x1, x2, y] : samples) {
+      T output = p[output_bias];
+      for (std::size_t j = 0; j != hidden_units; ++j)
+        output += p[output_weights + j] * sigmoid<T>(p[3 * j] * x1 + p[3 * j + 1] * x2 + p[3 * j + 2]);
+      const T residual = output - y;
+      total += 0.5 * (residual * residual);
+    }
+    return total / static_cast<double>(samples.size());
+  }
+
+  std::array<double, parameter_count> hand_gradient() const {
+    const auto& p = parameters;
+    std::array<double, parameter_count> g{};
+    for (const auto [x1, x2, y] : samples) {
+      std::array<double, hidden_units> activation;
+      double output = p[output_bias];
+      for (std::size_t j = 0; j != hidden_units; ++j) {
+        activation[j] = sigmoid(p[3 * j] * x1 + p[3 * j + 1] * x2 + p[3 * j + 2]);
+        output += p[output_weights + j] * activation[j];
+      }
+      const double residual = output - y;
+      g[output_bias] += residual;
+      for (std::size_t j = 0; j != hidden_units; ++j) {
+        g[output_weights + j] += residual * activation[j];
+        const double delta = residual * p[output_weights + j] * activation[j] * (1 - activation[j]);
+        g[3 * j] += delta * x1;
+        g[3 * j + 1] += delta * x2;
+        g[3 * j + 2] += delta;
+      }
+    }
+    return mean(g, samples.size());
+  }
+
+  template <std::size_t I>
+  static constexpr auto parameter = indexed_symbol<"p", I>;
+  static constexpr auto x1 = ctdiff::var<"x1">;
+  static constexpr auto x2 = ctdiff::var<"x2">;
+  static constexpr auto y = ctdiff::var<"y">;
+
+  template <std::size_t J>
+  static constexpr auto hidden = ctdiff::sigmoid(parameter<3 * J>* x1 + parameter<3 * J + 1> * x2 +
+                                                 parameter<3 * J + 2>);
+
+  template <std::size_t... J>
+  static constexpr auto output(std::index_sequence<J...>) {
+    return (parameter<output_bias> + ... + (parameter<output_weights + J> * hidden<J>));
+  }
+
+  std::array<double, parameter_count> ctdiff_gradient() const {
+    using ctdiff::pow;
+    static constexpr auto squared_error = pow<2>(output(std::make_index_sequence<hidden_units>{}) - y) / 2;
+    return [&]<std::size_t... I>(std::index_sequence<I...>) {
+      static constexpr auto gradient = ctdiff::gradient(squared_error, ctdiff::wrt(parameter<I>...));
+      const auto bindings = ctdiff::at((parameter<I> = parameters[I])..., x1 = 0.0, x2 = 0.0, y = 0.0);
+      return ctdiff_mean_gradient(gradient, bindings, samples, [](auto& b, sample s) {
+        b[x1] = s.x1;
+        b[x2] = s.x2;
+        b[y] = s.y;
+      });
+    }
+    (std::make_index_sequence<parameter_count>{});
+  }
+};
+
+// One ReLU neuron, relu(w·x + b), at one point: the per-call cost.
+struct relu_neuron {
+  static constexpr const char* name = "relu_neuron";
+  static constexpr std::size_t parameter_count = 4;
+  std::array<double, 3> inputs{1, -2, 3};
+  std::array<double, parameter_count> parameters{-3, -1, 2, 1};  // w1, w2, w3, b
+
+  template <class T>
+  T loss(const std::array<T, parameter_count>& p) const {
+    const T z = p[0] * inputs[0] + p[1] * inputs[1] + p[2] * inputs[2] + p[3];
+    return z > 0.0 ? z : T(0.0);
+  }
+
+  std::array<double, parameter_count> hand_gradient() const {
+    const auto& p = parameters;
+    const double z = p[0] * inputs[0] + p[1] * inputs[1] + p[2] * inputs[2] + p[3];
+    if (z > 0) return {inputs[0], inputs[1], inputs[2], 1.0};
+    return {};
+  }
+
+  template <std::size_t I>
+  static constexpr auto weight = indexed_symbol<"w", I>;
+  template <std::size_t I>
+  static constexpr auto input = indexed_symbol<"x", I>;
+  static constexpr auto bias = ctdiff::var<"b">;
+
+  std::array<double, parameter_count> ctdiff_gradient() const {
+    static constexpr auto neuron =
+        ctdiff::relu(weight<0> * input<0> + weight<1> * input<1> + weight<2> * input<2> + bias);
+    static constexpr auto gradient = ctdiff::gradient(neuron, ctdiff::wrt(weight<0>, weight<1>, weight<2>, bias));
+    return ctdiff::eval(
+        gradient, ctdiff::at(weight<0> = parameters[0], weight<1> = parameters[1], weight<2> = parameters[2],
+                             bias = parameters[3], input<0> = inputs[0], input<1> = inputs[1], input<2> = inputs[2]));
+  }
+};
+
+}  // namespace bench
