@@ -6,3 +6,4 @@
 #include <ctdiff/tensor/gradient.hpp>
 #include <ctdiff/tensor/nodes.hpp>
 #include <ctdiff/tensor/operations.hpp>
+#include <ctdiff/tensor/training.hpp>

@@ -7,6 +7,7 @@
 // the storage the sweep needs grows with the activations, not the weights.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <ctdiff/evaluate.hpp>
@@ -93,7 +94,8 @@ constexpr bool check_tensor_bindings() {
   } else if constexpr (is_tensor_unary_v<E>) {
     return check_tensor_bindings<typename E::argument_type, B, T>();
   } else {
-    return check_tensor_bindings<typename E::left_type, B, T>() & check_tensor_bindings<typename E::right_type, B, T>();
+    return check_tensor_bindings<typename E::left_type, B, T>() &&
+           check_tensor_bindings<typename E::right_type, B, T>();
   }
 }
 
@@ -145,8 +147,8 @@ constexpr void backward(const E& e, workspace<T, E>& state, T* gradient) {
   } else if constexpr (!is_tensor_symbol_v<E>) {
     if constexpr (tensor_contains_any_v<typename E::left_type, W>) {
       auto target = adjoint_target<W>(state.left, gradient);
-      e.operation.backward_left(value_view(state.left), value_view(state.right), value_view(state),
-                                adjoint_view(state), target);
+      e.operation.backward_left(value_view(state.left), value_view(state.right), value_view(state), adjoint_view(state),
+                                target);
       backward<W>(e.left, state.left, gradient);
     }
     if constexpr (tensor_contains_any_v<typename E::right_type, W>) {
@@ -161,8 +163,9 @@ constexpr void backward(const E& e, workspace<T, E>& state, T* gradient) {
 template <shape S>
 struct gradient_of_a_scalar {
   static constexpr bool valid = S == shape{1, 1};
-  static_assert(valid, "ctdiff: gradient(e, wrt(...)) of a tensor expression needs e to be 1x1 (a loss: sum, mean, "
-                       "dot, cross_entropy, mean_squared_error); the instantiation line names e's shape");
+  static_assert(valid,
+                "ctdiff: gradient(e, wrt(...)) of a tensor expression needs e to be 1x1 (a loss: sum, mean, "
+                "dot, cross_entropy, mean_squared_error); the instantiation line names e's shape");
 };
 
 // One forward and one backward sweep; returns the loss and adds its gradient

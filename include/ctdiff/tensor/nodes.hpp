@@ -145,8 +145,8 @@ inline constexpr bool tensor_contains_v = std::is_same_v<E, S>;
 template <class Op, class A, class S>
 inline constexpr bool tensor_contains_v<tensor_unary<Op, A>, S> = tensor_contains_v<A, S>;
 template <class Op, class L, class R, class S>
-inline constexpr bool tensor_contains_v<tensor_binary<Op, L, R>, S> = tensor_contains_v<L, S> ||
-                                                                      tensor_contains_v<R, S>;
+inline constexpr bool tensor_contains_v<tensor_binary<Op, L, R>, S> =
+    tensor_contains_v<L, S> || tensor_contains_v<R, S>;
 
 template <class E, class W>
 inline constexpr bool tensor_contains_any_v = false;

@@ -59,7 +59,8 @@ struct elementwise_op {
   constexpr void backward(auto argument, auto out, auto adjoint, auto argument_adjoint) const {
     using T = detail::element_t<decltype(out)>;
     for (std::size_t i = 0; i != out.size(); ++i)
-      argument_adjoint[i] += adjoint[i] * static_cast<T>(detail::constant_value(ScalarOp::derivative(argument[i], out[i])));
+      argument_adjoint[i] +=
+          adjoint[i] * static_cast<T>(detail::constant_value(ScalarOp::derivative(argument[i], out[i])));
   }
 };
 
@@ -74,12 +75,14 @@ struct zip_op {
   constexpr void backward_left(auto left, auto right, auto out, auto adjoint, auto left_adjoint) const {
     using T = detail::element_t<decltype(out)>;
     for (std::size_t i = 0; i != out.size(); ++i)
-      left_adjoint[i] += adjoint[i] * static_cast<T>(detail::constant_value(ScalarOp::d_left(left[i], right[i], out[i])));
+      left_adjoint[i] +=
+          adjoint[i] * static_cast<T>(detail::constant_value(ScalarOp::d_left(left[i], right[i], out[i])));
   }
   constexpr void backward_right(auto left, auto right, auto out, auto adjoint, auto right_adjoint) const {
     using T = detail::element_t<decltype(out)>;
     for (std::size_t i = 0; i != out.size(); ++i)
-      right_adjoint[i] += adjoint[i] * static_cast<T>(detail::constant_value(ScalarOp::d_right(left[i], right[i], out[i])));
+      right_adjoint[i] +=
+          adjoint[i] * static_cast<T>(detail::constant_value(ScalarOp::d_right(left[i], right[i], out[i])));
   }
 };
 
@@ -95,13 +98,15 @@ struct matrix_product_op {
         for (std::size_t j = 0; j != n; ++j) out(i, j) += left(i, p) * right(p, j);
   }
   constexpr void backward_left(auto, auto right, auto, auto adjoint, auto left_adjoint) const {
-    constexpr std::size_t m = decltype(adjoint)::dims.rows, k = decltype(right)::dims.rows, n = decltype(right)::dims.cols;
+    constexpr std::size_t m = decltype(adjoint)::dims.rows, k = decltype(right)::dims.rows,
+                          n = decltype(right)::dims.cols;
     for (std::size_t i = 0; i != m; ++i)
       for (std::size_t p = 0; p != k; ++p)
         for (std::size_t j = 0; j != n; ++j) left_adjoint(i, p) += adjoint(i, j) * right(p, j);
   }
   constexpr void backward_right(auto left, auto, auto, auto adjoint, auto right_adjoint) const {
-    constexpr std::size_t m = decltype(left)::dims.rows, k = decltype(left)::dims.cols, n = decltype(adjoint)::dims.cols;
+    constexpr std::size_t m = decltype(left)::dims.rows, k = decltype(left)::dims.cols,
+                          n = decltype(adjoint)::dims.cols;
     for (std::size_t i = 0; i != m; ++i)
       for (std::size_t p = 0; p != k; ++p)
         for (std::size_t j = 0; j != n; ++j) right_adjoint(p, j) += left(i, p) * adjoint(i, j);
