@@ -1,0 +1,83 @@
+// The CSV reader: a good file read by column name, and each malformed input
+// rejected with a message that names the file, the line and the column.
+#include <catch2/catch.hpp>
+#include <ctdiff/csv.hpp>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+using Catch::Matchers::Contains;
+
+namespace {
+
+// A file in the temporary directory, named after the test so parallel tests do not collide.
+std::filesystem::path write_file(const std::string& name, const std::string& content) {
+  const auto path = std::filesystem::temp_directory_path() / ("ctdiff_test_csv_" + name + ".csv");
+  std::ofstream(path, std::ios::binary) << content;
+  return path;
+}
+
+}  // namespace
+
+TEST_CASE("a CSV file is read into columns looked up by their header names") {
+  const auto path = write_file("good", "a,b , c\n1,2.5,-3e2\r\n4, 5 ,6\n");
+  const ctdiff::csv_table table = ctdiff::read_csv(path);
+  REQUIRE(table.names() == std::vector<std::string>{"a", "b", "c"});
+  REQUIRE(table.rows() == 2);
+  REQUIRE(table["a"] == std::vector<double>{1, 4});
+  REQUIRE(table["b"] == std::vector<double>{2.5, 5});
+  REQUIRE(table["c"] == std::vector<double>{-300, 6});
+  REQUIRE_THROWS_WITH(table["d"], Contains(path.string()) && Contains("no column named 'd'"));
+}
+
+TEST_CASE("a missing file is an error naming the file") {
+  const auto path = std::filesystem::temp_directory_path() / "ctdiff_test_csv_does_not_exist.csv";
+  REQUIRE_THROWS_AS(ctdiff::read_csv(path), ctdiff::csv_error);
+  REQUIRE_THROWS_WITH(ctdiff::read_csv(path), Contains(path.string()) && Contains("cannot open"));
+}
+
+TEST_CASE("an empty file is an error: the header row is missing") {
+  const auto path = write_file("empty", "");
+  REQUIRE_THROWS_WITH(ctdiff::read_csv(path), Contains(path.string()) && Contains("header row"));
+}
+
+TEST_CASE("a row with too few cells is an error naming its line") {
+  const auto path = write_file("too_few", "a,b,c\n1,2,3\n4,5\n");
+  REQUIRE_THROWS_WITH(ctdiff::read_csv(path), Contains(path.string() + ":3") && Contains("expected 3 cells, found 2"));
+}
+
+TEST_CASE("a row with too many cells is an error naming its line") {
+  const auto path = write_file("too_many", "a,b\n1,2\n3,4\n5,6,7\n");
+  REQUIRE_THROWS_WITH(ctdiff::read_csv(path), Contains(path.string() + ":4") && Contains("expected 2 cells, found 3"));
+}
+
+TEST_CASE("a blank line inside the data is a row with the wrong number of cells, not skipped") {
+  const auto path = write_file("blank_line", "a,b\n1,2\n\n3,4\n");
+  REQUIRE_THROWS_WITH(ctdiff::read_csv(path), Contains(path.string() + ":3") && Contains("expected 2 cells, found 1"));
+}
+
+TEST_CASE("a cell that is not a number is an error naming its line and column") {
+  const auto [cell, expected_text] = GENERATE(table<std::string, std::string>(
+      {{"abc", "'abc'"}, {"", "''"}, {"1.5x", "'1.5x'"}, {"nan", "'nan'"}, {"inf", "'inf'"}}));
+  const auto path = write_file("not_a_number", "a,b\n1,2\n3," + cell + "\n");
+  CAPTURE(cell);
+  REQUIRE_THROWS_WITH(ctdiff::read_csv(path), Contains(path.string() + ":3, column 2 (b)") && Contains(expected_text) &&
+                                                  Contains("not a finite number"));
+}
+
+TEST_CASE("an empty or repeated column name is an error naming the column") {
+  REQUIRE_THROWS_WITH(ctdiff::read_csv(write_file("empty_name", "a,,c\n1,2,3\n")),
+                      Contains(":1, column 2") && Contains("empty column name"));
+  REQUIRE_THROWS_WITH(ctdiff::read_csv(write_file("repeated_name", "a,b,a\n1,2,3\n")),
+                      Contains(":1, column 3") && Contains("'a' appears twice"));
+}
+
+TEST_CASE("a loss curve written by write_loss_csv reads back epoch by epoch") {
+  const auto path = std::filesystem::temp_directory_path() / "ctdiff_test_csv_loss.csv";
+  const std::vector<double> losses{4.0, 0.5, 0.125, 1e-300};
+  ctdiff::write_loss_csv(path, losses);
+  const ctdiff::csv_table table = ctdiff::read_csv(path);
+  REQUIRE(table["epoch"] == std::vector<double>{0, 1, 2, 3});
+  REQUIRE(table["loss"] == losses);
+}
