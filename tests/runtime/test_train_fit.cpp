@@ -1,0 +1,127 @@
+// The expression layer, fit() and fit_newton(), on the seed tutorials'
+// models, against numbers worked out by hand and against the core's
+// gradient evaluated sample by sample outside the training loop.
+#include <array>
+#include <catch2/catch.hpp>
+#include <cmath>
+#include <ctdiff/ctdiff.hpp>
+#include <vector>
+
+using namespace ctdiff;
+
+namespace {
+
+constexpr auto t0 = var<"θ0">;
+constexpr auto t1 = var<"θ1">;
+constexpr auto t2 = var<"θ2">;
+constexpr auto x = var<"x">;
+constexpr auto y = var<"y">;
+// θ0x² + θ1x + θ2 on (−2, −5), (0, 1), (1, 4), which lie on y = 3x + 1.
+constexpr auto quadratic_loss = 0.5 * pow<2>(t0 * pow<2>(x) + t1 * x + t2 - y);
+const std::vector<double> xs{-2, 0, 1};
+const std::vector<double> ys{-5, 1, 4};
+
+}  // namespace
+
+TEST_CASE("one batch step of rate 1 moves θ by the mean gradient [31/3, −17/3, 7/3]") {
+  const auto result = fit(quadratic_loss, params(t0 = 1.0, t1 = 1.0, t2 = 1.0), data(x = xs, y = ys),
+                          {.learning_rate = 1, .max_epochs = 1});
+  REQUIRE(result.epochs == 1);
+  REQUIRE(result[t0] == Approx(1 - 31.0 / 3));
+  REQUIRE(result[t1] == Approx(1 + 17.0 / 3));
+  REQUIRE(result[t2] == Approx(1 - 7.0 / 3));
+}
+
+TEST_CASE("one batch step equals the mean of the per-sample gradients evaluated one by one") {
+  const double rate = 0.05;
+  const auto result = fit(quadratic_loss, params(t0 = 0.5, t1 = -1.0, t2 = 2.0), data(x = xs, y = ys),
+                          {.learning_rate = rate, .max_epochs = 1});
+  std::array<double, 3> mean{};
+  for (std::size_t i = 0; i != xs.size(); ++i) {
+    const auto g =
+        eval(gradient(quadratic_loss, wrt(t0, t1, t2)), at(t0 = 0.5, t1 = -1.0, t2 = 2.0, x = xs[i], y = ys[i]));
+    for (std::size_t k = 0; k != 3; ++k) mean[k] += g[k] / 3;
+  }
+  REQUIRE(result.parameters[t0] == Approx(0.5 - rate * mean[0]));
+  REQUIRE(result.parameters[t1] == Approx(-1.0 - rate * mean[1]));
+  REQUIRE(result.parameters[t2] == Approx(2.0 - rate * mean[2]));
+  REQUIRE(result.loss_per_epoch[0] == Approx((eval(quadratic_loss, at(t0 = 0.5, t1 = -1.0, t2 = 2.0, x = -2, y = -5)) +
+                                              eval(quadratic_loss, at(t0 = 0.5, t1 = -1.0, t2 = 2.0, x = 0, y = 1)) +
+                                              eval(quadratic_loss, at(t0 = 0.5, t1 = -1.0, t2 = 2.0, x = 1, y = 4))) /
+                                             3));
+}
+
+TEST_CASE("E = (θx² − y)² on samples of 3x²: one step of rate 1 from 0 gives 4, training gives 3") {
+  constexpr auto theta = var<"θ">;
+  constexpr auto loss = pow<2>(theta * pow<2>(x) - y);
+  const std::array<double, 3> inputs{-1, 0, 1};
+  const std::array<double, 3> targets{3, 0, 3};
+  REQUIRE(fit(loss, params(theta = 0.0), data(x = inputs, y = targets), {.learning_rate = 1, .max_epochs = 1})[theta] ==
+          Approx(4));
+  const auto trained = fit(loss, params(theta = 0.0), data(x = inputs, y = targets),
+                           {.learning_rate = 1, .max_epochs = 100, .gradient_tolerance = 1e-12});
+  REQUIRE(trained.stop == stop_reason::gradient_tolerance);
+  REQUIRE(trained[theta] == Approx(3).margin(1e-12));
+}
+
+TEST_CASE("every method fits θ0x² + θ1x + θ2 to [0, 3, 1]") {
+  const auto [method, rate, batch_size] =
+      GENERATE(table<optimizer, double, std::size_t>({{optimizer::gradient_descent, 0.1, 0},
+                                                      {optimizer::gradient_descent, 0.05, 1},
+                                                      {optimizer::momentum, 0.02, 2},
+                                                      {optimizer::adam, 0.05, 0}}));
+  CAPTURE(to_string(method), batch_size);
+  const auto result = fit(quadratic_loss, params(t0 = 1.0, t1 = 1.0, t2 = 1.0), data(x = xs, y = ys),
+                          {.method = method,
+                           .learning_rate = rate,
+                           .max_epochs = 20000,
+                           .batch_size = batch_size,
+                           .loss_tolerance = 1e-20,
+                           .seed = 42});
+  REQUIRE(result.stop == stop_reason::loss_tolerance);
+  REQUIRE(result[t0] == Approx(0).margin(1e-8));
+  REQUIRE(result[t1] == Approx(3).margin(1e-8));
+  REQUIRE(result[t2] == Approx(1).margin(1e-8));
+}
+
+TEST_CASE("fit_newton solves the quadratic loss in one step with the compile-time Hessian") {
+  const auto result = fit_newton(quadratic_loss, params(t0 = 1.0, t1 = 1.0, t2 = 1.0), data(x = xs, y = ys),
+                                 {.max_epochs = 5, .gradient_tolerance = 1e-10});
+  REQUIRE(result.stop == stop_reason::gradient_tolerance);
+  REQUIRE(result.epochs == 1);
+  REQUIRE(result[t0] == Approx(0).margin(1e-12));
+  REQUIRE(result[t1] == Approx(3));
+  REQUIRE(result[t2] == Approx(1));
+}
+
+TEST_CASE("learning rate 10 on the quadratic diverges: non-finite stop, last finite parameters kept") {
+  const auto result = fit(quadratic_loss, params(t0 = 1.0, t1 = 1.0, t2 = 1.0), data(x = xs, y = ys),
+                          {.learning_rate = 10, .max_epochs = 100000});
+  REQUIRE(result.stop == stop_reason::non_finite_loss);
+  REQUIRE(result.epochs < 1000);
+  REQUIRE(std::isfinite(result[t0]));
+  REQUIRE(std::isfinite(result[t1]));
+  REQUIRE(std::isfinite(result[t2]));
+  // The loss recorded last is the loss of the parameters returned, and it is finite.
+  double mean_loss = 0;
+  for (std::size_t i = 0; i != xs.size(); ++i) {
+    mean_loss += eval(quadratic_loss, at(t0 = result[t0], t1 = result[t1], t2 = result[t2], x = xs[i], y = ys[i])) / 3;
+  }
+  REQUIRE(std::isfinite(result.loss_per_epoch.back()));
+  REQUIRE(result.loss_per_epoch.back() == Approx(mean_loss));
+  REQUIRE(result.loss_per_epoch.back() > result.loss_per_epoch.front());
+}
+
+TEST_CASE("predict evaluates a model on every sample with the fitted parameters") {
+  constexpr auto model = t0 * pow<2>(x) + t1 * x + t2;
+  const auto fitted = params(t0 = 0.0, t1 = 3, t2 = 1.0);
+  const std::array<float, 3> inputs{-2, 0, 1};
+  const std::vector<double> values = predict(model, fitted.initial, data(x = inputs));
+  REQUIRE(values == std::vector<double>{-5, 1, 4});
+}
+
+TEST_CASE("data columns of different lengths are rejected, naming both columns") {
+  const std::vector<double> short_column{1, 2};
+  REQUIRE_THROWS_WITH(data(x = xs, y = short_column),
+                      Catch::Matchers::Contains("'x' has 3 values") && Catch::Matchers::Contains("'y' has 2"));
+}
