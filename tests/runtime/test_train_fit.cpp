@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <ctdiff/ctdiff.hpp>
+#include <string>
 #include <vector>
 
 using namespace ctdiff;
@@ -70,7 +71,8 @@ TEST_CASE("every method fits θ0x² + θ1x + θ2 to [0, 3, 1]") {
                                                       {optimizer::gradient_descent, 0.05, 1},
                                                       {optimizer::momentum, 0.02, 2},
                                                       {optimizer::adam, 0.05, 0}}));
-  CAPTURE(to_string(method), batch_size);
+  const std::string method_name(to_string(method));
+  CAPTURE(method_name, batch_size);
   const auto result = fit(quadratic_loss, params(t0 = 1.0, t1 = 1.0, t2 = 1.0), data(x = xs, y = ys),
                           {.method = method,
                            .learning_rate = rate,

@@ -10,6 +10,7 @@
 #include <numeric>
 #include <set>
 #include <span>
+#include <string>
 #include <vector>
 
 using namespace ctdiff;
@@ -60,7 +61,8 @@ struct bowl {
 TEST_CASE("every first-order method reaches the minimum of a quadratic bowl") {
   const auto [method, rate] = GENERATE(table<optimizer, double>(
       {{optimizer::gradient_descent, 0.2}, {optimizer::momentum, 0.05}, {optimizer::adam, 0.05}}));
-  CAPTURE(to_string(method));
+  const std::string method_name(to_string(method));
+  CAPTURE(method_name);
   std::array<double, 2> p{0, 0};
   const auto result = minimize(
       bowl{p}, p, 1, {.method = method, .learning_rate = rate, .max_epochs = 100000, .gradient_tolerance = 1e-10});
