@@ -221,6 +221,22 @@ struct log_sum_exp_op {
 // The public functions that build tensor nodes; a shape rule that fails stops
 // here, with one message, before any node is built.
 
+namespace detail {
+
+template <class ScalarOp, class L, class R>
+constexpr auto make_zip(const L& left, const R& right) {
+  if constexpr (elementwise_shapes<L::dims, R::dims>::valid) {
+    return tensor_binary<zip_op<ScalarOp>, L, R>{{}, left, right};
+  }
+}
+
+template <class ScalarOp, class E>
+constexpr auto make_elementwise(const E& e) {
+  return tensor_unary<elementwise_op<ScalarOp>, E>{{}, e};
+}
+
+}  // namespace detail
+
 // The matrix product: W * x for a matrix-vector product, A * B for matrices.
 template <TensorExpression L, TensorExpression R>
 constexpr auto operator*(const L& left, const R& right) {
@@ -231,29 +247,23 @@ constexpr auto operator*(const L& left, const R& right) {
 
 template <TensorExpression L, TensorExpression R>
 constexpr auto operator+(const L& left, const R& right) {
-  if constexpr (detail::elementwise_shapes<L::dims, R::dims>::valid) {
-    return tensor_binary<zip_op<sum_op>, L, R>{{}, left, right};
-  }
+  return detail::make_zip<sum_op>(left, right);
 }
 
 template <TensorExpression L, TensorExpression R>
 constexpr auto operator-(const L& left, const R& right) {
-  if constexpr (detail::elementwise_shapes<L::dims, R::dims>::valid) {
-    return tensor_binary<zip_op<difference_op>, L, R>{{}, left, right};
-  }
+  return detail::make_zip<difference_op>(left, right);
 }
 
 // The elementwise (Hadamard) product.
 template <TensorExpression L, TensorExpression R>
 constexpr auto hadamard(const L& left, const R& right) {
-  if constexpr (detail::elementwise_shapes<L::dims, R::dims>::valid) {
-    return tensor_binary<zip_op<product_op>, L, R>{{}, left, right};
-  }
+  return detail::make_zip<product_op>(left, right);
 }
 
 template <TensorExpression E>
 constexpr auto operator-(const E& e) {
-  return tensor_unary<elementwise_op<negate_op>, E>{{}, e};
+  return detail::make_elementwise<negate_op>(e);
 }
 
 template <Number N, TensorExpression E>
@@ -271,27 +281,27 @@ constexpr auto operator/(const E& e, N divisor) {
 
 template <TensorExpression E>
 constexpr auto sigmoid(const E& e) {
-  return tensor_unary<elementwise_op<sigmoid_op>, E>{{}, e};
+  return detail::make_elementwise<sigmoid_op>(e);
 }
 template <TensorExpression E>
 constexpr auto tanh(const E& e) {
-  return tensor_unary<elementwise_op<tanh_op>, E>{{}, e};
+  return detail::make_elementwise<tanh_op>(e);
 }
 template <TensorExpression E>
 constexpr auto relu(const E& e) {
-  return tensor_unary<elementwise_op<relu_op>, E>{{}, e};
+  return detail::make_elementwise<relu_op>(e);
 }
 template <TensorExpression E>
 constexpr auto exp(const E& e) {
-  return tensor_unary<elementwise_op<exp_op>, E>{{}, e};
+  return detail::make_elementwise<exp_op>(e);
 }
 template <TensorExpression E>
 constexpr auto log(const E& e) {
-  return tensor_unary<elementwise_op<log_op>, E>{{}, e};
+  return detail::make_elementwise<log_op>(e);
 }
 template <TensorExpression E>
 constexpr auto square(const E& e) {
-  return tensor_unary<elementwise_op<power_op<2>>, E>{{}, e};
+  return detail::make_elementwise<power_op<2>>(e);
 }
 
 template <TensorExpression E>
