@@ -463,6 +463,8 @@ struct parameter_symbols<bindings<binding<Names, Ts>...>> {
 template <class T, fixed_string... ParameterNames, class... Ps, fixed_string... DataNames, class... Columns>
 auto sample_bindings(const bindings<binding<ParameterNames, Ps>...>& parameters,
                      const dataset<column_binding<DataNames, Columns>...>&) {
+  static_assert(all_distinct<ParameterNames..., DataNames...>(),
+                "ctdiff: a symbol is both a parameter in params(...) and a column in data(...)");
   return at(binding<ParameterNames, T>{static_cast<T>(bound_value<ParameterNames>(parameters))}...,
             binding<DataNames, T>{T(0)}...);
 }
