@@ -112,7 +112,7 @@ template <class T>
 struct training_result {
   stop_reason stop = stop_reason::max_epochs;
   std::size_t epochs = 0;         // epochs of updates that led to the returned parameters
-  std::vector<T> loss_per_epoch;  // [0] at the start, back() at the returned parameters
+  std::vector<T> loss_per_epoch;  // [0] at the start, back() at the returned parameters (empty if [0] is not finite)
   T gradient_norm = T(0);         // at the returned parameters; NaN where not computed
 };
 
@@ -241,6 +241,13 @@ class progress_printer {
                  seconds > 0 ? static_cast<double>(samples_seen) / seconds : 0.0);
   }
 
+  void non_finite_loss(std::size_t epoch) const {
+    if (enabled_) {
+      std::fprintf(stderr, "epoch %zu/%zu  loss is not finite: stopped with the last finite parameters\n", epoch,
+                   max_epochs_);
+    }
+  }
+
  private:
   bool enabled_;
   std::size_t max_epochs_;
@@ -307,6 +314,7 @@ training_result<T> run(Objective& objective, Hessian& hessian, std::span<T> para
     if (!std::isfinite(loss)) {
       std::copy(last_finite.begin(), last_finite.end(), parameters.begin());
       result.stop = stop_reason::non_finite_loss;
+      progress.non_finite_loss(epoch);
       break;
     }
     const T gradient_norm =

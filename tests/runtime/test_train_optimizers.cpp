@@ -256,3 +256,15 @@ TEST_CASE("bad options are rejected before training starts") {
   REQUIRE_THROWS_AS(minimize(line, p, 4, {.learning_rate = -1}), std::invalid_argument);
   REQUIRE(line.calls.empty());
 }
+
+TEST_CASE("a non-finite loss at the start stops at once with the starting parameters") {
+  std::array<double, 1> p{-1};
+  auto log_loss = [&](std::span<const std::size_t>, std::span<double> gradient) {
+    if (!gradient.empty()) gradient[0] += 1 / p[0];
+    return std::log(p[0]);
+  };
+  const auto result = minimize(log_loss, p, 1, {.learning_rate = 0.1, .max_epochs = 10});
+  REQUIRE(result.stop == stop_reason::non_finite_loss);
+  REQUIRE(result.loss_per_epoch.empty());
+  REQUIRE(p[0] == -1);
+}
