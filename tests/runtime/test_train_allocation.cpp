@@ -1,0 +1,48 @@
+// Nothing in the training loop allocates: a run of 1000 epochs makes as many
+// heap allocations as a run of 10 (everything is allocated before the first
+// epoch), whether batch, stochastic or mini-batch. Counted by replacing the
+// global operator new in this test program.
+#include <array>
+#include <catch2/catch.hpp>
+#include <cstdlib>
+#include <ctdiff/ctdiff.hpp>
+#include <new>
+#include <vector>
+
+namespace {
+std::size_t allocations = 0;
+}  // namespace
+
+void* operator new(std::size_t size) {
+  ++allocations;
+  if (void* memory = std::malloc(size == 0 ? 1 : size)) return memory;
+  throw std::bad_alloc();
+}
+void operator delete(void* memory) noexcept { std::free(memory); }
+void operator delete(void* memory, std::size_t) noexcept { std::free(memory); }
+
+using namespace ctdiff;
+
+TEST_CASE("fit() allocates the same whether it runs 10 epochs or 1000") {
+  constexpr auto w = var<"w">;
+  constexpr auto b = var<"b">;
+  constexpr auto x = var<"x">;
+  constexpr auto y = var<"y">;
+  constexpr auto loss = 0.5 * pow<2>(sigmoid(w * x + b) - y);
+  const std::vector<double> xs{-2, -1, 0, 1, 2};
+  const std::vector<double> ys{0, 0, 1, 1, 1};
+  const std::size_t batch_size = GENERATE(0, 1, 2);
+  const optimizer method = GENERATE(optimizer::gradient_descent, optimizer::adam);
+  CAPTURE(batch_size);
+  auto allocations_for = [&](std::size_t epochs) {
+    const std::size_t before = allocations;
+    const auto result = fit(loss, params(w = 0.1, b = 0.0), data(x = xs, y = ys),
+                            {.method = method, .learning_rate = 0.1, .max_epochs = epochs, .batch_size = batch_size});
+    const std::size_t made = allocations - before;
+    REQUIRE(result.epochs == epochs);
+    return made;
+  };
+  const std::size_t short_run = allocations_for(10);
+  REQUIRE(short_run > 0);  // the counter sees the set-up
+  REQUIRE(allocations_for(1000) == short_run);
+}
