@@ -77,6 +77,7 @@ int main() {
   const std::span<const std::size_t> test(order.data() + train_count, count - train_count);
   std::printf("%zu images: %zu for training, %zu held out\n", count, train.size(), test.size());
 
+  std::printf("E = %s\n", to_string(cross_entropy(logits, y)).c_str());
   std::vector<double> flat(flat_size(parameters), 0.0);
   const auto weights = tensors_in(parameters, std::span<double>(flat));
   example::initialize(weights, 1, W1, W2);

@@ -28,6 +28,7 @@ int main() {
   // Row-major: row 0 is x1 of the four samples, row 1 is x2.
   const std::array<double, 2 * batch> inputs{0, 0, 1, 1, 0, 1, 0, 1};
   const std::array<double, batch> targets{0, 1, 1, 0};
+  std::printf("E = %s\n", to_string(E).c_str());
   std::vector<double> flat(flat_size(parameters), 0.0);
   example::initialize(tensors_in(parameters, std::span<double>(flat)), 3, W1, W2);
 

@@ -6,4 +6,5 @@
 #include <ctdiff/tensor/gradient.hpp>
 #include <ctdiff/tensor/nodes.hpp>
 #include <ctdiff/tensor/operations.hpp>
+#include <ctdiff/tensor/print.hpp>
 #include <ctdiff/tensor/training.hpp>

@@ -116,3 +116,19 @@ TEST_CASE("a workspace is reused across evaluations with the same results") {
   REQUIRE(value == first.value);
   for (std::size_t k = 0; k != 6; ++k) REQUIRE(accumulated[k] == 2 * first.flat[k]);
 }
+
+TEST_CASE("to_string prints a tensor expression with the fewest parentheses") {
+  constexpr auto W1 = matrix<"W1", 4, 3>;
+  constexpr auto b1 = ctdiff::vector<"b1", 4>;
+  constexpr auto W2 = matrix<"W2", 2, 4>;
+  constexpr auto b2 = ctdiff::vector<"b2", 2>;
+  REQUIRE(to_string(W2 * sigmoid(W1 * x + b1) + b2) == "W2*sigmoid(W1*x + b1) + b2");
+  REQUIRE(to_string(z - (y - z)) == "z - (y - z)");
+  REQUIRE(to_string(-(z + y)) == "-(z + y)");
+  REQUIRE(to_string(transpose(W) * (W * x)) == "transpose(W)*(W*x)");
+  REQUIRE(to_string(broadcast<5>(b1)) == "broadcast<5>(b1)");
+  REQUIRE(to_string(0.5 * sum(square(z - y))) == "0.5*sum(square(z - y))");
+  REQUIRE(to_string(mean_squared_error(z, y)) == "mean(square(z - y))");
+  REQUIRE(to_string(cross_entropy(W * x, b2)) == "cross_entropy(W*x, b2)");
+  REQUIRE(to_string(dot(softmax(z), relu(tanh(exp(log(y)))))) == "sum(hadamard(softmax(z), relu(tanh(exp(log(y))))))");
+}

@@ -51,6 +51,7 @@ struct broadcast_shape {
 // An elementwise function: the scalar core's Op applied to every element.
 template <class ScalarOp>
 struct elementwise_op {
+  using scalar_operation = ScalarOp;
   static constexpr shape result(shape argument) { return argument; }
   constexpr void forward(auto argument, auto out) const {
     using T = detail::element_t<decltype(out)>;
@@ -68,6 +69,7 @@ struct elementwise_op {
 // each pair of elements.
 template <class ScalarOp>
 struct zip_op {
+  using scalar_operation = ScalarOp;
   static constexpr shape result(shape left, shape) { return left; }
   constexpr void forward(auto left, auto right, auto out) const {
     for (std::size_t i = 0; i != out.size(); ++i) out[i] = ScalarOp::apply(left[i], right[i]);
@@ -140,17 +142,24 @@ struct broadcast_op {
   }
 };
 
-// The sum of all elements, a 1 x 1 result.
-struct sum_all_op {
+// The sum (Mean: the mean) of all elements, a 1 x 1 result.
+template <bool Mean>
+struct reduce_all_op {
   static constexpr shape result(shape) { return {1, 1}; }
   constexpr void forward(auto argument, auto out) const {
-    out[0] = 0;
-    for (auto value : argument) out[0] += value;
+    using T = detail::element_t<decltype(out)>;
+    T total = 0;
+    for (auto value : argument) total += value;
+    out[0] = Mean ? total / T(argument.size()) : total;
   }
-  constexpr void backward(auto, auto, auto adjoint, auto argument_adjoint) const {
-    for (auto& value : argument_adjoint) value += adjoint[0];
+  constexpr void backward(auto argument, auto out, auto adjoint, auto argument_adjoint) const {
+    using T = detail::element_t<decltype(out)>;
+    const T share = Mean ? adjoint[0] / T(argument.size()) : adjoint[0];
+    for (auto& value : argument_adjoint) value += share;
   }
 };
+using sum_all_op = reduce_all_op<false>;
+using mean_all_op = reduce_all_op<true>;
 
 // factor * argument for a number known at run time.
 template <class Number>
@@ -167,20 +176,32 @@ struct scale_op {
   }
 };
 
-// Softmax of each column (of a vector: of the whole), shifted by the column's
-// maximum so that exp cannot overflow. With s = softmax(z) and adjoint g:
-// dL/dz = s * (g - sum(g * s)), per column.
+namespace detail {
+
+// log(sum(exp(z))) of column j, computed stably as m + log(sum(exp(z - m)))
+// with m the column's maximum, so that exp cannot overflow.
+template <class View>
+element_t<View> column_log_sum_exp(View z, std::size_t j) {
+  using std::exp, std::log;
+  using T = element_t<View>;
+  T largest = z(0, j);
+  for (std::size_t i = 1; i != View::dims.rows; ++i) largest = std::max<T>(largest, z(i, j));
+  T total = 0;
+  for (std::size_t i = 0; i != View::dims.rows; ++i) total += exp(z(i, j) - largest);
+  return largest + log(total);
+}
+
+}  // namespace detail
+
+// Softmax of each column (of a vector: of the whole), exp(z - lse(z)). With
+// s = softmax(z) and adjoint g: dL/dz = s * (g - sum(g * s)), per column.
 struct softmax_op {
   static constexpr shape result(shape argument) { return argument; }
   void forward(auto argument, auto out) const {
     using std::exp;
-    using T = detail::element_t<decltype(out)>;
     for (std::size_t j = 0; j != out.dims.cols; ++j) {
-      T largest = argument(0, j);
-      for (std::size_t i = 1; i != out.dims.rows; ++i) largest = std::max<T>(largest, argument(i, j));
-      T total = 0;
-      for (std::size_t i = 0; i != out.dims.rows; ++i) total += out(i, j) = exp(argument(i, j) - largest);
-      for (std::size_t i = 0; i != out.dims.rows; ++i) out(i, j) /= total;
+      const auto normalizer = detail::column_log_sum_exp(argument, j);
+      for (std::size_t i = 0; i != out.dims.rows; ++i) out(i, j) = exp(argument(i, j) - normalizer);
     }
   }
   constexpr void backward(auto, auto out, auto adjoint, auto argument_adjoint) const {
@@ -193,28 +214,57 @@ struct softmax_op {
   }
 };
 
-// log(sum(exp(z))) of each column, a 1 x cols row, computed stably as
-// m + log(sum(exp(z - m))) with m the column's maximum. Its partial is the
+// log(sum(exp(z))) of each column, a 1 x cols row. Its partial is the
 // softmax exp(z - lse), recomputed from the stored result.
 struct log_sum_exp_op {
   static constexpr shape result(shape argument) { return {1, argument.cols}; }
   void forward(auto argument, auto out) const {
-    using std::exp, std::log;
-    using T = detail::element_t<decltype(out)>;
-    constexpr shape dims = decltype(argument)::dims;
-    for (std::size_t j = 0; j != dims.cols; ++j) {
-      T largest = argument(0, j);
-      for (std::size_t i = 1; i != dims.rows; ++i) largest = std::max<T>(largest, argument(i, j));
-      T total = 0;
-      for (std::size_t i = 0; i != dims.rows; ++i) total += exp(argument(i, j) - largest);
-      out[j] = largest + log(total);
-    }
+    for (std::size_t j = 0; j != out.size(); ++j) out[j] = detail::column_log_sum_exp(argument, j);
   }
   void backward(auto argument, auto out, auto adjoint, auto argument_adjoint) const {
     using std::exp;
-    constexpr shape dims = decltype(argument)::dims;
-    for (std::size_t i = 0; i != dims.rows; ++i)
-      for (std::size_t j = 0; j != dims.cols; ++j) argument_adjoint(i, j) += adjoint[j] * exp(argument(i, j) - out[j]);
+    for (std::size_t i = 0; i != argument.dims.rows; ++i)
+      for (std::size_t j = 0; j != argument.dims.cols; ++j)
+        argument_adjoint(i, j) += adjoint[j] * exp(argument(i, j) - out[j]);
+  }
+};
+
+// The cross-entropy of softmax(z) against targets y, column by column,
+// averaged over the columns: -sum(y * log softmax(z)) / cols, with
+// log softmax(z) = z - lse(z). One node, so the logits' subtree is evaluated
+// once. dL/dz = (softmax(z) * sum(y) - y) / cols, which is p - onehot for a
+// one-hot column; dL/dy = -log softmax(z) / cols. The lse of each column is
+// recomputed in the backward pass rather than stored.
+struct cross_entropy_op {
+  static constexpr shape result(shape, shape) { return {1, 1}; }
+  void forward(auto logits, auto target, auto out) const {
+    using T = detail::element_t<decltype(out)>;
+    T total = 0;
+    for (std::size_t j = 0; j != logits.dims.cols; ++j) {
+      const T normalizer = detail::column_log_sum_exp(logits, j);
+      for (std::size_t i = 0; i != logits.dims.rows; ++i) total += target(i, j) * (normalizer - logits(i, j));
+    }
+    out[0] = total / T(logits.dims.cols);
+  }
+  void backward_left(auto logits, auto target, auto out, auto adjoint, auto logits_adjoint) const {
+    using std::exp;
+    using T = detail::element_t<decltype(out)>;
+    const T share = adjoint[0] / T(logits.dims.cols);
+    for (std::size_t j = 0; j != logits.dims.cols; ++j) {
+      const T normalizer = detail::column_log_sum_exp(logits, j);
+      T target_total = 0;
+      for (std::size_t i = 0; i != logits.dims.rows; ++i) target_total += target(i, j);
+      for (std::size_t i = 0; i != logits.dims.rows; ++i)
+        logits_adjoint(i, j) += share * (exp(logits(i, j) - normalizer) * target_total - target(i, j));
+    }
+  }
+  void backward_right(auto logits, auto, auto out, auto adjoint, auto target_adjoint) const {
+    using T = detail::element_t<decltype(out)>;
+    const T share = adjoint[0] / T(logits.dims.cols);
+    for (std::size_t j = 0; j != logits.dims.cols; ++j) {
+      const T normalizer = detail::column_log_sum_exp(logits, j);
+      for (std::size_t i = 0; i != logits.dims.rows; ++i) target_adjoint(i, j) += share * (normalizer - logits(i, j));
+    }
   }
 };
 
@@ -324,7 +374,7 @@ constexpr auto sum(const E& e) {
 }
 template <TensorExpression E>
 constexpr auto mean(const E& e) {
-  return sum(e) / E::dims.size();
+  return tensor_unary<mean_all_op, E>{{}, e};
 }
 template <TensorExpression L, TensorExpression R>
 constexpr auto dot(const L& left, const R& right) {
@@ -341,12 +391,12 @@ constexpr auto log_sum_exp(const E& e) {
 }
 
 // The cross-entropy of softmax(logits) against target distributions (one-hot
-// rows of labels, for instance), column by column, averaged over the columns:
-// -sum(y * log softmax(z)) = lse(z) - sum(y * z) when y sums to 1. Its
-// gradient with respect to the logits is (softmax(z) - y) / columns.
+// columns of labels, for instance), averaged over the columns of a batch.
 template <TensorExpression Z, TensorExpression Y>
 constexpr auto cross_entropy(const Z& logits, const Y& target) {
-  return (sum(log_sum_exp(logits)) - dot(target, logits)) / Z::dims.cols;
+  if constexpr (detail::elementwise_shapes<Z::dims, Y::dims>::valid) {
+    return tensor_binary<cross_entropy_op, Z, Y>{{}, logits, target};
+  }
 }
 
 // The mean over all elements of (prediction - target)^2.
