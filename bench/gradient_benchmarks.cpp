@@ -1,8 +1,9 @@
 // One binary, every model, every way of computing its gradient. Each row
 // first checks its gradient against the hand-written one, then reports its
 // time per call and, as the counter x_hand, that time over the hand-written
-// gradient's (measured once per model by this binary, in thread CPU time like
-// the rows).
+// gradient's: the median CPU time per call of the model's hand_written row,
+// which is registered first, so it has run all its repetitions before the
+// other rows of its model (do not use --benchmark_enable_random_interleaving).
 #include <benchmark/benchmark.h>
 #include <time.h>
 
@@ -11,6 +12,7 @@
 #include <cmath>
 #include <cstddef>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "models.hpp"
@@ -81,65 +83,64 @@ double thread_cpu_seconds() {
   return static_cast<double>(now.tv_sec) + 1e-9 * static_cast<double>(now.tv_nsec);
 }
 
-// Median over batches of at least 20 ms each: robust to the other jobs on a shared machine.
+// The hand-written row's CPU time per call, one entry per run of at least
+// 10 ms (Google Benchmark's final runs, not its short trial runs).
 template <class Model>
-double measure_hand_gradient_seconds(const Model& model) {
-  auto batch_seconds = [&](std::size_t calls) {
-    const double start = thread_cpu_seconds();
-    for (std::size_t i = 0; i != calls; ++i) {
-      auto gradient = model.hand_gradient();
-      benchmark::DoNotOptimize(gradient);
-    }
-    return thread_cpu_seconds() - start;
-  };
-  std::size_t calls = 1;
-  while (batch_seconds(calls) < 0.02) calls *= 2;
-  std::vector<double> per_call(9);
-  for (double& seconds : per_call) seconds = batch_seconds(calls) / static_cast<double>(calls);
-  std::nth_element(per_call.begin(), per_call.begin() + 4, per_call.end());
-  return per_call[4];
+std::vector<double> hand_written_seconds;
+
+// Runs the timed loop; returns its thread CPU time per call (what the rows report as CPU time).
+template <class Work>
+double timed_loop(benchmark::State& state, Work work) {
+  const double start = thread_cpu_seconds();
+  for (auto _ : state) {
+    auto result = work();
+    benchmark::DoNotOptimize(result);  // also clobbers memory: the next call reloads the model
+  }
+  const double seconds = thread_cpu_seconds() - start;
+  return seconds >= 0.01 ? seconds / static_cast<double>(state.iterations()) : 0;
 }
 
+// x_hand: this row's time per call over the median of the hand-written row's,
+// which runs first for each model.
 template <class Model>
-void report_ratio_to_hand_written(benchmark::State& state, const Model& model) {
-  static const double hand_seconds = measure_hand_gradient_seconds(model);
-  // hand_seconds * iterations / time, inverted: time per iteration / hand_seconds.
-  state.counters["x_hand"] =
-      benchmark::Counter(hand_seconds, benchmark::Counter::kIsIterationInvariantRate | benchmark::Counter::kInvert);
+void report_ratio_to_hand_written(benchmark::State& state) {
+  auto times = hand_written_seconds<Model>;
+  if (times.empty()) return;
+  std::nth_element(times.begin(), times.begin() + times.size() / 2, times.end());
+  // hand * iterations / time, inverted: time per iteration / hand.
+  state.counters["x_hand"] = benchmark::Counter(
+      times[times.size() / 2], benchmark::Counter::kIsIterationInvariantRate | benchmark::Counter::kInvert);
 }
 
 template <class Model>
 void loss_row(benchmark::State& state, const Model& model) {
-  for (auto _ : state) {
-    double loss = model.loss(model.parameters);
-    benchmark::DoNotOptimize(loss);
-  }
-  report_ratio_to_hand_written(state, model);
+  timed_loop(state, [&] { return model.loss(model.parameters); });
+  report_ratio_to_hand_written<Model>(state);
 }
 
 template <class Model, class Gradient>
-void gradient_row(benchmark::State& state, const Model& model, Gradient gradient) {
+void gradient_row(benchmark::State& state, const Model& model, Gradient gradient, bool is_hand_written) {
   if (!agrees(gradient(model), model.hand_gradient())) {
     state.SkipWithError("the gradient differs from the hand-written one by more than 1e-9 relative");
     return;
   }
-  for (auto _ : state) {
-    auto result = gradient(model);
-    benchmark::DoNotOptimize(result);  // also clobbers memory: the next call reloads the model
-  }
-  report_ratio_to_hand_written(state, model);
+  const double seconds = timed_loop(state, [&] { return gradient(model); });
+  if (is_hand_written && seconds > 0) hand_written_seconds<Model>.push_back(seconds);
+  report_ratio_to_hand_written<Model>(state);
 }
 
 template <class Model>
 void register_rows(const Model& model) {
   const std::string prefix = std::string(Model::name) + "/";
-  benchmark::RegisterBenchmark((prefix + "loss").c_str(),
-                               [&model](benchmark::State& state) { loss_row(state, model); });
   auto add_gradient_row = [&](const char* row, auto gradient) {
-    benchmark::RegisterBenchmark((prefix + row).c_str(),
-                                 [&model, gradient](benchmark::State& state) { gradient_row(state, model, gradient); });
+    const bool is_hand_written = std::string_view(row) == "hand_written";
+    benchmark::RegisterBenchmark((prefix + row).c_str(), [&model, gradient, is_hand_written](benchmark::State& state) {
+      gradient_row(state, model, gradient, is_hand_written);
+    });
   };
   add_gradient_row("hand_written", [](const Model& m) { return m.hand_gradient(); });
+  benchmark::RegisterBenchmark((prefix + "loss").c_str(),
+                               [&model](benchmark::State& state) { loss_row(state, model); });
   add_gradient_row("ctdiff", [](const Model& m) { return m.ctdiff_gradient(); });
   add_gradient_row("finite_differences", [](const Model& m) { return finite_difference_gradient(m); });
   add_gradient_row("boost_autodiff", [](const Model& m) { return boost_autodiff_gradient(m); });

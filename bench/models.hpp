@@ -87,11 +87,14 @@ struct quadratic_fit {
     return total / static_cast<double>(samples.size());
   }
 
+  // The parameters are copied to locals first, as ctdiff's bindings do: read
+  // through `this` inside the loop, they keep GCC from vectorizing it.
   std::array<double, parameter_count> hand_gradient() const {
+    const double θ0 = parameters[0], θ1 = parameters[1], θ2 = parameters[2];
     double g0 = 0, g1 = 0, g2 = 0;
-    for (const auto [x, y] : samples) {
-      const double xx = x * x;
-      const double twice_residual = 2 * (parameters[0] * xx + parameters[1] * x + parameters[2] - y);
+    for (const sample& s : samples) {
+      const double x = s.x, xx = x * x;
+      const double twice_residual = 2 * (θ0 * xx + θ1 * x + θ2 - s.y);
       g0 += twice_residual * xx;
       g1 += twice_residual * x;
       g2 += twice_residual;
@@ -162,27 +165,33 @@ struct sigmoid_network {
     return total / static_cast<double>(samples.size());
   }
 
+  // Every sigmoid before anything else: all the xmm registers are
+  // caller-saved, so a value kept across a call to exp is spilled to memory.
   std::array<double, parameter_count> hand_gradient() const {
-    const auto& p = parameters;
-    std::array<double, parameter_count> g{};
+    const auto p = parameters;  // a local copy, as in the quadratic fit
+    std::array<double, parameter_count> total{};
     for (const auto [x1, x2, y] : samples) {
       std::array<double, hidden_units> activation;
-      double output = p[output_bias];
-      for (std::size_t j = 0; j != hidden_units; ++j) {
+#pragma GCC unroll 4
+      for (std::size_t j = 0; j != hidden_units; ++j)
         activation[j] = sigmoid(p[3 * j] * x1 + p[3 * j + 1] * x2 + p[3 * j + 2]);
-        output += p[output_weights + j] * activation[j];
-      }
+      double output = p[output_bias];
+#pragma GCC unroll 4
+      for (std::size_t j = 0; j != hidden_units; ++j) output += p[output_weights + j] * activation[j];
       const double residual = output - y;
-      g[output_bias] += residual;
+      std::array<double, parameter_count> g;
+      g[output_bias] = residual;
+#pragma GCC unroll 4
       for (std::size_t j = 0; j != hidden_units; ++j) {
-        g[output_weights + j] += residual * activation[j];
-        const double delta = residual * p[output_weights + j] * activation[j] * (1 - activation[j]);
-        g[3 * j] += delta * x1;
-        g[3 * j + 1] += delta * x2;
-        g[3 * j + 2] += delta;
+        g[output_weights + j] = residual * activation[j];
+        const double delta = residual * p[output_weights + j] * (activation[j] * (1 - activation[j]));
+        g[3 * j] = delta * x1;
+        g[3 * j + 1] = delta * x2;
+        g[3 * j + 2] = delta;
       }
+      add_to(total, g);
     }
-    return mean(g, samples.size());
+    return mean(total, samples.size());
   }
 
   template <std::size_t I>
@@ -230,7 +239,7 @@ struct relu_neuron {
   }
 
   std::array<double, parameter_count> hand_gradient() const {
-    const auto& p = parameters;
+    const auto p = parameters;
     const double z = p[0] * inputs[0] + p[1] * inputs[1] + p[2] * inputs[2] + p[3];
     if (z > 0) return {inputs[0], inputs[1], inputs[2], 1.0};
     return {};

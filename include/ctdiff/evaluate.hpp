@@ -10,40 +10,56 @@
 
 namespace ctdiff {
 
+namespace detail {
+
+template <class T, class E, class B>
+constexpr T leaf_value(const E& e, const B& b) {
+  if constexpr (is_symbol_v<E>) {
+    return static_cast<T>(bound_value<E::name>(b));
+  } else if constexpr (is_integer_v<E>) {
+    return static_cast<T>(E::value);
+  } else {  // a runtime literal
+    return static_cast<T>(e.value);
+  }
+}
+
+}  // namespace detail
+
+// Each node's value after its children's, every one constructed in place:
+// building a parent from finished children would copy the whole subtree at
+// every level, which the optimizer does not always remove.
 template <class T, class E>
 struct forward_values {
   T value;
+
+  template <class B>
+  constexpr forward_values(const E& e, const B& b) : value(detail::leaf_value<T>(e, b)) {}
 };
 template <class T, class Op, class A>
 struct forward_values<T, unary<Op, A>> {
-  T value;
   forward_values<T, A> argument;
+  T value;
+
+  template <class B>
+  constexpr forward_values(const unary<Op, A>& e, const B& b)
+      : argument(e.argument, b), value(static_cast<T>(Op::apply(argument.value))) {}
 };
 template <class T, class Op, class L, class R>
 struct forward_values<T, binary<Op, L, R>> {
-  T value;
   forward_values<T, L> left;
   forward_values<T, R> right;
+  T value;
+
+  template <class B>
+  constexpr forward_values(const binary<Op, L, R>& e, const B& b)
+      : left(e.left, b), right(e.right, b), value(static_cast<T>(Op::apply(left.value, right.value))) {}
 };
 
 namespace detail {
 
 template <class T, class E, class B>
 constexpr forward_values<T, E> forward(const E& e, const B& b) {
-  if constexpr (is_symbol_v<E>) {
-    return {static_cast<T>(bound_value<E::name>(b))};
-  } else if constexpr (is_integer_v<E>) {
-    return {static_cast<T>(E::value)};
-  } else if constexpr (is_unary_v<E>) {
-    auto argument = forward<T>(e.argument, b);
-    return {static_cast<T>(E::operation::apply(argument.value)), argument};
-  } else if constexpr (is_binary_v<E>) {
-    auto left = forward<T>(e.left, b);
-    auto right = forward<T>(e.right, b);
-    return {static_cast<T>(E::operation::apply(left.value, right.value)), left, right};
-  } else {  // a runtime literal
-    return {static_cast<T>(e.value)};
-  }
+  return forward_values<T, E>(e, b);
 }
 
 // Instantiated only for a symbol that is missing, so the compiler's message

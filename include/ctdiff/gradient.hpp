@@ -12,6 +12,7 @@
 
 #include <array>
 #include <cstddef>
+#include <cstdint>
 #include <ctdiff/derivative.hpp>
 #include <ctdiff/evaluate.hpp>
 #include <type_traits>
@@ -75,6 +76,37 @@ constexpr hessian_expression<E, wrt_list<Symbols...>> hessian(const E& e, wrt_li
 
 namespace detail {
 
+// The adjoint of a unary node's argument: the node's adjoint times its local partial.
+template <class Op, class Adjoint, class Values>
+constexpr auto chain(Op, const Adjoint& adjoint, const Values& values) {
+  return make_product(adjoint, Op::derivative(values.argument.value, values.value));
+}
+// For x^N the compile-time factor N meets the adjoint first: under ½(…)² the
+// adjoint ½ times 2 folds to 1, where ½·(2·r) would cost two multiplications
+// that the optimizer may not reassociate without -ffast-math.
+template <std::intmax_t N, class Adjoint, class Values>
+constexpr auto chain(power_op<N>, const Adjoint& adjoint, const Values& values) {
+  return make_product(make_product(adjoint, int_c<N>), make_power<N - 1>(values.argument.value));
+}
+
+// Does the reverse sweep add anything into S's slot? As contains_v, except
+// below a function whose derivative is the compile-time 0 (step, sign).
+template <class E, class S>
+inline constexpr bool reaches_v = contains_v<E, S>;
+template <class Op, class A, class S>
+inline constexpr bool reaches_v<unary<Op, A>, S> = !is_zero_v<decltype(Op::derivative(0.0, 0.0))> && reaches_v<A, S>;
+template <class Op, class L, class R, class S>
+inline constexpr bool reaches_v<binary<Op, L, R>, S> = reaches_v<L, S> || reaches_v<R, S>;
+
+// Every partial is added into its slot. -0.0, not +0.0, is the identity of
+// IEEE addition (-0.0 + x == x for every x, -0.0 included), so the compiler
+// drops the first addition into each slot without -ffast-math. A slot that
+// the sweep never reaches keeps +0.
+template <class E, class T, class... Symbols>
+constexpr std::array<T, sizeof...(Symbols)> empty_sums(wrt_list<Symbols...>) {
+  return {(reaches_v<E, Symbols> ? T(-0.0) : T(0))...};
+}
+
 template <class W, class E, class T, class Adjoint, std::size_t N>
 constexpr void backward(const E& e, const forward_values<T, E>& values, const Adjoint& adjoint,
                         std::array<T, N>& gradient) {
@@ -83,8 +115,7 @@ constexpr void backward(const E& e, const forward_values<T, E>& values, const Ad
   } else if constexpr (is_symbol_v<E>) {
     gradient[W::template index_of<E>] += static_cast<T>(constant_value(adjoint));
   } else if constexpr (is_unary_v<E>) {
-    auto partial = E::operation::derivative(values.argument.value, values.value);
-    backward<W>(e.argument, values.argument, make_product(adjoint, partial), gradient);
+    backward<W>(e.argument, values.argument, chain(typename E::operation{}, adjoint, values), gradient);
   } else {
     using Op = typename E::operation;
     if constexpr (contains_any_v<typename E::left_type, W>) {
@@ -100,9 +131,8 @@ constexpr void backward(const E& e, const forward_values<T, E>& values, const Ad
 
 template <class T, class W, class E, class B>
 constexpr value_and_gradient<T, W::size> value_and_gradient_at(const E& e, const B& b) {
-  value_and_gradient<T, W::size> result{};
-  auto values = forward<T>(e, b);
-  result.value = values.value;
+  const auto values = forward<T>(e, b);
+  value_and_gradient<T, W::size> result{values.value, empty_sums<E, T>(W{})};
   backward<W>(e, values, int_c<1>, result.gradient);
   return result;
 }
