@@ -98,7 +98,7 @@ int main() {
   std::array<std::array<std::size_t, classes>, classes> confusion{};
   std::size_t correct = 0;
   for (std::size_t n : test) {
-    const auto scores = eval(logits, join(weights.bindings(), data.sample(n)));
+    const auto scores = eval(logits, combine(weights.bindings(), data.sample(n)));
     const auto predicted = static_cast<std::size_t>(std::max_element(scores.begin(), scores.end()) - scores.begin());
     ++confusion[data.labels[n]][predicted];
     correct += predicted == data.labels[n];

@@ -45,7 +45,7 @@ int main() {
               result.loss_per_epoch.back());
 
   const auto fitted = tensors_in(parameters, std::span<double>(flat));
-  const auto predictions = eval(y_hat, join(fitted.bindings(), at(X = inputs)));
+  const auto predictions = eval(y_hat, combine(fitted.bindings(), at(X = inputs)));
   bool all_right = result.stop == stop_reason::loss_tolerance;
   for (std::size_t n = 0; n != batch; ++n) {
     std::printf("x = (%g, %g): y_hat = %.3f, target %g\n", inputs[n], inputs[batch + n], predictions[n], targets[n]);

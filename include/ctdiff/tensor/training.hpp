@@ -57,7 +57,7 @@ flat_tensors<wrt_list<Symbols...>, T> tensors_in(wrt_list<Symbols...>, std::span
 
 // One bindings object from two: the parameters' and a sample's data.
 template <class... A, class... B>
-constexpr auto join(const bindings<A...>& first, const bindings<B...>& second) {
+constexpr auto combine(const bindings<A...>& first, const bindings<B...>& second) {
   return at(static_cast<const A&>(first)..., static_cast<const B&>(second)...);
 }
 
@@ -78,7 +78,7 @@ class tensor_objective {
   T operator()(std::span<const std::size_t> samples, std::span<T> gradient) {
     T total = T(0);
     for (std::size_t index : samples) {
-      const auto b = join(parameters_, sample_(index));
+      const auto b = combine(parameters_, sample_(index));
       total +=
           gradient.empty() ? eval(gradient_.expression, b, *state_) : add_gradient(gradient_, b, *state_, gradient);
     }
