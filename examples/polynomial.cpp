@@ -3,9 +3,10 @@
 // to [0, 3, 1]: gradient descent, momentum and Adam, and Newton's method with
 // the compile-time Hessian in one step (the loss is quadratic).
 //
-// The three first-order loss curves are written as CSV files and drawn in
-// one SVG file, polynomial_loss.svg, in the directory given as the first
-// argument (default: the working directory).
+// The three first-order loss curves are written as CSV files
+// (polynomial_loss_<method>.csv) and drawn in one SVG file,
+// polynomial_loss.svg, in the directory given as the first argument
+// (default: the working directory).
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -98,18 +99,22 @@ int main(int argc, char** argv) {
     example::expect_near("  θ2", result[t2], 1.0, 1e-6);
   };
 
-  const std::array<std::pair<optimizer, double>, 3> first_order{
-      {{optimizer::gradient_descent, 0.1}, {optimizer::momentum, 0.02}, {optimizer::adam, 0.1}}};
-  const std::array<const char*, 3> colours{"black", "blue", "red"};
+  struct run {
+    optimizer method;
+    double learning_rate;
+    const char* file_stem;
+    const char* colour;
+  };
   std::vector<curve> curves;
-  for (std::size_t i = 0; i != first_order.size(); ++i) {
-    const auto [method, rate] = first_order[i];
-    const auto result = fit(loss, start, samples,
-                            {.method = method, .learning_rate = rate, .max_epochs = 5000, .gradient_tolerance = 1e-9});
-    report(std::string(to_string(method)).c_str(), result);
-    const std::string name(to_string(method));
-    write_loss_csv(output_directory / ("polynomial_loss_" + std::to_string(i) + ".csv"), result.loss_per_epoch);
-    curves.push_back({name, colours[i], result.loss_per_epoch});
+  for (const run r : {run{optimizer::gradient_descent, 0.1, "gradient_descent", "black"},
+                      run{optimizer::momentum, 0.02, "momentum", "blue"}, run{optimizer::adam, 0.1, "adam", "red"}}) {
+    const auto result =
+        fit(loss, start, samples,
+            {.method = r.method, .learning_rate = r.learning_rate, .max_epochs = 5000, .gradient_tolerance = 1e-9});
+    const std::string name(to_string(r.method));
+    report(name.c_str(), result);
+    write_loss_csv(output_directory / (std::string("polynomial_loss_") + r.file_stem + ".csv"), result.loss_per_epoch);
+    curves.push_back({name, r.colour, result.loss_per_epoch});
   }
   write_loss_svg(output_directory / "polynomial_loss.svg", curves);
   std::printf("loss curves: %s\n", (output_directory / "polynomial_loss.svg").string().c_str());
