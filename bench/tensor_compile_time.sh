@@ -30,7 +30,7 @@ int main(int argc, char**) {
   std::array<double, 64> image{};
   std::array<double, 10> label{};
   label[0] = 1;
-  workspace<double, std::remove_const_t<decltype(loss)>> state;
+  workspace<double, decltype(loss)> state;
   const auto bound = combine(tensors_in(parameters, std::span<double>(flat)).bindings(), at(x = image, y = label));
   return add_gradient(gradient(loss, parameters), bound, state, std::span<double>(sums)) > 0 ? 0 : 1;
 }

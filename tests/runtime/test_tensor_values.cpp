@@ -102,7 +102,7 @@ TEST_CASE("float tensors evaluate in float") {
 TEST_CASE("a workspace is reused across evaluations with the same results") {
   constexpr auto loss = cross_entropy(W * x, ctdiff::vector<"y", 2>);
   constexpr auto target = ctdiff::vector<"y", 2>;
-  workspace<double, std::remove_const_t<decltype(loss)>> state;
+  workspace<double, decltype(loss)> state;
   std::array<double, 6> w{0.1, 0.2, 0.3, -0.4, 0.5, -0.6};
   const std::array<double, 3> xs{1, 2, 3};
   const std::array<double, 2> label{0, 1};

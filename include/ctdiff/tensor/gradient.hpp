@@ -41,6 +41,10 @@ struct workspace<T, tensor_binary<Op, L, R>> {
   workspace<T, R> right;
 };
 
+// workspace<double, decltype(loss)> for a constexpr loss names a const type: the same workspace.
+template <class T, class E>
+struct workspace<T, const E> : workspace<T, E> {};
+
 namespace detail {
 
 template <class E, class T>
@@ -218,7 +222,7 @@ struct tensor_gradient {
 // The value of a tensor expression under bindings: a number for a 1x1
 // expression, else std::array<T, rows*cols>, row-major.
 template <TensorExpression E, Bindings B>
-constexpr auto eval(const E& e, const B& b, workspace<detail::tensor_value_t<E, B>, E>& state) {
+constexpr auto eval(const E& e, const B& b, std::type_identity_t<workspace<detail::tensor_value_t<E, B>, E>>& state) {
   using T = detail::tensor_value_t<E, B>;
   detail::forward(e, b, state);
   if constexpr (E::dims == shape{1, 1}) {
@@ -243,8 +247,8 @@ constexpr auto eval(const E& e, const B& b) {
 // flat: wrt order, row-major) and returns the loss: what a training loop calls
 // per sample, with no allocation and no copy of the parameters.
 template <TensorExpression E, class W, Bindings B, class T>
-constexpr T add_gradient(const tensor_gradient_expression<E, W>& g, const B& b, workspace<T, E>& state,
-                         std::span<T> gradient) {
+constexpr T add_gradient(const tensor_gradient_expression<E, W>& g, const B& b,
+                         std::type_identity_t<workspace<T, E>>& state, std::span<T> gradient) {
   static_assert(std::is_same_v<T, detail::tensor_value_t<E, B>>,
                 "ctdiff: the workspace's element type must be that of the bound tensors");
   return detail::add_gradient_at<W>(g.expression, b, state, gradient.data());
@@ -252,7 +256,7 @@ constexpr T add_gradient(const tensor_gradient_expression<E, W>& g, const B& b, 
 
 template <TensorExpression E, class W, Bindings B>
 constexpr auto eval(const tensor_gradient_expression<E, W>& g, const B& b,
-                    workspace<detail::tensor_value_t<E, B>, E>& state) {
+                    std::type_identity_t<workspace<detail::tensor_value_t<E, B>, E>>& state) {
   using T = detail::tensor_value_t<E, B>;
   tensor_gradient<T, W> result{};
   result.value = detail::add_gradient_at<W>(g.expression, b, state, result.flat.data());
