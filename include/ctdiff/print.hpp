@@ -102,8 +102,9 @@ rendered render(const binary<Op, L, R>& e) {
   rendered right = render<Latex>(e.right);
   constexpr precedence own = Op::binding;
   if constexpr (std::is_same_v<Op, product_op> && is_literal_v<L>) {
-    // A runtime factor that came out as 1 (0.5 * 2 from a rule) reads better unwritten.
+    // A runtime factor that came out as 1 or -1 (0.5 * 2 from a rule) reads better unwritten.
     if (e.left.value == 1) return right;
+    if (e.left.value == -1) return {join({"-", wrap(right, own, Latex)}), precedence::prefix};
   }
   if constexpr (Latex && std::is_same_v<Op, quotient_op>) {
     return {join({"\\frac{", left.text, "}{", right.text, "}"}), precedence::atom};

@@ -20,6 +20,7 @@ TEST_CASE("to_string writes infix with the symbols' names and ^ for integer powe
   CHECK(to_string(x * -y) == "-x*y");
   CHECK(to_string(0.25 * x) == "0.25*x");
   CHECK(to_string(d(0.5 * pow<2>(x), x)) == "x");  // 0.5*2 folds to a literal 1, left unwritten
+  CHECK(to_string(d(-0.5 * pow<2>(x + y), x)) == "-(x + y)");
   CHECK(to_string(d(sigmoid(x), x)) == "sigmoid(x)*(1 - sigmoid(x))");
   CHECK(to_string(d(tanh(x), x)) == "1 - tanh(x)^2");
   CHECK(to_string(d(log(x), x)) == "1/x");
