@@ -41,7 +41,6 @@ struct tensor_view {
   [[nodiscard]] constexpr T* end() const { return values + S.size(); }
   constexpr T& operator[](std::size_t index) const { return values[index]; }
   constexpr T& operator()(std::size_t row, std::size_t col) const { return values[row * S.cols + col]; }
-  constexpr operator tensor_view<const T, S>() const { return {values}; }
 };
 
 namespace detail {
