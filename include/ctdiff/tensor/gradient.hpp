@@ -115,15 +115,15 @@ constexpr bool tensor_bindings_valid() {
 }
 
 template <class E, class B, class T>
-constexpr void forward(const E& e, const B& b, workspace<T, E>& state) {
+constexpr void forward_tensor(const E& e, const B& b, workspace<T, E>& state) {
   if constexpr (is_tensor_symbol_v<E>) {
     state.values = bound_value<E::name>(b).values;
   } else if constexpr (is_tensor_unary_v<E>) {
-    forward(e.argument, b, state.argument);
+    forward_tensor(e.argument, b, state.argument);
     e.operation.forward(value_view(state.argument), tensor_view<T, E::dims>{state.values.data()});
   } else {
-    forward(e.left, b, state.left);
-    forward(e.right, b, state.right);
+    forward_tensor(e.left, b, state.left);
+    forward_tensor(e.right, b, state.right);
     e.operation.forward(value_view(state.left), value_view(state.right), tensor_view<T, E::dims>{state.values.data()});
   }
 }
@@ -143,25 +143,25 @@ constexpr tensor_view<T, E::dims> adjoint_target(workspace<T, E>& state, T* grad
 // The node's adjoint is in state.adjoint; pass it on to every argument that
 // contains a symbol of W. Arguments without one are skipped at compile time.
 template <class W, class E, class T>
-constexpr void backward(const E& e, workspace<T, E>& state, T* gradient) {
+constexpr void backward_tensor(const E& e, workspace<T, E>& state, T* gradient) {
   if constexpr (is_tensor_unary_v<E>) {
     if constexpr (tensor_contains_any_v<typename E::argument_type, W>) {
       auto target = adjoint_target<W>(state.argument, gradient);
       e.operation.backward(value_view(state.argument), value_view(state), adjoint_view(state), target);
-      backward<W>(e.argument, state.argument, gradient);
+      backward_tensor<W>(e.argument, state.argument, gradient);
     }
   } else if constexpr (!is_tensor_symbol_v<E>) {
     if constexpr (tensor_contains_any_v<typename E::left_type, W>) {
       auto target = adjoint_target<W>(state.left, gradient);
       e.operation.backward_left(value_view(state.left), value_view(state.right), value_view(state), adjoint_view(state),
                                 target);
-      backward<W>(e.left, state.left, gradient);
+      backward_tensor<W>(e.left, state.left, gradient);
     }
     if constexpr (tensor_contains_any_v<typename E::right_type, W>) {
       auto target = adjoint_target<W>(state.right, gradient);
       e.operation.backward_right(value_view(state.left), value_view(state.right), value_view(state),
                                  adjoint_view(state), target);
-      backward<W>(e.right, state.right, gradient);
+      backward_tensor<W>(e.right, state.right, gradient);
     }
   }
 }
@@ -178,13 +178,13 @@ struct gradient_of_a_scalar {
 // into gradient[0, flat_size_v<W>).
 template <class W, class E, class B, class T>
 constexpr T add_gradient_at(const E& e, const B& b, workspace<T, E>& state, T* gradient) {
-  forward(e, b, state);
+  forward_tensor(e, b, state);
   if constexpr (is_tensor_symbol_v<E>) {
     if constexpr (tensor_contains_any_v<E, W>) gradient[flat_offset_v<W, E>] += T(1);
     return state.values[0];
   } else {
     state.adjoint[0] = T(1);
-    backward<W>(e, state, gradient);
+    backward_tensor<W>(e, state, gradient);
     return state.values[0];
   }
 }
@@ -226,7 +226,7 @@ struct tensor_gradient {
 template <TensorExpression E, Bindings B>
 constexpr auto eval(const E& e, const B& b, std::type_identity_t<workspace<detail::tensor_value_t<E, B>, E>>& state) {
   using T = detail::tensor_value_t<E, B>;
-  detail::forward(e, b, state);
+  detail::forward_tensor(e, b, state);
   if constexpr (E::dims == shape{1, 1}) {
     return T(detail::value_view(state)[0]);
   } else {
