@@ -45,19 +45,14 @@ struct tensor_view {
 
 namespace detail {
 
-template <class T>
-inline constexpr bool is_const_tensor_view_v = false;
-template <class T, shape S>
-inline constexpr bool is_const_tensor_view_v<tensor_view<const T, S>> = true;
-
 // A symbol bound to storage of the wrong size can only be found at run time
 // (a std::vector, a span of dynamic extent): it fails where it is bound.
 template <fixed_string Name, shape S>
 void check_bound_size(std::size_t size) {
   if (size != S.size()) {
-    throw std::length_error("ctdiff: tensor symbol '" + std::string(Name.view()) + "' has " + std::to_string(S.rows) +
-                            "x" + std::to_string(S.cols) + " values; the storage bound to it has " +
-                            std::to_string(size));
+    throw std::length_error("ctdiff: tensor symbol '" + std::string(Name.view()) + "' is " + std::to_string(S.rows) +
+                            "x" + std::to_string(S.cols) + " (" + std::to_string(S.size()) +
+                            " values); the storage bound to it has " + std::to_string(size));
   }
 }
 

@@ -13,6 +13,7 @@
 #include <cstddef>
 #include <ctdiff/functions.hpp>
 #include <ctdiff/tensor/nodes.hpp>
+#include <string_view>
 #include <type_traits>
 
 namespace ctdiff {
@@ -52,6 +53,14 @@ struct broadcast_shape {
 template <class ScalarOp>
 struct elementwise_op {
   using scalar_operation = ScalarOp;
+  // The printed name: the scalar function's, or square for x^2 (negation prints as a prefix).
+  static constexpr std::string_view name = [] {
+    if constexpr (requires { ScalarOp::name; }) {
+      return ScalarOp::name;
+    } else {
+      return std::string_view("square");
+    }
+  }();
   static constexpr shape result(shape argument) { return argument; }
   constexpr void forward(auto argument, auto out) const {
     using T = detail::element_t<decltype(out)>;
@@ -70,6 +79,9 @@ struct elementwise_op {
 template <class ScalarOp>
 struct zip_op {
   using scalar_operation = ScalarOp;
+  // The product prints as a call, hadamard(a, b); + and - print infix.
+  static constexpr std::string_view name =
+      std::is_same_v<ScalarOp, product_op> ? std::string_view("hadamard") : ScalarOp::symbol;
   static constexpr shape result(shape left, shape) { return left; }
   constexpr void forward(auto left, auto right, auto out) const {
     for (std::size_t i = 0; i != out.size(); ++i) out[i] = ScalarOp::apply(left[i], right[i]);
@@ -116,6 +128,7 @@ struct matrix_product_op {
 };
 
 struct transpose_op {
+  static constexpr std::string_view name = "transpose";
   static constexpr shape result(shape argument) { return {argument.cols, argument.rows}; }
   constexpr void forward(auto argument, auto out) const {
     for (std::size_t i = 0; i != out.dims.rows; ++i)
@@ -145,6 +158,7 @@ struct broadcast_op {
 // The sum (Mean: the mean) of all elements, a 1 x 1 result.
 template <bool Mean>
 struct reduce_all_op {
+  static constexpr std::string_view name = Mean ? "mean" : "sum";
   static constexpr shape result(shape) { return {1, 1}; }
   constexpr void forward(auto argument, auto out) const {
     using T = detail::element_t<decltype(out)>;
@@ -196,6 +210,7 @@ element_t<View> column_log_sum_exp(View z, std::size_t j) {
 // Softmax of each column (of a vector: of the whole), exp(z - lse(z)). With
 // s = softmax(z) and adjoint g: dL/dz = s * (g - sum(g * s)), per column.
 struct softmax_op {
+  static constexpr std::string_view name = "softmax";
   static constexpr shape result(shape argument) { return argument; }
   void forward(auto argument, auto out) const {
     using std::exp;
@@ -217,6 +232,7 @@ struct softmax_op {
 // log(sum(exp(z))) of each column, a 1 x cols row. Its partial is the
 // softmax exp(z - lse), recomputed from the stored result.
 struct log_sum_exp_op {
+  static constexpr std::string_view name = "log_sum_exp";
   static constexpr shape result(shape argument) { return {1, argument.cols}; }
   void forward(auto argument, auto out) const {
     for (std::size_t j = 0; j != out.size(); ++j) out[j] = detail::column_log_sum_exp(argument, j);
@@ -236,6 +252,7 @@ struct log_sum_exp_op {
 // one-hot column; dL/dy = -log softmax(z) / cols. The lse of each column is
 // recomputed in the backward pass rather than stored.
 struct cross_entropy_op {
+  static constexpr std::string_view name = "cross_entropy";
   static constexpr shape result(shape, shape) { return {1, 1}; }
   void forward(auto logits, auto target, auto out) const {
     using T = detail::element_t<decltype(out)>;

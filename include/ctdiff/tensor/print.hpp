@@ -37,19 +37,6 @@ inline constexpr bool is_scale_v = false;
 template <class N>
 inline constexpr bool is_scale_v<scale_op<N>> = true;
 
-// The name of an operation printed as a call, name(argument).
-template <class Op>
-constexpr std::string_view call_name() {
-  if constexpr (std::is_same_v<Op, transpose_op>) return "transpose";
-  if constexpr (std::is_same_v<Op, sum_all_op>) return "sum";
-  if constexpr (std::is_same_v<Op, mean_all_op>) return "mean";
-  if constexpr (std::is_same_v<Op, softmax_op>) return "softmax";
-  if constexpr (std::is_same_v<Op, log_sum_exp_op>) return "log_sum_exp";
-  if constexpr (std::is_same_v<Op, elementwise_op<power_op<2>>>) return "square";
-  if constexpr (requires { Op::name; }) return Op::name;
-  return "";
-}
-
 template <class E>
 tensor_text render_tensor(const E& e) {
   if constexpr (is_tensor_symbol_v<E>) {
@@ -64,10 +51,8 @@ tensor_text render_tensor(const E& e) {
               precedence::product};
     } else if constexpr (is_broadcast_v<Op>) {
       return call_text(join({"broadcast<", std::to_string(E::dims.cols), ">"}), argument);
-    } else if constexpr (requires { Op::scalar_operation::name; }) {
-      return call_text(Op::scalar_operation::name, argument);
     } else {
-      return call_text(call_name<Op>(), argument);
+      return call_text(Op::name, argument);
     }
   } else {
     using Op = std::remove_cvref_t<decltype(e.operation)>;
@@ -77,13 +62,11 @@ tensor_text render_tensor(const E& e) {
       return {join({parenthesized(left, precedence::product), "*", parenthesized(right, precedence::power)}),
               precedence::product};
     } else if constexpr (std::is_same_v<Op, zip_op<product_op>> || std::is_same_v<Op, cross_entropy_op>) {
-      const std::string_view name = std::is_same_v<Op, cross_entropy_op> ? "cross_entropy" : "hadamard";
-      return {join({name, "(", left.text, ", ", right.text, ")"}), precedence::atom};
+      return {join({Op::name, "(", left.text, ", ", right.text, ")"}), precedence::atom};
     } else {  // + and -: a - (b - c) keeps its parentheses
       const precedence right_needs = std::is_same_v<Op, zip_op<sum_op>> ? precedence::sum : precedence::product;
-      return {
-          join({parenthesized(left, precedence::sum), Op::scalar_operation::symbol, parenthesized(right, right_needs)}),
-          precedence::sum};
+      return {join({parenthesized(left, precedence::sum), Op::name, parenthesized(right, right_needs)}),
+              precedence::sum};
     }
   }
 }

@@ -11,6 +11,7 @@
 #include <ranges>
 #include <span>
 #include <stdexcept>
+#include <string>
 #include <utility>
 
 namespace ctdiff {
