@@ -2,38 +2,13 @@
 // heap allocations as a run of 10 (everything is allocated before the first
 // epoch), whether batch, stochastic or mini-batch. Counted by replacing the
 // global operator new in this test program.
-#include <array>
 #include <catch2/catch.hpp>
-#include <cstdlib>
 #include <ctdiff/ctdiff.hpp>
-#include <new>
 #include <vector>
 
-namespace {
-std::size_t allocations = 0;
+#include "allocation_counter.hpp"
 
-void* counted_allocation(std::size_t size) noexcept {
-  ++allocations;
-  return std::malloc(size == 0 ? 1 : size);
-}
-}  // namespace
-
-// Every replaceable form, so that no allocation escapes the count and every
-// release matches its allocation (AddressSanitizer checks that).
-void* operator new(std::size_t size) {
-  if (void* memory = counted_allocation(size)) return memory;
-  throw std::bad_alloc();
-}
-void* operator new[](std::size_t size) { return operator new(size); }
-void* operator new(std::size_t size, const std::nothrow_t&) noexcept { return counted_allocation(size); }
-void* operator new[](std::size_t size, const std::nothrow_t&) noexcept { return counted_allocation(size); }
-void operator delete(void* memory) noexcept { std::free(memory); }
-void operator delete[](void* memory) noexcept { std::free(memory); }
-void operator delete(void* memory, std::size_t) noexcept { std::free(memory); }
-void operator delete[](void* memory, std::size_t) noexcept { std::free(memory); }
-void operator delete(void* memory, const std::nothrow_t&) noexcept { std::free(memory); }
-void operator delete[](void* memory, const std::nothrow_t&) noexcept { std::free(memory); }
-
+using allocation_counter::allocations;
 using namespace ctdiff;
 
 TEST_CASE("fit() allocates the same whether it runs 10 epochs or 1000") {
