@@ -13,8 +13,12 @@ cd "$root"
 cmake --preset bench >/dev/null
 cmake --build --preset bench
 mkdir -p "$results"
+# The JSON names the processor and compiler too (commas would split the context's pairs).
+cpu=$(grep -m1 '^model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//; s/,/ /g')
+compiler="$(g++ --version | head -1 | tr , ' ') -O3"
 build/bench/bench/ctdiff_benchmarks \
   --benchmark_repetitions=5 --benchmark_report_aggregates_only=true \
+  --benchmark_context="cpu=$cpu,compiler=$compiler" \
   --benchmark_out="$results/benchmarks.json" --benchmark_out_format=json "$@"
 python3 bench/report.py "$results/benchmarks.json" --markdown "$results/ratios.md" --svg "$results/ratios.svg"
 cat "$results/ratios.md"

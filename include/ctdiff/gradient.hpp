@@ -89,14 +89,36 @@ constexpr auto chain(power_op<N>, const Adjoint& adjoint, const Values& values) 
   return make_product(make_product(adjoint, int_c<N>), make_power<N - 1>(values.argument.value));
 }
 
+// Functions whose derivative is the compile-time 0 (step, sign): the reverse sweep stops there.
+template <class Op>
+inline constexpr bool stops_sweep_v = is_zero_v<decltype(Op::derivative(0.0, 0.0))>;
+
+template <class E>
+inline constexpr bool has_sweep_stop_v = false;
+template <class Op, class A>
+inline constexpr bool has_sweep_stop_v<unary<Op, A>> = stops_sweep_v<Op> || has_sweep_stop_v<A>;
+template <class Op, class L, class R>
+inline constexpr bool has_sweep_stop_v<binary<Op, L, R>> = has_sweep_stop_v<L> || has_sweep_stop_v<R>;
+
 // Does the reverse sweep add anything into S's slot? As contains_v, except
-// below a function whose derivative is the compile-time 0 (step, sign).
+// below a sweep stop.
 template <class E, class S>
 inline constexpr bool reaches_v = contains_v<E, S>;
 template <class Op, class A, class S>
-inline constexpr bool reaches_v<unary<Op, A>, S> = !is_zero_v<decltype(Op::derivative(0.0, 0.0))> && reaches_v<A, S>;
+inline constexpr bool reaches_v<unary<Op, A>, S> = !stops_sweep_v<Op> && reaches_v<A, S>;
 template <class Op, class L, class R, class S>
 inline constexpr bool reaches_v<binary<Op, L, R>, S> = reaches_v<L, S> || reaches_v<R, S>;
+
+// contains_v is already known for every subtree and symbol (backward needs
+// it); reaches_v, a second such table, is built only where it can differ.
+template <class E, class S>
+constexpr bool sweep_reaches() {
+  if constexpr (has_sweep_stop_v<E>) {
+    return reaches_v<E, S>;
+  } else {
+    return contains_v<E, S>;
+  }
+}
 
 // Every partial is added into its slot. -0.0, not +0.0, is the identity of
 // IEEE addition (-0.0 + x == x for every x, -0.0 included), so the compiler
@@ -104,7 +126,7 @@ inline constexpr bool reaches_v<binary<Op, L, R>, S> = reaches_v<L, S> || reache
 // the sweep never reaches keeps +0.
 template <class E, class T, class... Symbols>
 constexpr std::array<T, sizeof...(Symbols)> empty_sums(wrt_list<Symbols...>) {
-  return {(reaches_v<E, Symbols> ? T(-0.0) : T(0))...};
+  return {(sweep_reaches<E, Symbols>() ? T(-0.0) : T(0))...};
 }
 
 template <class W, class E, class T, class Adjoint, std::size_t N>
