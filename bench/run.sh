@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
-# Builds the benchmarks (preset bench: g++ -O3), runs every row five times
-# and keeps the medians, then writes bench/results/benchmarks.json, the
-# Markdown ratio table (ratios.md, also printed) and the SVG chart (ratios.svg).
+# Everything bench/ measures, in one command. Builds the benchmarks (preset
+# bench: g++ -O3), runs every row five times and keeps the medians, then
+# writes into bench/results/: benchmarks.json, the Markdown ratio table
+# (ratios.md) and the SVG chart (ratios.svg); then the instruction counts
+# (callgrind.md, by callgrind.sh) and the compile-time table (compile_time.md,
+# by compile_time.py). Each table is printed too.
 # Arguments are passed to the benchmark binary, e.g. --benchmark_filter=sigmoid.
-# BENCH_RESULTS=dir writes the results elsewhere.
+# BENCH_RESULTS=dir writes the results elsewhere; BENCH_ONLY=1 skips the last two.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -23,3 +26,7 @@ build/bench/bench/ctdiff_benchmarks \
 python3 bench/report.py "$results/benchmarks.json" --markdown "$results/ratios.md" --svg "$results/ratios.svg"
 cat "$results/ratios.md"
 echo "chart: $results/ratios.svg"
+if [[ -z ${BENCH_ONLY:-} ]]; then
+  bench/callgrind.sh | tee "$results/callgrind.md"
+  python3 bench/compile_time.py | tee "$results/compile_time.md"
+fi
