@@ -166,17 +166,6 @@ constexpr std::array<T, W::size> gradient_at(const E& e, const B& b) {
 
 }  // namespace detail
 
-// std::array<T, n>: the partial derivatives in the order of wrt(...).
-template <class E, class W, Bindings B>
-constexpr auto eval(const gradient_expression<E, W>& g, const B& b) {
-  using T = typename B::value_type;
-  if constexpr (all_bound_v<E, B>) {
-    return detail::gradient_at<T, W>(g.expression, b);
-  } else {
-    return std::array<T, W::size>{};
-  }
-}
-
 // The expression's value beside its gradient, sharing the forward pass (what a training loop needs).
 template <class E, class W, Bindings B>
 constexpr auto eval_with_value(const gradient_expression<E, W>& g, const B& b) {
@@ -186,6 +175,12 @@ constexpr auto eval_with_value(const gradient_expression<E, W>& g, const B& b) {
   } else {
     return value_and_gradient<T, W::size>{};
   }
+}
+
+// std::array<T, n>: the partial derivatives in the order of wrt(...).
+template <class E, class W, Bindings B>
+constexpr auto eval(const gradient_expression<E, W>& g, const B& b) {
+  return eval_with_value(g, b).gradient;
 }
 
 // std::array<std::array<T, n>, n>: row i is the gradient of d(e, wrt_i), by the same reverse sweep.
