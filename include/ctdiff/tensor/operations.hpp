@@ -9,6 +9,7 @@
 #pragma once
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstddef>
 #include <ctdiff/functions.hpp>
@@ -105,11 +106,32 @@ struct zip_op {
 struct matrix_product_op {
   static constexpr shape result(shape left, shape right) { return {left.rows, right.cols}; }
   constexpr void forward(auto left, auto right, auto out) const {
+    using T = detail::element_t<decltype(out)>;
     constexpr std::size_t m = decltype(left)::dims.rows, k = decltype(left)::dims.cols, n = decltype(right)::dims.cols;
-    std::fill(out.begin(), out.end(), detail::element_t<decltype(out)>(0));
-    for (std::size_t i = 0; i != m; ++i)
-      for (std::size_t p = 0; p != k; ++p)
-        for (std::size_t j = 0; j != n; ++j) out(i, j) += left(i, p) * right(p, j);
+    if constexpr (n == 1) {
+      // Matrix times vector: the dot products of `block` rows at once, each
+      // summed in a register in the order p = 0, 1, ... (the same sums as one
+      // row at a time), so that `block` chains of additions overlap rather
+      // than each waiting for the last. Summed in out, every step would be
+      // stored, as out may alias the operands.
+      constexpr std::size_t block = 4, blocked_rows = m - m % block;
+      for (std::size_t i = 0; i != blocked_rows; i += block) {
+        std::array<T, block> totals{};
+        for (std::size_t p = 0; p != k; ++p)
+          for (std::size_t r = 0; r != block; ++r) totals[r] += left(i + r, p) * right[p];
+        for (std::size_t r = 0; r != block; ++r) out[i + r] = totals[r];
+      }
+      for (std::size_t i = blocked_rows; i != m; ++i) {
+        T total = 0;
+        for (std::size_t p = 0; p != k; ++p) total += left(i, p) * right[p];
+        out[i] = total;
+      }
+    } else {
+      std::fill(out.begin(), out.end(), T(0));
+      for (std::size_t i = 0; i != m; ++i)
+        for (std::size_t p = 0; p != k; ++p)
+          for (std::size_t j = 0; j != n; ++j) out(i, j) += left(i, p) * right(p, j);
+    }
   }
   constexpr void backward_left(auto, auto right, auto, auto adjoint, auto left_adjoint) const {
     constexpr std::size_t m = decltype(adjoint)::dims.rows, k = decltype(right)::dims.rows,
@@ -249,8 +271,9 @@ struct log_sum_exp_op {
 // averaged over the columns: -sum(y * log softmax(z)) / cols, with
 // log softmax(z) = z - lse(z). One node, so the logits' subtree is evaluated
 // once. dL/dz = (softmax(z) * sum(y) - y) / cols, which is p - onehot for a
-// one-hot column; dL/dy = -log softmax(z) / cols. The lse of each column is
-// recomputed in the backward pass rather than stored.
+// one-hot column; dL/dy = -log softmax(z) / cols. Nothing but the loss is
+// stored: the backward pass recomputes each column's softmax, as exp(z - max)
+// over its sum, one exp per element and no log.
 struct cross_entropy_op {
   static constexpr std::string_view name = "cross_entropy";
   static constexpr shape result(shape, shape) { return {1, 1}; }
@@ -266,13 +289,20 @@ struct cross_entropy_op {
   void backward_left(auto logits, auto target, auto out, auto adjoint, auto logits_adjoint) const {
     using std::exp;
     using T = detail::element_t<decltype(out)>;
+    constexpr std::size_t rows = decltype(logits)::dims.rows;
     const T share = adjoint[0] / T(logits.dims.cols);
     for (std::size_t j = 0; j != logits.dims.cols; ++j) {
-      const T normalizer = detail::column_log_sum_exp(logits, j);
-      T target_total = 0;
-      for (std::size_t i = 0; i != logits.dims.rows; ++i) target_total += target(i, j);
-      for (std::size_t i = 0; i != logits.dims.rows; ++i)
-        logits_adjoint(i, j) += share * (exp(logits(i, j) - normalizer) * target_total - target(i, j));
+      T largest = logits(0, j);
+      for (std::size_t i = 1; i != rows; ++i) largest = std::max<T>(largest, logits(i, j));
+      std::array<T, rows> exponentials;
+      T exponential_total = 0, target_total = 0;
+      for (std::size_t i = 0; i != rows; ++i) {
+        exponentials[i] = exp(logits(i, j) - largest);
+        exponential_total += exponentials[i];
+        target_total += target(i, j);
+      }
+      const T scale = target_total / exponential_total;
+      for (std::size_t i = 0; i != rows; ++i) logits_adjoint(i, j) += share * (exponentials[i] * scale - target(i, j));
     }
   }
   void backward_right(auto logits, auto, auto out, auto adjoint, auto target_adjoint) const {
