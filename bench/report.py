@@ -16,6 +16,8 @@ MODELS = OrderedDict(
         ("quadratic_fit", "quadratic fit, 1000 samples (3 parameters)"),
         ("sigmoid_net", "2→4→1 sigmoid network, 1000 samples (17 parameters)"),
         ("relu_neuron", "ReLU neuron, one sample (4 parameters)"),
+        ("digits_net", "64→32→10 digits network, 100 samples (2410 parameters)"),
+        ("digits_net_one_sample", "64→32→10 digits network, one sample (2410 parameters)"),
     ]
 )
 ROWS = OrderedDict(
