@@ -398,8 +398,11 @@ struct digits_network {
         }
       }
       for (std::size_t i = 0; i != hidden; ++i) {
-        const double delta = delta_hidden[i] * (activation[i] * (1 - activation[i]));
-        g[first_bias + i] += delta;
+        delta_hidden[i] *= activation[i] * (1 - activation[i]);
+        g[first_bias + i] += delta_hidden[i];
+      }
+      for (std::size_t i = 0; i != hidden; ++i) {
+        const double delta = delta_hidden[i];
         double* const row_gradient = g + pixels * i;
         for (std::size_t q = 0; q != pixels; ++q) row_gradient[q] += delta * pixel[q];
       }
