@@ -135,7 +135,11 @@ constexpr tensor_view<T, E::dims> adjoint_target(workspace<T, E>& state, T* grad
   if constexpr (is_tensor_symbol_v<E>) {
     return {gradient + flat_offset_v<W, E>};
   } else {
-    state.adjoint.fill(T(0));
+    // A loop unrolled, not fill(): g++ -O3 clears a fill of a few dozen values
+    // with rep stos, whose start-up costs more than the vector stores of the
+    // unrolled loop (3% of the digits network's gradient, five clears a sample).
+#pragma GCC unroll 64
+    for (T& value : state.adjoint) value = T(0);
     return adjoint_view(state);
   }
 }
