@@ -85,6 +85,8 @@ def markdown(context, rows):
     lines.append(
         "Ratio to the hand-written gradient (median CPU time of 5 repetitions), time per gradient in parentheses."
     )
+    if any((m, row) not in rows for m in models for row in ROWS if any((n, row) in rows for n in models)):
+        lines.append("—: not run for that model (the dual-number rows carry every derivative: up to 64 parameters).")
     over_loss = []
     for m in models:
         gradient, loss = rows.get((m, "ctdiff")), rows.get((m, "loss"))
