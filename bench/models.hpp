@@ -368,9 +368,7 @@ struct digits_network {
   // Backpropagation by hand, one sample at a time, adding into the gradient:
   // δ2 = softmax − one-hot, ∂W2 = δ2·hᵀ, δ1 = W2ᵀδ2 ⊙ h(1 − h), ∂W1 = δ1·xᵀ.
   // Every inner loop runs along a row of a matrix; the exps of a layer run
-  // back to back (a value kept across a call to exp is spilled); ∂b1 is added
-  // in a pass of its own (stored just before each row of ∂W1, it made those
-  // rows' loops 1.8× slower).
+  // back to back (a value kept across a call to exp is spilled).
   std::array<double, parameter_count> hand_gradient() const {
     const double* const p = parameters.data();
     std::array<double, parameter_count> total{};
