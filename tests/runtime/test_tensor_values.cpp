@@ -77,6 +77,10 @@ TEST_CASE("cross-entropy over a batch is the mean over its columns") {
   const double first = std::log(1 + std::exp(1.0));
   const double second = std::log(std::exp(2.0) + 1);
   REQUIRE(eval(cross_entropy(Z, Y), at(Z = logits, Y = labels)) == Approx((first + second) / 2));
+  // dL/dY = -log softmax(Z) / cols: read from what the forward pass keeps of each column, not from column 0's.
+  const auto g = eval(gradient(cross_entropy(Z, Y), wrt(Z, Y)), at(Z = logits, Y = labels));
+  const std::array<double, 4> expected{first - 0, second - 2, first - 1, second - 0};
+  for (std::size_t i = 0; i != 4; ++i) REQUIRE(g[Y][i] == Approx(expected[i] / 2).margin(1e-12));
 }
 
 TEST_CASE("mean squared error and sigmoid' = s(1 - s)") {

@@ -33,10 +33,27 @@ struct workspace<T, tensor_unary<Op, A>> {
   std::array<T, tensor_unary<Op, A>::dims.size()> adjoint;
   workspace<T, A> argument;
 };
+
+namespace detail {
+
+// What an operation keeps from its forward pass for its backward pass besides
+// its value, if it declares kept(left, right), the shape of that storage (the
+// cross-entropy keeps its exps, so its backward pass computes none).
+template <class T, class Op, shape Left, shape Right>
+struct kept_values {};
+template <class T, class Op, shape Left, shape Right>
+requires requires { Op::kept(Left, Right); }
+struct kept_values<T, Op, Left, Right> {
+  std::array<T, Op::kept(Left, Right).size()> values;
+};
+
+}  // namespace detail
+
 template <class T, class Op, class L, class R>
 struct workspace<T, tensor_binary<Op, L, R>> {
   std::array<T, tensor_binary<Op, L, R>::dims.size()> values;
   std::array<T, tensor_binary<Op, L, R>::dims.size()> adjoint;
+  [[no_unique_address]] detail::kept_values<T, Op, L::dims, R::dims> kept;
   workspace<T, L> left;
   workspace<T, R> right;
 };
@@ -60,6 +77,29 @@ template <class E, class T>
 constexpr tensor_view<T, E::dims> adjoint_view(workspace<T, E>& state) {
   return {state.adjoint.data()};
 }
+
+// Calls step with a view of what the operation keeps from its forward pass,
+// if it keeps anything, else with no argument.
+template <class Op, class L, class R, class T, class Step>
+constexpr void with_kept(workspace<T, tensor_binary<Op, L, R>>& state, Step step) {
+  if constexpr (requires { Op::kept(L::dims, R::dims); }) {
+    step(tensor_view<T, Op::kept(L::dims, R::dims)>{state.kept.values.data()});
+  } else {
+    step();
+  }
+}
+
+// Whether an operation's partial with respect to its left (right) argument is
+// the constant 1 (+, the left of -), so that the argument's adjoint is the
+// node's adjoint itself.
+template <class Op>
+inline constexpr bool passes_adjoint_left_v = requires {
+  requires Op::left_partial_is_one;
+};
+template <class Op>
+inline constexpr bool passes_adjoint_right_v = requires {
+  requires Op::right_partial_is_one;
+};
 
 template <class E>
 struct first_tensor_symbol {
@@ -124,7 +164,10 @@ constexpr void forward_tensor(const E& e, const B& b, workspace<T, E>& state) {
   } else {
     forward_tensor(e.left, b, state.left);
     forward_tensor(e.right, b, state.right);
-    e.operation.forward(value_view(state.left), value_view(state.right), tensor_view<T, E::dims>{state.values.data()});
+    with_kept(state, [&](auto... kept) {
+      e.operation.forward(value_view(state.left), value_view(state.right), tensor_view<T, E::dims>{state.values.data()},
+                          kept...);
+    });
   }
 }
 
@@ -144,28 +187,45 @@ constexpr tensor_view<T, E::dims> adjoint_target(workspace<T, E>& state, T* grad
   }
 }
 
-// The node's adjoint is in state.adjoint; pass it on to every argument that
-// contains a symbol of W. Arguments without one are skipped at compile time.
+// Passes the node's adjoint on to every argument that contains a symbol of W.
+// Arguments without one are skipped at compile time. An inner argument whose
+// adjoint is the node's own (the left of a sum) reads it where it is: a copy
+// into its own array would be a pass over it and a clear.
 template <class W, class E, class T>
-constexpr void backward_tensor(const E& e, workspace<T, E>& state, T* gradient) {
+constexpr void backward_tensor(const E& e, workspace<T, E>& state, tensor_view<T, E::dims> adjoint, T* gradient) {
   if constexpr (is_tensor_unary_v<E>) {
     if constexpr (tensor_contains_any_v<typename E::argument_type, W>) {
       auto target = adjoint_target<W>(state.argument, gradient);
-      e.operation.backward(value_view(state.argument), value_view(state), adjoint_view(state), target);
-      backward_tensor<W>(e.argument, state.argument, gradient);
+      e.operation.backward(value_view(state.argument), value_view(state), adjoint, target);
+      backward_tensor<W>(e.argument, state.argument, target, gradient);
     }
   } else if constexpr (!is_tensor_symbol_v<E>) {
-    if constexpr (tensor_contains_any_v<typename E::left_type, W>) {
-      auto target = adjoint_target<W>(state.left, gradient);
-      e.operation.backward_left(value_view(state.left), value_view(state.right), value_view(state), adjoint_view(state),
-                                target);
-      backward_tensor<W>(e.left, state.left, gradient);
+    using L = typename E::left_type;
+    using R = typename E::right_type;
+    using Op = std::remove_cvref_t<decltype(e.operation)>;
+    if constexpr (tensor_contains_any_v<L, W>) {
+      if constexpr (passes_adjoint_left_v<Op> && !is_tensor_symbol_v<L>) {
+        backward_tensor<W>(e.left, state.left, adjoint, gradient);
+      } else {
+        auto target = adjoint_target<W>(state.left, gradient);
+        with_kept(state, [&](auto... kept) {
+          e.operation.backward_left(value_view(state.left), value_view(state.right), value_view(state), adjoint, target,
+                                    kept...);
+        });
+        backward_tensor<W>(e.left, state.left, target, gradient);
+      }
     }
-    if constexpr (tensor_contains_any_v<typename E::right_type, W>) {
-      auto target = adjoint_target<W>(state.right, gradient);
-      e.operation.backward_right(value_view(state.left), value_view(state.right), value_view(state),
-                                 adjoint_view(state), target);
-      backward_tensor<W>(e.right, state.right, gradient);
+    if constexpr (tensor_contains_any_v<R, W>) {
+      if constexpr (passes_adjoint_right_v<Op> && !is_tensor_symbol_v<R>) {
+        backward_tensor<W>(e.right, state.right, adjoint, gradient);
+      } else {
+        auto target = adjoint_target<W>(state.right, gradient);
+        with_kept(state, [&](auto... kept) {
+          e.operation.backward_right(value_view(state.left), value_view(state.right), value_view(state), adjoint,
+                                     target, kept...);
+        });
+        backward_tensor<W>(e.right, state.right, target, gradient);
+      }
     }
   }
 }
@@ -188,7 +248,7 @@ constexpr T add_gradient_at(const E& e, const B& b, workspace<T, E>& state, T* g
     return state.values[0];
   } else {
     state.adjoint[0] = T(1);
-    backward_tensor<W>(e, state, gradient);
+    backward_tensor<W>(e, state, adjoint_view(state), gradient);
     return state.values[0];
   }
 }

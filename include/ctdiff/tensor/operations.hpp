@@ -6,6 +6,9 @@
 // out, adjoint, argument_adjoint) adds dL/d(argument) given the node's
 // adjoint dL/d(out); it reads the stored values (sigmoid' = s(1 - s) from the
 // stored s). Elementwise operations reuse the scalar core's value and partial.
+// An operation that needs more than its value to go backward declares
+// kept(argument shapes...), the shape of what it keeps, and gets a view of that
+// storage as the last argument of forward and backward.
 #pragma once
 
 #include <algorithm>
@@ -84,6 +87,10 @@ struct zip_op {
   static constexpr std::string_view name =
       std::is_same_v<ScalarOp, product_op> ? std::string_view("hadamard") : ScalarOp::symbol;
   static constexpr shape result(shape left, shape) { return left; }
+  // A partial of 1 (+, the left of -): the sweep gives an inner argument the
+  // node's adjoint itself rather than calling backward_left (backward_right).
+  static constexpr bool left_partial_is_one = is_one_v<decltype(ScalarOp::d_left(0.0, 0.0, 0.0))>;
+  static constexpr bool right_partial_is_one = is_one_v<decltype(ScalarOp::d_right(0.0, 0.0, 0.0))>;
   constexpr void forward(auto left, auto right, auto out) const {
     for (std::size_t i = 0; i != out.size(); ++i) out[i] = ScalarOp::apply(left[i], right[i]);
   }
@@ -271,47 +278,47 @@ struct log_sum_exp_op {
 // averaged over the columns: -sum(y * log softmax(z)) / cols, with
 // log softmax(z) = z - lse(z). One node, so the logits' subtree is evaluated
 // once. dL/dz = (softmax(z) * sum(y) - y) / cols, which is p - onehot for a
-// one-hot column; dL/dy = -log softmax(z) / cols. Nothing but the loss is
-// stored: the backward pass recomputes each column's softmax, as exp(z - max)
-// over its sum, one exp per element and no log.
+// one-hot column; dL/dy = -log softmax(z) / cols. The forward pass keeps what
+// the backward pass reads, so that it computes no exp and no log: under each
+// column, exp(z - max) of its elements, their sum, and lse(z).
 struct cross_entropy_op {
   static constexpr std::string_view name = "cross_entropy";
   static constexpr shape result(shape, shape) { return {1, 1}; }
-  void forward(auto logits, auto target, auto out) const {
+  static constexpr shape kept(shape logits, shape) { return {logits.rows + 2, logits.cols}; }
+  void forward(auto logits, auto target, auto out, auto kept) const {
+    using std::exp, std::log;
     using T = detail::element_t<decltype(out)>;
+    constexpr std::size_t rows = decltype(logits)::dims.rows;
     T total = 0;
     for (std::size_t j = 0; j != logits.dims.cols; ++j) {
-      const T normalizer = detail::column_log_sum_exp(logits, j);
-      for (std::size_t i = 0; i != logits.dims.rows; ++i) total += target(i, j) * (normalizer - logits(i, j));
+      T largest = logits(0, j);
+      for (std::size_t i = 1; i != rows; ++i) largest = std::max<T>(largest, logits(i, j));
+      T exponential_total = 0;
+      for (std::size_t i = 0; i != rows; ++i) exponential_total += kept(i, j) = exp(logits(i, j) - largest);
+      const T normalizer = largest + log(exponential_total);
+      kept(rows, j) = exponential_total;
+      kept(rows + 1, j) = normalizer;
+      for (std::size_t i = 0; i != rows; ++i) total += target(i, j) * (normalizer - logits(i, j));
     }
     out[0] = total / T(logits.dims.cols);
   }
-  void backward_left(auto logits, auto target, auto out, auto adjoint, auto logits_adjoint) const {
-    using std::exp;
+  void backward_left(auto logits, auto target, auto out, auto adjoint, auto logits_adjoint, auto kept) const {
     using T = detail::element_t<decltype(out)>;
     constexpr std::size_t rows = decltype(logits)::dims.rows;
     const T share = adjoint[0] / T(logits.dims.cols);
     for (std::size_t j = 0; j != logits.dims.cols; ++j) {
-      T largest = logits(0, j);
-      for (std::size_t i = 1; i != rows; ++i) largest = std::max<T>(largest, logits(i, j));
-      std::array<T, rows> exponentials;
-      T exponential_total = 0, target_total = 0;
-      for (std::size_t i = 0; i != rows; ++i) {
-        exponentials[i] = exp(logits(i, j) - largest);
-        exponential_total += exponentials[i];
-        target_total += target(i, j);
-      }
-      const T scale = target_total / exponential_total;
-      for (std::size_t i = 0; i != rows; ++i) logits_adjoint(i, j) += share * (exponentials[i] * scale - target(i, j));
+      T target_total = 0;
+      for (std::size_t i = 0; i != rows; ++i) target_total += target(i, j);
+      const T scale = target_total / kept(rows, j);
+      for (std::size_t i = 0; i != rows; ++i) logits_adjoint(i, j) += share * (kept(i, j) * scale - target(i, j));
     }
   }
-  void backward_right(auto logits, auto, auto out, auto adjoint, auto target_adjoint) const {
+  void backward_right(auto logits, auto, auto out, auto adjoint, auto target_adjoint, auto kept) const {
     using T = detail::element_t<decltype(out)>;
+    constexpr std::size_t rows = decltype(logits)::dims.rows;
     const T share = adjoint[0] / T(logits.dims.cols);
-    for (std::size_t j = 0; j != logits.dims.cols; ++j) {
-      const T normalizer = detail::column_log_sum_exp(logits, j);
-      for (std::size_t i = 0; i != logits.dims.rows; ++i) target_adjoint(i, j) += share * (normalizer - logits(i, j));
-    }
+    for (std::size_t j = 0; j != logits.dims.cols; ++j)
+      for (std::size_t i = 0; i != rows; ++i) target_adjoint(i, j) += share * (kept(rows + 1, j) - logits(i, j));
   }
 };
 
