@@ -13,5 +13,5 @@
 #include <ctdiff/gradient.hpp>
 #include <ctdiff/print.hpp>
 #include <ctdiff/simplify.hpp>
-#include <ctdiff/train.hpp>
 #include <ctdiff/tensor.hpp>
+#include <ctdiff/train.hpp>
