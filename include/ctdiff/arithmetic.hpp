@@ -126,12 +126,12 @@ constexpr auto operator-(const E& e) {
 // pointer...) reaches these instead of a page of failed overloads.
 #define CTDIFF_REJECT_OPERAND(OP)                                                               \
   template <class L, class R>                                                                   \
-  requires detail::is_misused_operator_v<L, R>                                                  \
-  void operator OP(const L&, const R&) {                                                        \
+  requires detail::is_misused_operator_v<L, R> L operator OP(const L& l, const R&) {            \
     static_assert(detail::always_false_v<L>,                                                    \
                   "ctdiff: an operand of " #OP                                                  \
                   " is neither a ctdiff expression nor an arithmetic value "                    \
                   "(int, double, ...); the instantiation line above names both operand types"); \
+    return l; /* a complete type, so that the message above is the only error */                \
   }
 CTDIFF_REJECT_OPERAND(+)
 CTDIFF_REJECT_OPERAND(-)
