@@ -60,6 +60,12 @@ struct power_op {
   static constexpr std::intmax_t exponent = N;
   static constexpr auto apply(auto a) { return detail::integer_power<N>(a); }
   static constexpr auto derivative(const auto& a, const auto&) { return make_product(int_c<N>, make_power<N - 1>(a)); }
+  // In the reverse sweep the constant N meets the adjoint first: under ½(…)²
+  // the adjoint ½ times 2 folds to 1, where ½·(2·r) would cost two
+  // multiplications that the optimizer may not reassociate without -ffast-math.
+  static constexpr auto chain(const auto& adjoint, const auto& a, const auto&) {
+    return make_product(make_product(adjoint, int_c<N>), make_power<N - 1>(a));
+  }
 };
 
 struct log_op;

@@ -91,6 +91,10 @@ inline constexpr bool is_symbol_v = false;
 template <fixed_string Name>
 inline constexpr bool is_symbol_v<symbol<Name>> = true;
 
+// What wrt(...) accepts: scalar symbols here; tensor/nodes.hpp adds tensor symbols.
+template <class T>
+inline constexpr bool is_wrt_symbol_v = is_symbol_v<T>;
+
 template <class T>
 inline constexpr bool is_unary_v = false;
 template <class Op, class A>

@@ -37,9 +37,14 @@ struct wrt_list {
 
 template <class... Symbols>
 constexpr auto wrt(Symbols...) {
-  static_assert((is_symbol_v<Symbols> && ...), "ctdiff: wrt(...) takes symbols made by var<\"name\">");
-  static_assert(detail::all_distinct<Symbols::name...>(), "ctdiff: a symbol appears twice in wrt(...)");
-  return wrt_list<Symbols...>{};
+  if constexpr ((is_wrt_symbol_v<Symbols> && ...)) {
+    static_assert(detail::all_distinct<Symbols::name...>(), "ctdiff: a symbol appears twice in wrt(...)");
+    return wrt_list<Symbols...>{};
+  } else {
+    static_assert((is_wrt_symbol_v<Symbols> && ...),
+                  "ctdiff: wrt(...) takes symbols made by var<\"x\">, vector<\"b\", N> or matrix<\"W\", R, C>");
+    return wrt_list<>{};  // the message above stays the only error
+  }
 }
 
 template <class E, class W>
@@ -76,17 +81,16 @@ constexpr hessian_expression<E, wrt_list<Symbols...>> hessian(const E& e, wrt_li
 
 namespace detail {
 
-// The adjoint of a unary node's argument: the node's adjoint times its local partial.
+// The adjoint of a unary node's argument: the node's adjoint times its local
+// partial, or the operation's own chain(adjoint, x, f) where it declares one
+// to order the multiplications (power_op).
 template <class Op, class Adjoint, class Values>
 constexpr auto chain(Op, const Adjoint& adjoint, const Values& values) {
-  return make_product(adjoint, Op::derivative(values.argument.value, values.value));
-}
-// For x^N the compile-time factor N meets the adjoint first: under ½(…)² the
-// adjoint ½ times 2 folds to 1, where ½·(2·r) would cost two multiplications
-// that the optimizer may not reassociate without -ffast-math.
-template <std::intmax_t N, class Adjoint, class Values>
-constexpr auto chain(power_op<N>, const Adjoint& adjoint, const Values& values) {
-  return make_product(make_product(adjoint, int_c<N>), make_power<N - 1>(values.argument.value));
+  if constexpr (requires { Op::chain(adjoint, values.argument.value, values.value); }) {
+    return Op::chain(adjoint, values.argument.value, values.value);
+  } else {
+    return make_product(adjoint, Op::derivative(values.argument.value, values.value));
+  }
 }
 
 // Functions whose derivative is the compile-time 0 (step, sign): the reverse sweep stops there.

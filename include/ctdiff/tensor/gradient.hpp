@@ -194,7 +194,7 @@ constexpr tensor_view<T, E::dims> adjoint_target(workspace<T, E>& state, T* grad
 template <class W, class E, class T>
 constexpr void backward_tensor(const E& e, workspace<T, E>& state, tensor_view<T, E::dims> adjoint, T* gradient) {
   if constexpr (is_tensor_unary_v<E>) {
-    if constexpr (tensor_contains_any_v<typename E::argument_type, W>) {
+    if constexpr (contains_any_v<typename E::argument_type, W>) {
       auto target = adjoint_target<W>(state.argument, gradient);
       e.operation.backward(value_view(state.argument), value_view(state), adjoint, target);
       backward_tensor<W>(e.argument, state.argument, target, gradient);
@@ -203,7 +203,7 @@ constexpr void backward_tensor(const E& e, workspace<T, E>& state, tensor_view<T
     using L = typename E::left_type;
     using R = typename E::right_type;
     using Op = std::remove_cvref_t<decltype(e.operation)>;
-    if constexpr (tensor_contains_any_v<L, W>) {
+    if constexpr (contains_any_v<L, W>) {
       if constexpr (passes_adjoint_left_v<Op> && !is_tensor_symbol_v<L>) {
         backward_tensor<W>(e.left, state.left, adjoint, gradient);
       } else {
@@ -215,7 +215,7 @@ constexpr void backward_tensor(const E& e, workspace<T, E>& state, tensor_view<T
         backward_tensor<W>(e.left, state.left, target, gradient);
       }
     }
-    if constexpr (tensor_contains_any_v<R, W>) {
+    if constexpr (contains_any_v<R, W>) {
       if constexpr (passes_adjoint_right_v<Op> && !is_tensor_symbol_v<R>) {
         backward_tensor<W>(e.right, state.right, adjoint, gradient);
       } else {
@@ -244,7 +244,7 @@ template <class W, class E, class B, class T>
 constexpr T add_gradient_at(const E& e, const B& b, workspace<T, E>& state, T* gradient) {
   forward_tensor(e, b, state);
   if constexpr (is_tensor_symbol_v<E>) {
-    if constexpr (tensor_contains_any_v<E, W>) gradient[flat_offset_v<W, E>] += T(1);
+    if constexpr (contains_any_v<E, W>) gradient[flat_offset_v<W, E>] += T(1);
     return state.values[0];
   } else {
     state.adjoint[0] = T(1);

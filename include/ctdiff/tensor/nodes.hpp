@@ -134,26 +134,16 @@ inline constexpr bool is_tensor_unary_v = false;
 template <class Op, class A>
 inline constexpr bool is_tensor_unary_v<tensor_unary<Op, A>> = true;
 
-template <class E, class S>
-inline constexpr bool tensor_contains_v = std::is_same_v<E, S>;
+// The scalar core's contains_v (and so contains_any_v) covers tensor nodes too.
+template <fixed_string Name, shape S>
+inline constexpr bool contains_v<tensor_symbol<Name, S>, tensor_symbol<Name, S>> = true;
 template <class Op, class A, class S>
-inline constexpr bool tensor_contains_v<tensor_unary<Op, A>, S> = tensor_contains_v<A, S>;
+inline constexpr bool contains_v<tensor_unary<Op, A>, S> = contains_v<A, S>;
 template <class Op, class L, class R, class S>
-inline constexpr bool tensor_contains_v<tensor_binary<Op, L, R>, S> =
-    tensor_contains_v<L, S> || tensor_contains_v<R, S>;
+inline constexpr bool contains_v<tensor_binary<Op, L, R>, S> = contains_v<L, S> || contains_v<R, S>;
 
-template <class E, class W>
-inline constexpr bool tensor_contains_any_v = false;
-template <class E, class... Symbols>
-inline constexpr bool tensor_contains_any_v<E, wrt_list<Symbols...>> = (tensor_contains_v<E, Symbols> || ...);
-
-// wrt(W1, b1, ...) for tensor symbols: the same list type as for scalars;
-// preferred over the scalar wrt(...) because it is more constrained.
-template <class... Symbols>
-requires(sizeof...(Symbols) > 0 && (is_tensor_symbol_v<Symbols> && ...)) constexpr auto wrt(Symbols...) {
-  static_assert(detail::all_distinct<Symbols::name...>(), "ctdiff: a symbol appears twice in wrt(...)");
-  return wrt_list<Symbols...>{};
-}
+template <fixed_string Name, shape S>
+inline constexpr bool is_wrt_symbol_v<tensor_symbol<Name, S>> = true;
 
 // The flat layout of a tensor gradient: the symbols of wrt(...) in order, each
 // row-major, one after the other.
