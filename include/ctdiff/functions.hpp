@@ -8,6 +8,7 @@
 
 #include <cmath>
 #include <ctdiff/arithmetic.hpp>
+#include <numbers>
 #include <string_view>
 #include <type_traits>
 
@@ -27,6 +28,7 @@ struct cos_op;
 struct sin_op;
 struct heaviside_op;
 struct sign_op;
+struct sigmoid_op;
 
 struct sqrt_op {
   static constexpr std::string_view name = "sqrt";
@@ -90,6 +92,92 @@ struct sigmoid_op {
     return decltype(x)(1) / (decltype(x)(1) + exp(-x));
   }
   static constexpr auto derivative(const auto&, const auto& f) { return f * (int_c<1> - f); }
+};
+
+// atan' = 1/(1 + x^2).
+struct atan_op {
+  static constexpr std::string_view name = "atan";
+  static auto apply(auto x) {
+    using std::atan;
+    return atan(x);
+  }
+  static constexpr auto derivative(const auto& x, const auto&) {
+    return make_quotient(int_c<1>, make_sum(int_c<1>, make_power<2>(x)));
+  }
+};
+
+// log1p(x) = log(1 + x), exact for small x; its derivative 1/(1 + x).
+struct log1p_op {
+  static constexpr std::string_view name = "log1p";
+  static auto apply(auto x) {
+    using std::log1p;
+    return log1p(x);
+  }
+  static constexpr auto derivative(const auto& x, const auto&) {
+    return make_quotient(int_c<1>, make_sum(int_c<1>, x));
+  }
+};
+
+// expm1(x) = exp(x) - 1, exact for small x. The derivative is exp(x), not
+// expm1(x) + 1, which loses the relative accuracy of exp(x) for x << 0.
+struct expm1_op {
+  static constexpr std::string_view name = "expm1";
+  static auto apply(auto x) {
+    using std::expm1;
+    return expm1(x);
+  }
+  static constexpr auto derivative(const auto& x, const auto&) { return make_call<exp_op>(x); }
+};
+
+// softplus(x) = log(1 + exp(x)), computed as log1p(exp(-|x|)) + max(x, 0)
+// so that exp never overflows; softplus' = sigmoid.
+struct softplus_op {
+  static constexpr std::string_view name = "softplus";
+  static auto apply(auto x) {
+    using std::exp;
+    using std::log1p;
+    return log1p(exp(x < 0 ? x : -x)) + (x > 0 ? x : decltype(x)(0));
+  }
+  static constexpr auto derivative(const auto& x, const auto&) { return make_call<sigmoid_op>(x); }
+};
+
+// erf' = 2/sqrt(pi) exp(-x^2).
+struct erf_op {
+  static constexpr std::string_view name = "erf";
+  static auto apply(auto x) {
+    using std::erf;
+    return erf(x);
+  }
+  static constexpr auto derivative(const auto& x, const auto&) {
+    return make_product(2 * std::numbers::inv_sqrtpi, make_call<exp_op>(make_negate(make_power<2>(x))));
+  }
+};
+
+struct atan2_op;
+
+template <class A, class B>
+constexpr auto make_atan2(const A& a, const B& b) {
+  if constexpr (std::is_arithmetic_v<A> && std::is_arithmetic_v<B>) {
+    using std::atan2;
+    return atan2(a, b);
+  } else {
+    using detail::as_node;
+    return binary<atan2_op, decltype(as_node(a)), decltype(as_node(b))>{as_node(a), as_node(b)};
+  }
+}
+
+// atan2(a, b), the angle of the point (b, a): a two-argument function, printed
+// as one. d/da = b/(a^2 + b^2), d/db = -a/(a^2 + b^2).
+struct atan2_op {
+  static constexpr std::string_view name = "atan2";
+  static constexpr precedence binding = precedence::atom;
+  static auto apply(auto a, auto b) { return make_atan2(a, b); }
+  static constexpr auto d_left(const auto& a, const auto& b, const auto&) {
+    return make_quotient(b, make_sum(make_power<2>(a), make_power<2>(b)));
+  }
+  static constexpr auto d_right(const auto& a, const auto& b, const auto&) {
+    return make_quotient(make_negate(a), make_sum(make_power<2>(a), make_power<2>(b)));
+  }
 };
 
 // relu'(0) = 0, as PyTorch.
@@ -157,6 +245,30 @@ template <Expression E>
 constexpr auto abs(const E& e) {
   return make_call<abs_op>(e);
 }
+template <Expression E>
+constexpr auto atan(const E& e) {
+  return make_call<atan_op>(e);
+}
+template <Expression E>
+constexpr auto log1p(const E& e) {
+  return make_call<log1p_op>(e);
+}
+template <Expression E>
+constexpr auto expm1(const E& e) {
+  return make_call<expm1_op>(e);
+}
+template <Expression E>
+constexpr auto softplus(const E& e) {
+  return make_call<softplus_op>(e);
+}
+template <Expression E>
+constexpr auto erf(const E& e) {
+  return make_call<erf_op>(e);
+}
+// atan2(a, b): a or b may be a number.
+template <class A, class B>
+requires detail::is_arithmetic_call_v<A, B>
+constexpr auto atan2(const A& a, const B& b) { return make_atan2(a, b); }
 template <Expression E>
 constexpr auto step(const E& e) {
   return make_call<heaviside_op>(e);

@@ -54,6 +54,7 @@ inline std::string latex_function(std::string_view name) {
     return join({"\\", name});
   }
   if (name == "sigmoid") return "\\sigma";
+  if (name == "atan") return "\\arctan";
   return join({"\\operatorname{", name, "}"});
 }
 
@@ -106,7 +107,12 @@ rendered render(const binary<Op, L, R>& e) {
     if (e.left.value == 1) return right;
     if (e.left.value == -1) return {join({"-", wrap(right, own, Latex)}), precedence::prefix};
   }
-  if constexpr (Latex && std::is_same_v<Op, quotient_op>) {
+  if constexpr (requires { Op::name; }) {  // a two-argument function: atan2(a, b)
+    if constexpr (Latex) {
+      return {join({latex_function(Op::name), "\\left(", left.text, ", ", right.text, "\\right)"}), own};
+    }
+    return {join({Op::name, "(", left.text, ", ", right.text, ")"}), own};
+  } else if constexpr (Latex && std::is_same_v<Op, quotient_op>) {
     return {join({"\\frac{", left.text, "}{", right.text, "}"}), precedence::atom};
   } else if constexpr (std::is_same_v<Op, real_power_op>) {
     if constexpr (Latex) return {join({wrap(left, precedence::atom, true), "^{", right.text, "}"}), own};
