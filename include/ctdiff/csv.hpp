@@ -9,11 +9,13 @@
 #include <cstddef>
 #include <filesystem>
 #include <fstream>
+#include <istream>
 #include <span>
 #include <stdexcept>
 #include <string>
 #include <string_view>
 #include <system_error>
+#include <unordered_set>
 #include <vector>
 
 namespace ctdiff {
@@ -65,42 +67,45 @@ inline std::string_view trim(std::string_view text) {
 
 }  // namespace detail
 
-// Reads a comma-separated file: a header row of column names, then rows of
-// finite numbers, as many cells as names. Throws csv_error, with a message
-// "file:line: ..." naming the column where it applies, for a missing or
-// unreadable file, an empty file, a repeated or empty column name, a row
-// with the wrong number of cells and a cell that is not a finite number.
-inline csv_table read_csv(const std::filesystem::path& path) {
-  const std::string source = path.string();
-  std::ifstream file(path);
-  if (!file) throw csv_error(source + ": cannot open the file");
-
+// Reads comma-separated text: a header row of column names, then rows of
+// finite numbers, as many cells as names. `source` names the input in error
+// messages (read_csv(path) passes the path). Throws csv_error, with a message
+// "source:line: ..." naming the column where it applies, for an empty or
+// unreadable input, a repeated or empty column name, a row with the wrong
+// number of cells and a cell that is not a finite number.
+inline csv_table read_csv(std::istream& input, const std::string& source) {
   std::string line;
+  std::size_t line_number = 0;
+  auto where = [&] { return source + ":" + std::to_string(line_number); };
   // Windows line ends are accepted: a trailing '\r' is not part of a cell.
   auto next_line = [&] {
-    if (!std::getline(file, line)) return false;
+    ++line_number;
+    if (!std::getline(input, line)) {
+      // A failed read (a directory, an I/O error) is not the end of the data.
+      if (input.bad()) throw csv_error(where() + ": read error");
+      return false;
+    }
     if (!line.empty() && line.back() == '\r') line.pop_back();
     return true;
   };
-  if (!next_line()) throw csv_error(source + ": the file is empty; expected a header row naming the columns");
+  if (!next_line()) throw csv_error(where() + ": the file is empty; expected a header row naming the columns");
 
   std::vector<std::string> names;
+  // A set, not a search of the earlier names: a header of n names costs O(n), not O(n²).
+  std::unordered_set<std::string> seen;
   for (std::string_view cell : detail::split_cells(line)) {
-    const std::string name(detail::trim(cell));
-    const std::string where = source + ":1, column " + std::to_string(names.size() + 1);
-    if (name.empty()) throw csv_error(where + ": empty column name");
-    for (const std::string& earlier : names) {
-      if (earlier == name) throw csv_error(where + ": column name '" + name + "' appears twice");
-    }
-    names.push_back(name);
+    std::string name(detail::trim(cell));
+    const std::string column = where() + ", column " + std::to_string(names.size() + 1);
+    if (name.empty()) throw csv_error(column + ": empty column name");
+    if (!seen.insert(name).second) throw csv_error(column + ": column name '" + name + "' appears twice");
+    names.push_back(std::move(name));
   }
 
   std::vector<std::vector<double>> columns(names.size());
-  for (std::size_t line_number = 2; next_line(); ++line_number) {
+  while (next_line()) {
     const std::vector<std::string_view> cells = detail::split_cells(line);
-    const std::string where = source + ":" + std::to_string(line_number);
     if (cells.size() != names.size()) {
-      throw csv_error(where + ": expected " + std::to_string(names.size()) + " cells, found " +
+      throw csv_error(where() + ": expected " + std::to_string(names.size()) + " cells, found " +
                       std::to_string(cells.size()));
     }
     for (std::size_t i = 0; i != cells.size(); ++i) {
@@ -108,14 +113,21 @@ inline csv_table read_csv(const std::filesystem::path& path) {
       double value = 0;
       const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
       if (text.empty() || error != std::errc() || end != text.data() + text.size() || !std::isfinite(value)) {
-        throw csv_error(where + ", column " + std::to_string(i + 1) + " (" + names[i] + "): '" + std::string(text) +
+        throw csv_error(where() + ", column " + std::to_string(i + 1) + " (" + names[i] + "): '" + std::string(text) +
                         "' is not a finite number");
       }
       columns[i].push_back(value);
     }
   }
-  if (file.bad()) throw csv_error(source + ": read error");
   return csv_table(source, std::move(names), std::move(columns));
+}
+
+// Reads a CSV file (see above); csv_error "file: cannot open the file" if it cannot be opened.
+inline csv_table read_csv(const std::filesystem::path& path) {
+  const std::string source = path.string();
+  std::ifstream file(path);
+  if (!file) throw csv_error(source + ": cannot open the file");
+  return read_csv(file, source);
 }
 
 // Writes "epoch,loss" and one row per epoch (epoch 0 is the starting point).

@@ -4,10 +4,12 @@
 #include <ctdiff/csv.hpp>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <string>
 #include <vector>
 
 using Catch::Matchers::Contains;
+using Catch::Matchers::StartsWith;
 
 namespace {
 
@@ -37,9 +39,30 @@ TEST_CASE("a missing file is an error naming the file") {
   REQUIRE_THROWS_WITH(ctdiff::read_csv(path), Contains(path.string()) && Contains("cannot open"));
 }
 
-TEST_CASE("an empty file is an error: the header row is missing") {
+// The first finding of the fuzzer (tests/fuzz): this message named the file but no line.
+TEST_CASE("an empty file is an error on line 1: the header row is missing") {
   const auto path = write_file("empty", "");
-  REQUIRE_THROWS_WITH(ctdiff::read_csv(path), Contains(path.string()) && Contains("header row"));
+  REQUIRE_THROWS_WITH(ctdiff::read_csv(path), StartsWith(path.string() + ":1: ") && Contains("header row"));
+}
+
+TEST_CASE("a directory is a read error, not an empty file") {
+  const auto path = std::filesystem::temp_directory_path();
+  REQUIRE_THROWS_WITH(ctdiff::read_csv(path), StartsWith(path.string() + ":1: read error"));
+}
+
+TEST_CASE("CSV text from a stream is read as from a file, its messages naming the given source") {
+  std::istringstream good("x,y\n1,2\n");
+  REQUIRE(ctdiff::read_csv(good, "inline")["y"] == std::vector<double>{2});
+  std::istringstream bad("x,y\n1,2\n3,four\n");
+  REQUIRE_THROWS_WITH(ctdiff::read_csv(bad, "inline"), StartsWith("inline:3, column 2 (y): 'four'"));
+}
+
+TEST_CASE("a repeated name at the end of a wide header is found") {
+  std::string header;
+  for (int column = 1; column <= 5000; ++column) header.append("c").append(std::to_string(column)).append(",");
+  std::istringstream input(header + "c1\n");
+  REQUIRE_THROWS_WITH(ctdiff::read_csv(input, "wide"),
+                      StartsWith("wide:1, column 5001: column name 'c1' appears twice"));
 }
 
 TEST_CASE("a row with too few cells is an error naming its line") {
