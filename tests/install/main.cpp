@@ -1,4 +1,4 @@
-// Built against an installed ctdiff: exits 0 when the derivative is right.
+// The consumer of both tests: exits 0 when the derivative is right.
 #include <ctdiff/ctdiff.hpp>
 
 int main() {
