@@ -6,6 +6,12 @@ include(CMakePackageConfigHelpers)
 install(DIRECTORY include/ctdiff DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 install(TARGETS ctdiff EXPORT ctdiff-targets)
 install(EXPORT ctdiff-targets NAMESPACE ctdiff:: DESTINATION ${CMAKE_INSTALL_DATADIR}/cmake/ctdiff)
+# The least_squares component has its own export set, so that only
+# find_package(ctdiff COMPONENTS least_squares) looks for Eigen.
+if(TARGET ctdiff_least_squares)
+  install(TARGETS ctdiff_least_squares EXPORT ctdiff-least-squares-targets)
+  install(EXPORT ctdiff-least-squares-targets NAMESPACE ctdiff:: DESTINATION ${CMAKE_INSTALL_DATADIR}/cmake/ctdiff)
+endif()
 
 configure_package_config_file(cmake/ctdiff-config.cmake.in ${PROJECT_BINARY_DIR}/ctdiff-config.cmake
                               INSTALL_DESTINATION ${CMAKE_INSTALL_DATADIR}/cmake/ctdiff)

@@ -1,0 +1,164 @@
+// least_squares: a closed-form linear regression (parameters, standard errors,
+// covariance), every stop reason, a rank-deficient Jacobian, a bad start, and
+// residuals(...) without data.
+#include <catch2/catch.hpp>
+#include <cmath>
+#include <ctdiff/ctdiff.hpp>
+#include <ctdiff/least_squares.hpp>
+#include <limits>
+#include <numbers>
+#include <stdexcept>
+#include <vector>
+
+namespace {
+
+using namespace ctdiff;
+constexpr auto a = var<"a">;
+constexpr auto b = var<"b">;
+constexpr auto x = var<"x">;
+constexpr auto y = var<"y">;
+
+// Misra1a's data (NIST), for the stop-reason tests.
+const std::vector<double> misra_x{77.6,  114.9, 141.1, 190.8, 239.9, 289.0, 332.8,
+                                  378.4, 434.8, 477.3, 536.8, 593.1, 689.1, 760.0};
+const std::vector<double> misra_y{10.07, 14.73, 17.94, 23.93, 29.61, 35.18, 40.02,
+                                  44.82, 50.76, 55.05, 61.01, 66.40, 75.47, 81.78};
+const auto misra_residual = y - a * (1 - exp(-b * x));
+const auto misra_start = params(a = 500.0, b = 1e-4);
+
+TEST_CASE("a straight line: the closed-form fit, standard errors and covariance") {
+  const std::vector<double> xs{0, 1, 2, 3, 4, 5};
+  const std::vector<double> ys{1.1, 2.9, 5.2, 6.8, 9.1, 11.2};
+  // Ordinary least squares by hand: slope Sxy/Sxx, s² = RSS/(n − 2).
+  const double n = 6, mean_x = 2.5, mean_y = (1.1 + 2.9 + 5.2 + 6.8 + 9.1 + 11.2) / 6;
+  double sxx = 0, sxy = 0;
+  for (std::size_t i = 0; i != xs.size(); ++i) {
+    sxx += (xs[i] - mean_x) * (xs[i] - mean_x);
+    sxy += (xs[i] - mean_x) * (ys[i] - mean_y);
+  }
+  const double slope = sxy / sxx, intercept = mean_y - slope * mean_x;
+  double rss = 0;
+  for (std::size_t i = 0; i != xs.size(); ++i) rss += std::pow(ys[i] - intercept - slope * xs[i], 2);
+  const double s2 = rss / (n - 2);
+
+  auto r = least_squares(y - (a + b * x), params(a = 0.0, b = 0.0), data(x = xs, y = ys));
+  INFO(to_string(r.stop));
+  CHECK(r[a] == Approx(intercept).epsilon(1e-12));
+  CHECK(r.parameters[b] == Approx(slope).epsilon(1e-12));
+  CHECK(2 * r.cost.back() == Approx(rss).epsilon(1e-10));
+  CHECK(r.cost.front() == Approx(0.5 * (1.1 * 1.1 + 2.9 * 2.9 + 5.2 * 5.2 + 6.8 * 6.8 + 9.1 * 9.1 + 11.2 * 11.2)));
+  CHECK(r.standard_errors[b] == Approx(std::sqrt(s2 / sxx)).epsilon(1e-10));
+  CHECK(r.standard_errors[a] == Approx(std::sqrt(s2 * (1 / n + mean_x * mean_x / sxx))).epsilon(1e-10));
+  CHECK(r.covariance(0, 1) == Approx(-mean_x * s2 / sxx).epsilon(1e-10));
+  CHECK(r.covariance(1, 0) == Approx(r.covariance(0, 1)).epsilon(1e-12));
+  CHECK(r.jacobian_rank == 2);
+  CHECK(r.cost.size() == r.iterations + 1);
+}
+
+TEST_CASE("each tolerance stops the solve with its reason") {
+  SECTION("the default options reach the certified values of Misra1a") {
+    auto r = least_squares(misra_residual, misra_start, data(x = misra_x, y = misra_y));
+    CHECK(r[a] == Approx(2.3894212918E+02).epsilon(1e-9));
+    CHECK(r[b] == Approx(5.5015643181E-04).epsilon(1e-9));
+  }
+  SECTION("function tolerance") {
+    auto r = least_squares(misra_residual, misra_start, data(x = misra_x, y = misra_y),
+                           {.function_tolerance = 1e-3, .parameter_tolerance = 0});
+    CHECK(r.stop == least_squares_stop::function_tolerance);
+    CHECK(to_string(r.stop) == "relative cost reduction below tolerance");
+  }
+  SECTION("parameter tolerance") {
+    auto r = least_squares(misra_residual, misra_start, data(x = misra_x, y = misra_y),
+                           {.function_tolerance = 0, .parameter_tolerance = 1e-6});
+    CHECK(r.stop == least_squares_stop::parameter_tolerance);
+    CHECK(r[a] == Approx(2.3894212918E+02).epsilon(1e-5));
+  }
+  SECTION("gradient tolerance: a start that fits exactly") {
+    const std::vector<double> xs{1, 2, 3}, ys{2, 4, 6};
+    auto r = least_squares(y - a * x, params(a = 2.0), data(x = xs, y = ys));
+    CHECK(r.stop == least_squares_stop::gradient_tolerance);
+    CHECK(r.iterations == 0);
+    CHECK(r.cost == std::vector<double>{0.0});
+  }
+  SECTION("maximum iterations") {
+    auto r = least_squares(misra_residual, misra_start, data(x = misra_x, y = misra_y), {.max_iterations = 3});
+    CHECK(r.stop == least_squares_stop::max_iterations);
+    CHECK(r.iterations == 3);
+    CHECK(r.cost.size() == 4);
+    CHECK(r.cost.back() < r.cost.front());
+  }
+  SECTION("no further progress when every tolerance is zero") {
+    auto r = least_squares(misra_residual, misra_start, data(x = misra_x, y = misra_y),
+                           {.function_tolerance = 0, .parameter_tolerance = 0});
+    CHECK(r.stop == least_squares_stop::no_further_progress);
+    CHECK(r[a] == Approx(2.3894212918E+02).epsilon(1e-9));
+  }
+  SECTION("Gauss-Newton, close to the solution") {
+    auto r = least_squares(misra_residual, params(a = 240.0, b = 5.5e-4), data(x = misra_x, y = misra_y),
+                           {.method = least_squares_method::gauss_newton});
+    CHECK(r[a] == Approx(2.3894212918E+02).epsilon(1e-9));
+    CHECK(r[b] == Approx(5.5015643181E-04).epsilon(1e-9));
+    CHECK(to_string(least_squares_method::gauss_newton) == "Gauss-Newton");
+  }
+}
+
+TEST_CASE("a residual that is not finite") {
+  const std::vector<double> xs{1, 2, 3}, ys{2, 4, 6};  // y = log(b)·x at b = e²
+  SECTION("at the start: stop at once with the start") {
+    auto r = least_squares(y - log(b) * x, params(b = -1.0), data(x = xs, y = ys));
+    CHECK(r.stop == least_squares_stop::non_finite_residual);
+    CHECK(to_string(r.stop) == "residual or Jacobian not finite");
+    CHECK(r[b] == -1.0);
+    CHECK(r.iterations == 0);
+    CHECK(r.cost.empty());
+  }
+  SECTION("after a Gauss-Newton step: stop with the last finite parameters") {
+    // From b = 100 the Gauss-Newton step b + (2 - log b)·b goes to b < 0.
+    auto r = least_squares(y - log(b) * x, params(b = 100.0), data(x = xs, y = ys),
+                           {.method = least_squares_method::gauss_newton});
+    CHECK(r.stop == least_squares_stop::non_finite_residual);
+    CHECK(r[b] == 100.0);
+  }
+  SECTION("Levenberg-Marquardt rejects the step and shrinks its trust region") {
+    auto r = least_squares(y - log(b) * x, params(b = 100.0), data(x = xs, y = ys));
+    CHECK(r[b] == Approx(std::exp(2.0)).epsilon(1e-12));
+  }
+}
+
+TEST_CASE("a rank-deficient Jacobian") {
+  const std::vector<double> xs{1, 2, 3}, ys{2.1, 3.9, 6.0};  // only the product a·b is determined
+  SECTION("Gauss-Newton stops") {
+    auto r = least_squares(y - a * b * x, params(a = 1.0, b = 1.0), data(x = xs, y = ys),
+                           {.method = least_squares_method::gauss_newton});
+    CHECK(r.stop == least_squares_stop::singular_jacobian);
+    CHECK(to_string(r.stop) == "Jacobian is rank-deficient");
+    CHECK(r[a] == 1.0);
+  }
+  SECTION("Levenberg-Marquardt fits the product; the standard errors are NaN") {
+    auto r = least_squares(y - a * b * x, params(a = 1.0, b = 1.0), data(x = xs, y = ys));
+    const double slope = (2.1 * 1 + 3.9 * 2 + 6.0 * 3) / 14.0;  // Σxy/Σx²
+    CHECK(r[a] * r[b] == Approx(slope).epsilon(1e-10));
+    CHECK(r.jacobian_rank == 1);
+    CHECK(std::isnan(r.standard_errors[a]));
+    CHECK(std::isnan(r.covariance(0, 1)));
+  }
+}
+
+TEST_CASE("residuals(...) without data") {
+  SECTION("Rosenbrock as two residuals") {
+    auto r = least_squares(residuals(10 * (b - a * a), 1 - a), params(a = -1.2, b = 1.0));
+    CHECK(r[a] == Approx(1.0).epsilon(1e-12));
+    CHECK(r[b] == Approx(1.0).epsilon(1e-12));
+    CHECK(r.cost.back() < 1e-20);
+  }
+  SECTION("a circle meets a line") {
+    auto r = least_squares(residuals(a * a + b * b - 4, a - b), params(a = 1.0, b = 0.5));
+    CHECK(r[a] == Approx(std::numbers::sqrt2).epsilon(1e-12));
+    CHECK(r[b] == Approx(std::numbers::sqrt2).epsilon(1e-12));
+  }
+  SECTION("fewer residuals than parameters is an error") {
+    CHECK_THROWS_AS(least_squares(residuals(a + b), params(a = 1.0, b = 0.5)), std::invalid_argument);
+  }
+}
+
+}  // namespace
