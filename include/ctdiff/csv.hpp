@@ -89,6 +89,8 @@ inline csv_table read_csv(std::istream& input, const std::string& source) {
     return true;
   };
   if (!next_line()) throw csv_error(where() + ": the file is empty; expected a header row naming the columns");
+  // Spreadsheets save "CSV UTF-8" with a byte order mark, which is not part of the first name.
+  if (line.starts_with("\xEF\xBB\xBF")) line.erase(0, 3);
 
   std::vector<std::string> names;
   // A set, not a search of the earlier names: a header of n names costs O(n), not O(n²).

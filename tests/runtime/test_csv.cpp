@@ -57,6 +57,11 @@ TEST_CASE("CSV text from a stream is read as from a file, its messages naming th
   REQUIRE_THROWS_WITH(ctdiff::read_csv(bad, "inline"), StartsWith("inline:3, column 2 (y): 'four'"));
 }
 
+TEST_CASE("a UTF-8 byte order mark before the header is not part of the first column's name") {
+  std::istringstream input("\xEF\xBB\xBFx,y\n1,2\n");
+  REQUIRE(ctdiff::read_csv(input, "with_bom").names() == std::vector<std::string>{"x", "y"});
+}
+
 TEST_CASE("a repeated name at the end of a wide header is found") {
   std::string header;
   for (int column = 1; column <= 5000; ++column) header.append("c").append(std::to_string(column)).append(",");
