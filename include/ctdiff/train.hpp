@@ -20,6 +20,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <ctdiff/gradient.hpp>
+#include <ctdiff/optimize/lbfgs.hpp>
 #include <functional>
 #include <limits>
 #include <numeric>
@@ -40,8 +41,10 @@ namespace ctdiff {
 // ---------------------------------------------------------------------------
 
 // The first-order update rules. Newton's method has its own entry points
-// (minimize_newton, fit_newton) because it needs a Hessian.
-enum class optimizer { gradient_descent, momentum, adam };
+// (minimize_newton, fit_newton) because it needs a Hessian. L-BFGS
+// (optimize/lbfgs.hpp) always uses all samples: its line search needs the
+// same loss at every trial point.
+enum class optimizer { gradient_descent, momentum, adam, lbfgs };
 
 enum class stop_reason {
   max_epochs,          // ran options.max_epochs epochs
@@ -49,6 +52,7 @@ enum class stop_reason {
   gradient_tolerance,  // norm of the mean gradient <= options.gradient_tolerance
   non_finite_loss,     // the loss became NaN or infinite; the parameters are the last finite ones
   singular_hessian,    // Newton's method met a Hessian it cannot solve with
+  line_search_failed,  // L-BFGS found no step satisfying the strong Wolfe conditions (at a minimum, to rounding)
 };
 
 constexpr std::string_view to_string(optimizer method) {
@@ -59,6 +63,8 @@ constexpr std::string_view to_string(optimizer method) {
       return "momentum";
     case optimizer::adam:
       return "Adam";
+    case optimizer::lbfgs:
+      return "L-BFGS";
   }
   return "unknown optimizer";
 }
@@ -75,6 +81,8 @@ constexpr std::string_view to_string(stop_reason reason) {
       return "loss became non-finite";
     case stop_reason::singular_hessian:
       return "Hessian is singular";
+    case stop_reason::line_search_failed:
+      return "line search found no step";
   }
   return "unknown stop reason";
 }
@@ -106,6 +114,7 @@ struct options {
   std::uint64_t seed = 0;    // the shuffles are a function of this seed alone
   bool progress = false;     // print a progress line to stderr about 20 times per run
   std::function<void(const epoch_report&)> on_epoch = nullptr;  // called once per epoch, epoch 0 included
+  std::size_t lbfgs_memory = 10;                                // L-BFGS: the curvature pairs kept (at least 1)
 };
 
 template <class T>
@@ -216,6 +225,8 @@ class stepper {
         }
         break;
       }
+      case optimizer::lbfgs:  // run() steps with lbfgs_stepper instead
+        break;
     }
   }
 
@@ -285,7 +296,9 @@ training_result<T> run(Objective& objective, Hessian& hessian, std::span<T> para
   validate(o, sample_count);
   constexpr bool newton = !std::is_same_v<Hessian, no_hessian>;
   const std::size_t size = parameters.size();
-  const std::size_t batch_size = newton || o.batch_size == 0 ? sample_count : std::min(o.batch_size, sample_count);
+  const bool lbfgs = !newton && o.method == optimizer::lbfgs;
+  const std::size_t batch_size =
+      newton || lbfgs || o.batch_size == 0 ? sample_count : std::min(o.batch_size, sample_count);
   const bool full_batch = batch_size == sample_count;
   const bool full_gradient_needed = full_batch || o.gradient_tolerance > 0;
 
@@ -295,6 +308,7 @@ training_result<T> run(Objective& objective, Hessian& hessian, std::span<T> para
   std::vector<T> last_finite(parameters.begin(), parameters.end());
   std::vector<T> hessian_matrix(newton ? size * size : 0);
   stepper<T> update(o, size);
+  lbfgs_stepper<T> quasi_newton(lbfgs ? size : 0, std::max<std::size_t>(1, o.lbfgs_memory));
   std::mt19937_64 generator(o.seed);
   progress_printer progress(o);
   training_result<T> result;
@@ -354,6 +368,13 @@ training_result<T> run(Objective& objective, Hessian& hessian, std::span<T> para
       }
       const T step = static_cast<T>(o.newton_step);
       for (std::size_t i = 0; i != size; ++i) parameters[i] -= step * gradient[i];
+    } else if (lbfgs) {
+      // The line search ends at a point whose loss and gradient it knows;
+      // the next epoch evaluates them again, as every epoch begins.
+      if (!quasi_newton.step(parameters, std::span<T>(gradient), loss, [&] { return mean_over(order, true); })) {
+        result.stop = stop_reason::line_search_failed;
+        break;
+      }
     } else if (full_batch) {
       update.step(parameters, gradient);
     } else {
@@ -597,6 +618,18 @@ auto fit_newton(const Loss& loss, const parameter_list<ParameterBindings>& param
   };
   auto record = minimize_newton(problem, hessian, problem.flat, samples.size, o);
   return problem.finish(std::move(record), parameters.initial);
+}
+
+// Without data: minimizes f over the parameters alone, by options.method
+// (minimize(rosenbrock, params(a = -1.2, b = 1.0), {.method = optimizer::lbfgs})),
+// or by Newton's method. fit's loop with one sample that binds no column.
+template <Expression F, class ParameterBindings>
+auto minimize(const F& f, const parameter_list<ParameterBindings>& parameters, const options& o = {}) {
+  return fit(f, parameters, dataset<>{{}, 1}, o);
+}
+template <Expression F, class ParameterBindings>
+auto fit_newton(const F& f, const parameter_list<ParameterBindings>& parameters, const options& o = {}) {
+  return fit_newton(f, parameters, dataset<>{{}, 1}, o);
 }
 
 // The value of `model` for every sample, with the given parameter values

@@ -1,0 +1,64 @@
+// L-BFGS as an optimizer of fit, and minimizing without data (any method,
+// and Newton's).
+#include <catch2/catch.hpp>
+#include <ctdiff/ctdiff.hpp>
+#include <vector>
+
+namespace {
+
+using namespace ctdiff;
+constexpr auto a = var<"a">;
+constexpr auto b = var<"b">;
+constexpr auto x = var<"x">;
+constexpr auto y = var<"y">;
+const auto rosenbrock = pow<2>(1 - a) + 100 * pow<2>(b - a * a);
+
+TEST_CASE("L-BFGS minimizes Rosenbrock's function without data") {
+  auto r = minimize(rosenbrock, params(a = -1.2, b = 1.0),
+                    {.method = optimizer::lbfgs, .max_epochs = 500, .gradient_tolerance = 1e-10});
+  INFO(r.epochs << " epochs, " << to_string(r.stop));
+  CHECK(r.stop == stop_reason::gradient_tolerance);
+  CHECK(r[a] == Approx(1.0).epsilon(1e-9));
+  CHECK(r[b] == Approx(1.0).epsilon(1e-9));
+  CHECK(r.epochs < 100);  // gradient descent needs tens of thousands
+  // Every accepted step satisfies the sufficient-decrease condition, so the loss falls every epoch.
+  for (std::size_t k = 1; k != r.loss_per_epoch.size(); ++k) CHECK(r.loss_per_epoch[k] < r.loss_per_epoch[k - 1]);
+  CHECK(to_string(optimizer::lbfgs) == "L-BFGS");
+}
+
+TEST_CASE("L-BFGS fits a quadratic to data, with any memory") {
+  const std::vector<double> xs{-2, 0, 1, 3}, ys{-5, 1, 4, 10};  // y = 3x + 1
+  const auto loss = 0.5 * pow<2>(a * pow<2>(x) + b * x + var<"c"> - y);
+  for (std::size_t memory : {1, 3, 10}) {
+    auto r = fit(loss, params(a = 1.0, b = 1.0, var<"c"> = 1.0), data(x = xs, y = ys),
+                 {.method = optimizer::lbfgs, .max_epochs = 200, .gradient_tolerance = 1e-10, .lbfgs_memory = memory});
+    INFO("memory " << memory << ": " << r.epochs << " epochs, " << to_string(r.stop));
+    CHECK(r.stop == stop_reason::gradient_tolerance);
+    CHECK(r[a] == Approx(0.0).margin(1e-8));
+    CHECK(r[b] == Approx(3.0).epsilon(1e-8));
+    CHECK(r[var<"c">] == Approx(1.0).epsilon(1e-8));
+  }
+}
+
+TEST_CASE("L-BFGS stops when no step satisfies the Wolfe conditions") {
+  // A linear function has no minimum: the line search doubles its step until it gives up.
+  auto r = minimize(3 * a + b, params(a = 1.0, b = 2.0), {.method = optimizer::lbfgs});
+  CHECK(r.stop == stop_reason::line_search_failed);
+  CHECK(to_string(r.stop) == "line search found no step");
+  CHECK(r[a] == 1.0);  // the parameters where it stopped, not a trial point
+  CHECK(r[b] == 2.0);
+}
+
+TEST_CASE("minimizing without data with the other methods") {
+  const auto bowl = pow<2>(a - 3) + 2 * pow<2>(b + 1);
+  auto descent = minimize(bowl, params(a = 0.0, b = 0.0), {.learning_rate = 0.1, .gradient_tolerance = 1e-10});
+  CHECK(descent.stop == stop_reason::gradient_tolerance);
+  CHECK(descent[a] == Approx(3.0).epsilon(1e-9));
+  CHECK(descent[b] == Approx(-1.0).epsilon(1e-9));
+  auto newton = fit_newton(bowl, params(a = 0.0, b = 0.0), {.max_epochs = 5, .gradient_tolerance = 1e-12});
+  CHECK(newton.epochs == 1);  // a quadratic: one Newton step
+  CHECK(newton[a] == Approx(3.0).epsilon(1e-14));
+  CHECK(newton[b] == Approx(-1.0).epsilon(1e-14));
+}
+
+}  // namespace
