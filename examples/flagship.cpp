@@ -4,11 +4,16 @@
 // on them recovering the parameters that made the data.
 //
 // The data: 200 noisy samples of y = 2.5·exp(−1.3·x) + 0.5 on [0, 4].
-// The model: ŷ = a·exp(−b·x) + c, fitted with Adam on E = ½(ŷ − y)².
+// The model: ŷ = a·exp(−b·x) + c, fitted with Adam on E = ½(ŷ − y)², then
+// (where Eigen is found) by least_squares, Levenberg–Marquardt on the
+// residual ŷ − y, which also gives the parameters' standard errors.
 #include <array>
 #include <cstdint>
 #include <cstdio>
 #include <ctdiff/ctdiff.hpp>
+#ifdef CTDIFF_HAVE_LEAST_SQUARES
+#include <ctdiff/least_squares.hpp>
+#endif
 #include <random>
 #include <vector>
 
@@ -81,6 +86,21 @@ int main() {
     std::printf("%-9s %8.4f %6.2f\n", names[i], fitted[i], truth[i]);
     example::expect(std::abs(fitted[i] - truth[i]) < 0.05, "fitted parameter within 0.05 of the true one");
   }
+
+#ifdef CTDIFF_HAVE_LEAST_SQUARES
+  const auto lm = least_squares(model - y, params(a = start[0], b = start[1], c = start[2]), data(x = xs, y = ys));
+  std::printf("\nthe same fit by least_squares (Levenberg-Marquardt on ŷ − y): %zu iterations, %s\n", lm.iterations,
+              std::string(to_string(lm.stop)).c_str());
+  std::printf("mean loss %.6f (Adam: %.6f)\n", lm.cost.back() / double(sample_count), result.loss_per_epoch.back());
+  std::printf("parameter   fitted   std. error   true\n");
+  const std::array least_squares_fit{lm[a], lm[b], lm[c]};
+  const std::array standard_errors{lm.standard_errors[a], lm.standard_errors[b], lm.standard_errors[c]};
+  for (std::size_t i = 0; i != names.size(); ++i) {
+    std::printf("%-9s %8.4f   %10.4f %6.2f\n", names[i], least_squares_fit[i], standard_errors[i], truth[i]);
+    example::expect(std::abs(least_squares_fit[i] - truth[i]) < 0.05,
+                    "least-squares parameter within 0.05 of the true one");
+  }
+#endif
   std::printf(
       "\nchecks: the gradient matches central differences within 1e-6, and each fitted parameter is "
       "within 0.05 of the true one\n");
