@@ -21,6 +21,7 @@
 #include <cstdio>
 #include <ctdiff/gradient.hpp>
 #include <ctdiff/optimize/lbfgs.hpp>
+#include <ctdiff/parallel.hpp>
 #include <functional>
 #include <limits>
 #include <numeric>
@@ -103,6 +104,10 @@ struct options {
   // the mean gradient; 1: stochastic; otherwise mini-batches of this size
   // (the last one of an epoch may be smaller).
   std::size_t batch_size = 0;
+  // Threads that sum a batch's loss and gradient: 1 (the default) sums on the
+  // calling thread, 0 uses every processor. Any count gives bitwise the same
+  // results (see parallel.hpp); above 1 each thread calls its own copy of the objective.
+  std::size_t threads = 1;
   double loss_tolerance = 0;      // stop once the mean loss is <= this; 0: off
   double gradient_tolerance = 0;  // stop once the mean gradient's norm is <= this; 0: off
   double momentum = 0.9;
@@ -287,6 +292,17 @@ inline void validate(const options& o, std::size_t sample_count) {
   }
 }
 
+// Newton's hessian(samples, matrix) as a worker of sample_sum: each thread
+// sums its chunks' Hessians with its own copy.
+template <class T, class Hessian>
+struct hessian_sum {
+  Hessian hessian;
+  T operator()(std::span<const std::size_t> samples, std::span<T> matrix) {
+    if constexpr (!std::is_same_v<Hessian, no_hessian>) hessian(samples, matrix);
+    return T(0);
+  }
+};
+
 // The loop shared by the first-order methods and Newton's method. All the
 // memory it needs is allocated before the first epoch; inside, nothing
 // allocates (loss_per_epoch grows only past its reserved length) or throws.
@@ -307,6 +323,10 @@ training_result<T> run(Objective& objective, Hessian& hessian, std::span<T> para
   std::vector<T> gradient(size);
   std::vector<T> last_finite(parameters.begin(), parameters.end());
   std::vector<T> hessian_matrix(newton ? size * size : 0);
+  sample_sum<T, Objective> sum_over(objective, size, o.threads);
+  hessian_sum<T, Hessian> hessian_worker{hessian};
+  sample_sum<T, hessian_sum<T, Hessian>> sum_hessian_over(hessian_worker, newton ? size * size : 0,
+                                                          newton ? o.threads : 1);
   stepper<T> update(o, size);
   lbfgs_stepper<T> quasi_newton(lbfgs ? size : 0, std::max<std::size_t>(1, o.lbfgs_memory));
   std::mt19937_64 generator(o.seed);
@@ -316,9 +336,8 @@ training_result<T> run(Objective& objective, Hessian& hessian, std::span<T> para
 
   // Mean loss (and, when asked, mean gradient into `gradient`) over samples.
   auto mean_over = [&](std::span<const std::size_t> samples, bool with_gradient) {
-    std::fill(gradient.begin(), gradient.end(), T(0));
     const T count = static_cast<T>(samples.size());
-    const T loss = static_cast<T>(objective(samples, with_gradient ? std::span<T>(gradient) : std::span<T>())) / count;
+    const T loss = sum_over(samples, with_gradient ? std::span<T>(gradient) : std::span<T>()) / count;
     if (with_gradient) scale(std::span<T>(gradient), T(1) / count);
     return loss;
   };
@@ -359,8 +378,7 @@ training_result<T> run(Objective& objective, Hessian& hessian, std::span<T> para
     }
 
     if constexpr (newton) {
-      std::fill(hessian_matrix.begin(), hessian_matrix.end(), T(0));
-      hessian(std::span<const std::size_t>(order), std::span<T>(hessian_matrix));
+      sum_hessian_over(std::span<const std::size_t>(order), std::span<T>(hessian_matrix));
       scale(std::span<T>(hessian_matrix), T(1) / static_cast<T>(sample_count));
       if (!solve_in_place(std::span<T>(hessian_matrix), std::span<T>(gradient))) {
         result.stop = stop_reason::singular_hessian;
@@ -399,6 +417,9 @@ concept parameter_storage = std::ranges::contiguous_range<R> && std::floating_po
 // std::span<const std::size_t> of sample indices and a std::span<T> that is
 // empty or as long as the parameters; it returns the summed loss over those
 // samples and, if the span is not empty, adds their summed gradient into it.
+// With options.threads above 1, each thread calls its own copy of the
+// objective (made before the first epoch) on its own chunks of samples at
+// the same time, so the copies must not write to state they share.
 template <class Objective, detail::parameter_storage Parameters>
 auto minimize(Objective&& objective, Parameters&& parameters, std::size_t sample_count, const options& o = {}) {
   using T = std::ranges::range_value_t<Parameters>;
@@ -522,6 +543,9 @@ struct fit_result : training_result<typename ParameterBindings::value_type> {
 
 namespace detail {
 
+// The objective of fit(): the loss and its gradient over samples, evaluated
+// in one bindings object whose data values are overwritten per sample. A copy
+// (one per thread) has bindings of its own and reads the same flat parameters.
 template <class Loss, class ParameterBindings, class Dataset>
 struct fit_problem {
   using T = typename ParameterBindings::value_type;
@@ -530,17 +554,23 @@ struct fit_problem {
 
   const Loss& loss;
   const Dataset& samples;
+  std::span<const T, W::size> flat;  // the optimizer's parameters
   decltype(sample_bindings<T>(std::declval<const ParameterBindings&>(), std::declval<const Dataset&>())) b;
-  std::array<T, W::size> flat{};
 
-  fit_problem(const Loss& l, const ParameterBindings& initial, const Dataset& s)
-      : loss(l), samples(s), b(sample_bindings<T>(initial, s)) {
+  fit_problem(const Loss& l, std::span<const T, W::size> parameters, const ParameterBindings& initial, const Dataset& s)
+      : loss(l), samples(s), flat(parameters), b(sample_bindings<T>(initial, s)) {
     static_assert(all_bound_v<Loss, decltype(b)>,
                   "ctdiff: every symbol of the loss must be a parameter in params(...) or a column in data(...)");
+  }
+
+  // The starting values in the order of the flat array.
+  static std::array<T, W::size> flatten(const ParameterBindings& initial) {
+    std::array<T, W::size> values{};
     boost::hana::for_each(symbols{}, [&](auto type) {
       using S = typename decltype(type)::type;
-      flat[W::template index_of<S>] = b[S{}];
+      values[W::template index_of<S>] = initial[S{}];
     });
+    return values;
   }
 
   // The flat parameters (which the optimizer updates) into the bindings.
@@ -602,8 +632,10 @@ struct fit_problem {
 template <Expression Loss, class ParameterBindings, class... Columns>
 auto fit(const Loss& loss, const parameter_list<ParameterBindings>& parameters, const dataset<Columns...>& samples,
          const options& o = {}) {
-  detail::fit_problem<Loss, ParameterBindings, dataset<Columns...>> problem(loss, parameters.initial, samples);
-  auto record = minimize(problem, problem.flat, samples.size, o);
+  using problem_type = detail::fit_problem<Loss, ParameterBindings, dataset<Columns...>>;
+  auto flat = problem_type::flatten(parameters.initial);
+  problem_type problem(loss, flat, parameters.initial, samples);
+  auto record = minimize(problem, flat, samples.size, o);
   return problem.finish(std::move(record), parameters.initial);
 }
 
@@ -612,11 +644,14 @@ auto fit(const Loss& loss, const parameter_list<ParameterBindings>& parameters, 
 template <Expression Loss, class ParameterBindings, class... Columns>
 auto fit_newton(const Loss& loss, const parameter_list<ParameterBindings>& parameters,
                 const dataset<Columns...>& samples, const options& o = {}) {
-  detail::fit_problem<Loss, ParameterBindings, dataset<Columns...>> problem(loss, parameters.initial, samples);
-  auto hessian = [&](std::span<const std::size_t> indices, std::span<typename decltype(problem)::T> matrix) {
+  using problem_type = detail::fit_problem<Loss, ParameterBindings, dataset<Columns...>>;
+  auto flat = problem_type::flatten(parameters.initial);
+  problem_type problem(loss, flat, parameters.initial, samples);
+  // Captured by value: each thread's copy of the Hessian has bindings of its own.
+  auto hessian = [problem](std::span<const std::size_t> indices, std::span<typename problem_type::T> matrix) mutable {
     problem.add_hessian(indices, matrix);
   };
-  auto record = minimize_newton(problem, hessian, problem.flat, samples.size, o);
+  auto record = minimize_newton(problem, hessian, flat, samples.size, o);
   return problem.finish(std::move(record), parameters.initial);
 }
 

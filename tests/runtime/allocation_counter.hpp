@@ -1,15 +1,17 @@
 // Counts heap allocations by replacing the global operator new in every
 // replaceable form, so that no allocation escapes the count and every release
 // matches its allocation (AddressSanitizer checks that). Include it in exactly
-// one translation unit of a test program.
+// one translation unit of a test program. The count is atomic: threaded
+// code may allocate on any thread.
 #pragma once
 
+#include <atomic>
 #include <cstddef>
 #include <cstdlib>
 #include <new>
 
 namespace allocation_counter {
-inline std::size_t allocations = 0;
+inline std::atomic<std::size_t> allocations = 0;
 
 inline void* counted_allocation(std::size_t size) noexcept {
   ++allocations;

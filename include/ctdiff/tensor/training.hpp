@@ -76,6 +76,14 @@ class tensor_objective {
         sample_(std::move(sample)),
         state_(std::make_unique<workspace<T, E>>()) {}
 
+  // A copy (one per thread of a threaded sum) evaluates in a workspace of its own.
+  tensor_objective(const tensor_objective& other)
+      : gradient_(other.gradient_),
+        parameters_(other.parameters_),
+        sample_(other.sample_),
+        state_(std::make_unique<workspace<T, E>>()) {}
+  tensor_objective(tensor_objective&&) noexcept = default;
+
   T operator()(std::span<const std::size_t> samples, std::span<T> gradient) {
     T total = T(0);
     for (std::size_t index : samples) {

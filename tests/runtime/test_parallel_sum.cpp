@@ -1,0 +1,123 @@
+// The deterministic sum over samples (parallel.hpp): the chunk rule, the
+// order of the additions (checked with sums whose rounding shows the order),
+// and the same bits from any thread count.
+#include <array>
+#include <catch2/catch.hpp>
+#include <ctdiff/parallel.hpp>
+#include <memory>
+#include <numeric>
+#include <stdexcept>
+#include <vector>
+
+using ctdiff::detail::chunking;
+using ctdiff::detail::sample_sum;
+
+namespace {
+
+// Per sample: the scalar values[i], and the vector (values[i], 1).
+struct value_worker {
+  const std::vector<double>* values;
+  double operator()(std::span<const std::size_t> samples, std::span<double> partial) const {
+    double sum = 0;
+    for (std::size_t i : samples) {
+      sum += (*values)[i];
+      if (!partial.empty()) {
+        partial[0] += (*values)[i];
+        partial[1] += 1;
+      }
+    }
+    return sum;
+  }
+};
+
+std::vector<std::size_t> first_indices(std::size_t count) {
+  std::vector<std::size_t> indices(count);
+  std::iota(indices.begin(), indices.end(), std::size_t(0));
+  return indices;
+}
+
+}  // namespace
+
+TEST_CASE("the chunks depend on the number of samples alone") {
+  REQUIRE(chunking(1).size == 16);
+  REQUIRE(chunking(1).count == 1);
+  REQUIRE(chunking(32).count == 2);
+  REQUIRE(chunking(33).count == 3);
+  REQUIRE(chunking(4096).size == 16);
+  REQUIRE(chunking(4096).count == 256);
+  REQUIRE(chunking(4097).size == 17);
+  REQUIRE(chunking(1'000'000).size == 3907);  // ceil(10^6 / 256)
+  REQUIRE(chunking(1'000'000).count == 256);
+}
+
+TEST_CASE("each chunk is summed from zero, then the chunks are added in order") {
+  // Two chunks of 16: 10^16 followed by fifteen 1s, then sixteen 1s. The
+  // spacing of doubles at 10^16 is 2, so 10^16 + 1 rounds back to 10^16 (to
+  // even): the first chunk sums to 10^16, the second to 16, the total to
+  // 10^16 + 16. A single running sum would have lost every 1.
+  std::vector<double> values(32, 1.0);
+  values[0] = 1e16;
+  const std::vector<std::size_t> samples = first_indices(values.size());
+  const std::size_t threads = GENERATE(1, 2, 3, 8);
+  value_worker worker{&values};
+  sample_sum<double, value_worker> sum(worker, 2, threads);
+  std::array<double, 2> total{-5, -5};  // overwritten, not added to
+  REQUIRE(sum(samples, total) == 1e16 + 16);
+  REQUIRE(total[0] == 1e16 + 16);
+  REQUIRE(total[1] == 32);
+  REQUIRE(sum(samples, {}) == 1e16 + 16);
+}
+
+TEST_CASE("any thread count gives the same bits over many chunks and several waves") {
+  // 5000 values spread over many binades: reordering any addition changes the sum.
+  std::vector<double> values(5000);
+  for (std::size_t i = 0; i != values.size(); ++i) values[i] = 1.0 / (1.0 + double(i % 97)) * (i % 3 ? 1e3 : 1e-3);
+  std::vector<std::size_t> samples = first_indices(values.size());
+  std::reverse(samples.begin(), samples.end());
+  value_worker worker{&values};
+  sample_sum<double, value_worker> serial(worker, 2, 1);
+  std::array<double, 2> expected{};
+  const double expected_sum = serial(samples, expected);
+  REQUIRE(expected[1] == 5000);
+  // The chunked order by hand: 250 chunks of 20 positions, each a running sum from zero.
+  double by_hand = 0;
+  for (std::size_t start = 0; start != samples.size(); start += 20) {
+    double chunk = 0;
+    for (std::size_t k = start; k != start + 20; ++k) chunk += values[samples[k]];
+    by_hand = start == 0 ? chunk : by_hand + chunk;
+  }
+  REQUIRE(expected_sum == by_hand);
+
+  const std::size_t threads = GENERATE(2, 3, 8);
+  sample_sum<double, value_worker> parallel(worker, 2, threads);
+  REQUIRE(parallel.threads() == threads);
+  std::array<double, 2> total{};
+  REQUIRE(parallel(samples, total) == expected_sum);
+  REQUIRE(total == expected);
+}
+
+TEST_CASE("an exception thrown by a worker on any thread reaches the caller") {
+  struct throwing_worker {
+    double operator()(std::span<const std::size_t> samples, std::span<double>) const {
+      for (std::size_t i : samples)
+        if (i == 777) throw std::runtime_error("bad sample 777");
+      return 0;
+    }
+  };
+  throwing_worker worker;
+  const std::size_t threads = GENERATE(1, 2, 3);
+  sample_sum<double, throwing_worker> sum(worker, 0, threads);
+  const std::vector<std::size_t> samples = first_indices(1000);
+  REQUIRE_THROWS_WITH(sum(samples, {}), "bad sample 777");
+}
+
+TEST_CASE("more than one thread needs an objective each thread can copy") {
+  struct move_only_worker {
+    std::unique_ptr<int> state = std::make_unique<int>(0);
+    double operator()(std::span<const std::size_t>, std::span<double>) { return 0; }
+  };
+  move_only_worker worker;
+  REQUIRE_NOTHROW(sample_sum<double, move_only_worker>(worker, 0, 1));
+  REQUIRE_THROWS_WITH((sample_sum<double, move_only_worker>(worker, 0, 2)),
+                      Catch::Contains("options.threads > 1 needs a copyable objective"));
+}
