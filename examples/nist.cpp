@@ -13,6 +13,7 @@
 
 int main(int argc, char** argv) {
   const std::string directory = argc > 1 ? argv[1] : CTDIFF_DATA_DIR "/nist";
+  const auto start_of_reading = std::chrono::steady_clock::now();
   std::vector<nist::problem_file> files;
   for (const auto& problem : nist::problems)
     files.push_back(nist::read_problem(nist::path_of(directory, problem.name)));
@@ -20,7 +21,7 @@ int main(int argc, char** argv) {
   std::printf("| problem | start | iterations | stop | LRE per parameter (b1, b2, ...) | lowest |\n");
   std::printf("|---|---:|---:|---|---|---:|\n");
   double lowest_overall = 11;
-  std::chrono::steady_clock::duration solving{};
+  std::chrono::steady_clock::duration solving{}, reading = std::chrono::steady_clock::now() - start_of_reading;
   for (std::size_t k = 0; k != nist::problems.size(); ++k) {
     const auto& file = files[k];
     for (int start = 1; start <= 2; ++start) {
@@ -39,8 +40,9 @@ int main(int argc, char** argv) {
                   solved.iterations, std::string(to_string(solved.stop)).c_str(), lres.c_str(), lowest);
     }
   }
-  std::printf("all %zu solves: %.3f ms (files read before timing)\n", 2 * nist::problems.size(),
-              std::chrono::duration<double, std::milli>(solving).count());
+  using milliseconds = std::chrono::duration<double, std::milli>;
+  std::printf("all %zu solves: %.3f ms; with reading the files: %.3f ms\n", 2 * nist::problems.size(),
+              milliseconds(solving).count(), milliseconds(solving + reading).count());
   std::printf("lowest LRE %.1f\n", lowest_overall);
   example::expect(lowest_overall >= 6, "every parameter of every problem from both starts has LRE >= 6");
   return example::exit_code();

@@ -8,6 +8,7 @@
 #include <limits>
 #include <numbers>
 #include <stdexcept>
+#include <string>
 #include <vector>
 
 namespace {
@@ -65,7 +66,7 @@ TEST_CASE("each tolerance stops the solve with its reason") {
     auto r = least_squares(misra_residual, misra_start, data(x = misra_x, y = misra_y),
                            {.function_tolerance = 1e-3, .parameter_tolerance = 0});
     CHECK(r.stop == least_squares_stop::function_tolerance);
-    CHECK(to_string(r.stop) == "relative cost reduction below tolerance");
+    CHECK(std::string(to_string(r.stop)) == "relative cost reduction below tolerance");
   }
   SECTION("parameter tolerance") {
     auto r = least_squares(misra_residual, misra_start, data(x = misra_x, y = misra_y),
@@ -98,7 +99,7 @@ TEST_CASE("each tolerance stops the solve with its reason") {
                            {.method = least_squares_method::gauss_newton});
     CHECK(r[a] == Approx(2.3894212918E+02).epsilon(1e-9));
     CHECK(r[b] == Approx(5.5015643181E-04).epsilon(1e-9));
-    CHECK(to_string(least_squares_method::gauss_newton) == "Gauss-Newton");
+    CHECK(std::string(to_string(least_squares_method::gauss_newton)) == "Gauss-Newton");
   }
 }
 
@@ -107,7 +108,7 @@ TEST_CASE("a residual that is not finite") {
   SECTION("at the start: stop at once with the start") {
     auto r = least_squares(y - log(b) * x, params(b = -1.0), data(x = xs, y = ys));
     CHECK(r.stop == least_squares_stop::non_finite_residual);
-    CHECK(to_string(r.stop) == "residual or Jacobian not finite");
+    CHECK(std::string(to_string(r.stop)) == "residual or Jacobian not finite");
     CHECK(r[b] == -1.0);
     CHECK(r.iterations == 0);
     CHECK(r.cost.empty());
@@ -131,7 +132,7 @@ TEST_CASE("a rank-deficient Jacobian") {
     auto r = least_squares(y - a * b * x, params(a = 1.0, b = 1.0), data(x = xs, y = ys),
                            {.method = least_squares_method::gauss_newton});
     CHECK(r.stop == least_squares_stop::singular_jacobian);
-    CHECK(to_string(r.stop) == "Jacobian is rank-deficient");
+    CHECK(std::string(to_string(r.stop)) == "Jacobian is rank-deficient");
     CHECK(r[a] == 1.0);
   }
   SECTION("Levenberg-Marquardt fits the product; the standard errors are NaN") {

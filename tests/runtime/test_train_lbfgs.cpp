@@ -2,6 +2,7 @@
 // and Newton's).
 #include <catch2/catch.hpp>
 #include <ctdiff/ctdiff.hpp>
+#include <string>
 #include <vector>
 
 namespace {
@@ -23,7 +24,7 @@ TEST_CASE("L-BFGS minimizes Rosenbrock's function without data") {
   CHECK(r.epochs < 100);  // gradient descent needs tens of thousands
   // Every accepted step satisfies the sufficient-decrease condition, so the loss falls every epoch.
   for (std::size_t k = 1; k != r.loss_per_epoch.size(); ++k) CHECK(r.loss_per_epoch[k] < r.loss_per_epoch[k - 1]);
-  CHECK(to_string(optimizer::lbfgs) == "L-BFGS");
+  CHECK(std::string(to_string(optimizer::lbfgs)) == "L-BFGS");
 }
 
 TEST_CASE("L-BFGS fits a quadratic to data, with any memory") {
@@ -44,7 +45,7 @@ TEST_CASE("L-BFGS stops when no step satisfies the Wolfe conditions") {
   // A linear function has no minimum: the line search doubles its step until it gives up.
   auto r = minimize(3 * a + b, params(a = 1.0, b = 2.0), {.method = optimizer::lbfgs});
   CHECK(r.stop == stop_reason::line_search_failed);
-  CHECK(to_string(r.stop) == "line search found no step");
+  CHECK(std::string(to_string(r.stop)) == "line search found no step");
   CHECK(r[a] == 1.0);  // the parameters where it stopped, not a trial point
   CHECK(r[b] == 2.0);
 }
