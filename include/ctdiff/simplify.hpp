@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <ctdiff/expression.hpp>
 #include <type_traits>
+#include <utility>
 
 namespace ctdiff {
 
@@ -21,6 +22,48 @@ struct quotient_op;
 struct negate_op;
 template <std::intmax_t N>
 struct power_op;
+
+// The exact quotient of two of a user's integers (x / 2 puts 1/2 in its
+// derivative), held as a runtime literal's value. It converts to the
+// evaluation type as T(numerator) / T(denominator), the value C++ gives
+// 1 / T(2); folding 1 / 2 in the integers' own type would give 0.
+struct rational {
+  std::intmax_t numerator;
+  std::intmax_t denominator = 1;
+
+  constexpr rational(std::intmax_t n, std::intmax_t d = 1) : numerator(n), denominator(d) {
+    if (denominator < 0) {
+      numerator = -numerator;
+      denominator = -denominator;
+    }
+    std::intmax_t a = numerator < 0 ? -numerator : numerator, b = denominator;
+    while (b != 0) a = std::exchange(b, a % b);
+    if (a > 1) {
+      numerator /= a;
+      denominator /= a;
+    }
+  }
+
+  template <class T>
+  requires std::is_floating_point_v<T>
+  explicit constexpr operator T() const { return T(numerator) / T(denominator); }
+
+  friend constexpr rational operator-(rational a) { return {-a.numerator, a.denominator}; }
+  friend constexpr rational operator+(rational a, rational b) {
+    return {a.numerator * b.denominator + b.numerator * a.denominator, a.denominator * b.denominator};
+  }
+  friend constexpr rational operator-(rational a, rational b) { return a + -b; }
+  friend constexpr rational operator*(rational a, rational b) {
+    return {a.numerator * b.numerator, a.denominator * b.denominator};
+  }
+  friend constexpr rational operator/(rational a, rational b) {
+    return {a.numerator * b.denominator, a.denominator * b.numerator};
+  }
+  friend constexpr bool operator==(rational a, rational b) = default;
+  friend constexpr bool operator<(rational a, rational b) {
+    return a.numerator * b.denominator < b.numerator * a.denominator;
+  }
+};
 
 namespace detail {
 
@@ -33,24 +76,63 @@ inline constexpr bool is_literal_v<literal<T>> = true;
 template <class T>
 inline constexpr bool is_constant_v = std::is_arithmetic_v<T> || is_integer_v<T> || is_literal_v<T>;
 
+// A user's number as the literal keeps it. An integer of any type becomes
+// a signed std::intmax_t: folding must not wrap (-(3u) is -3, not
+// 4294967293). A float becomes a double: the fold 1/3.0f must not round to
+// float in a double model; converting the double back to float rounds the
+// same as float arithmetic would (53 >= 2*24 + 2 bits).
+template <class T>
+constexpr auto widened(T value) {
+  if constexpr (std::is_integral_v<T>) {
+    return static_cast<std::intmax_t>(value);
+  } else if constexpr (std::is_same_v<T, float>) {
+    return static_cast<double>(value);
+  } else {
+    return value;
+  }
+}
+
 template <class T>
 constexpr auto constant_value(const T& c) {
   if constexpr (is_integer_v<T>) {
     return T::value;
   } else if constexpr (is_literal_v<T>) {
-    return c.value;
+    return widened(c.value);
   } else {
-    return c;
+    return widened(c);
   }
 }
 
+// A constant whose value is an integer or a rational: a compile-time
+// integer, a user's integer literal or a plain integer. Two of them divide
+// into a rational, never by integer division.
+template <class T>
+inline constexpr bool is_exact_constant_v =
+    std::is_integral_v<decltype(constant_value(std::declval<const T&>()))> ||
+    std::is_same_v<decltype(constant_value(std::declval<const T&>())), rational>;
+
 // Folds two constants that are not both compile-time integers: the result is
 // a literal node if either was one, else a plain number.
+// C++'s usual arithmetic conversions, extended to rationals: an integer
+// meets a rational as a rational, a rational meets a floating value as that type.
+template <class X, class Y>
+constexpr auto converted_for(const X& x) {
+  if constexpr (std::is_same_v<X, rational> && std::is_floating_point_v<Y>) {
+    return static_cast<Y>(x);
+  } else if constexpr (std::is_integral_v<X> && std::is_same_v<Y, rational>) {
+    return rational(x);
+  } else {
+    return x;
+  }
+}
+
 template <class A, class B, class F>
 constexpr auto fold_constants(const A& a, const B& b, F operation) {
-  auto value = operation(constant_value(a), constant_value(b));
-  if constexpr (is_literal_v<A> || is_literal_v<B>) {
-    return literal<decltype(value)>{value};
+  const auto x = constant_value(a);
+  const auto y = constant_value(b);
+  const auto value = operation(converted_for<decltype(x), decltype(y)>(x), converted_for<decltype(y), decltype(x)>(y));
+  if constexpr (is_literal_v<A> || is_literal_v<B> || std::is_same_v<decltype(value), const rational>) {
+    return literal<std::remove_const_t<decltype(value)>>{value};
   } else {
     return value;
   }
@@ -60,7 +142,7 @@ constexpr auto fold_constants(const A& a, const B& b, F operation) {
 template <class T>
 constexpr auto as_node(const T& operand) {
   if constexpr (std::is_arithmetic_v<T>) {
-    return literal<T>{operand};
+    return literal<decltype(widened(operand))>{widened(operand)};
   } else {
     return operand;
   }
@@ -118,6 +200,12 @@ inline constexpr bool has_constant_factor_v = false;
 template <class C, class E>
 inline constexpr bool has_constant_factor_v<binary<product_op, C, E>> = is_constant_v<C>;
 
+// n/d with a constant numerator n: a factor beside it joins the numerator.
+template <class E>
+inline constexpr bool is_constant_over_v = false;
+template <class N, class D>
+inline constexpr bool is_constant_over_v<binary<quotient_op, N, D>> = is_constant_v<N> && !is_integer_v<D>;
+
 template <class E>
 inline constexpr bool is_negation_v = false;
 template <class E>
@@ -149,8 +237,12 @@ constexpr auto make_product(const A& a, const B& b) {
     return make_negate(make_product(a.argument, b));
   } else if constexpr (is_negation_v<B>) {
     return make_negate(make_product(a, b.argument));
-  } else if constexpr (is_integer_v<B>) {  // constants go to the left
+  } else if constexpr (is_constant_v<B> && !is_constant_v<A>) {  // constants go to the left
     return make_product(b, a);
+  } else if constexpr (is_constant_over_v<A>) {  // (1/e)*u -> u/e
+    return make_quotient(make_product(a.left, b), a.right);
+  } else if constexpr (is_constant_over_v<B>) {  // u*(1/e) -> u/e
+    return make_quotient(make_product(a, b.left), b.right);
   } else if constexpr (is_constant_v<A> && has_constant_factor_v<B>) {  // 2*(0.5*e) -> 1.0*e
     return make_product(make_product(a, b.left), b.right);
   } else if constexpr (scaled_term<B>::coefficient != 1) {  // a*(c*e) -> c*(a*e)
@@ -216,10 +308,22 @@ constexpr auto make_quotient(const A& a, const B& b) {
     } else {  // kept exact: 1/2 stays a quotient of integers
       return binary<quotient_op, A, B>{a, b};
     }
+  } else if constexpr (is_constant_v<A> && is_constant_v<B> && is_exact_constant_v<A> && is_exact_constant_v<B>) {
+    return fold_constants(a, b, [](auto x, auto y) { return rational(x) / rational(y); });
   } else if constexpr (is_constant_v<A> && is_constant_v<B>) {
     return fold_constants(a, b, [](auto x, auto y) { return x / y; });
   } else if constexpr (same_static_v<A, B>) {
     return int_c<1>;
+  } else if constexpr (scaled_term<A>::coefficient != 1 && scaled_term<B>::coefficient != 1 &&
+                       scaled_term<A>::coefficient % scaled_term<B>::coefficient == 0) {  // (4*u)/(2*v) -> 2*u/v
+    return make_quotient(
+        make_product(int_c<scaled_term<A>::coefficient / scaled_term<B>::coefficient>, scaled_term<A>::term(a)),
+        scaled_term<B>::term(b));
+  } else if constexpr (scaled_term<A>::coefficient != 1 && scaled_term<B>::coefficient != 1 &&
+                       scaled_term<B>::coefficient % scaled_term<A>::coefficient == 0) {  // (2*u)/(4*v) -> u/(2*v)
+    return make_quotient(
+        scaled_term<A>::term(a),
+        make_product(int_c<scaled_term<B>::coefficient / scaled_term<A>::coefficient>, scaled_term<B>::term(b)));
   } else {
     return binary<quotient_op, decltype(as_node(a)), decltype(as_node(b))>{as_node(a), as_node(b)};
   }
@@ -248,12 +352,15 @@ constexpr auto make_power(const A& a) {
     return int_c<1>;
   } else if constexpr (N == 1) {
     return a;
-  } else if constexpr (std::is_arithmetic_v<A>) {
+  } else if constexpr (std::is_floating_point_v<A>) {
     return integer_power<N>(a);
+  } else if constexpr (std::is_integral_v<A>) {
+    return make_power<N>(as_node(a));
   } else if constexpr (is_integer_v<A> && N > 0) {
     return int_c<integer_power<N>(A::value)>;
-  } else if constexpr (is_literal_v<A>) {
-    return literal<decltype(a.value)>{integer_power<N>(a.value)};
+  } else if constexpr (is_literal_v<A>) {  // an integer to a negative power is a rational, not 0
+    using value_type = std::conditional_t < N<0 && is_exact_constant_v<A>, rational, decltype(constant_value(a))>;
+    return literal<value_type>{integer_power<N>(value_type(constant_value(a)))};
   } else if constexpr (powered_base<A>::exponent != 1) {  // (x^m)^n -> x^(m*n)
     return make_power<N * powered_base<A>::exponent>(powered_base<A>::base(a));
   } else {

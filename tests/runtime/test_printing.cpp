@@ -36,7 +36,12 @@ TEST_CASE("UTF-8 symbol names print as written") {
 TEST_CASE("to_latex writes LaTeX") {
   CHECK(to_latex(d(x * x * x, x)) == "3 x^{2}");
   CHECK(to_latex(x / (y + 1)) == "\\frac{x}{y + 1}");
-  CHECK(to_latex(sigmoid(x) * sqrt(y)) == "\\sigma\\left(x\\right) \\cdot \\sqrt{y}");
+  // One rule for products: juxtaposition, and \cdot only before a number.
+  CHECK(to_latex(sigmoid(x) * sqrt(y)) == "\\sigma\\left(x\\right) \\sqrt{y}");
+  CHECK(to_latex(d(x * x * x, x) * sqrt(y)) == "3 x^{2} \\sqrt{y}");
+  CHECK(to_latex(x * pow(y, 2.5)) == "x y^{2.5}");
+  CHECK(to_latex(pow<2>(x + 1) * 3 * y) == "3 \\left(x + 1\\right)^{2} y");
+  CHECK(to_latex(x * (2 * y)) == "x \\cdot 2 y");
   CHECK(to_latex(pow<2>(x + y)) == "\\left(x + y\\right)^{2}");
 }
 

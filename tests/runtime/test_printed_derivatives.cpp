@@ -1,0 +1,80 @@
+// Printed derivatives read as a careful person writes them, and mean what
+// the derivative computes: each printed formula is read back by an evaluator
+// written apart from the library (formula_reader.hpp) at random points and
+// compared with eval(d(...)).
+#include <catch2/catch.hpp>
+#include <cmath>
+#include <ctdiff/ctdiff.hpp>
+#include <map>
+#include <random>
+#include <string>
+
+#include "formula_reader.hpp"
+
+namespace {
+
+using namespace ctdiff;
+constexpr auto a = var<"a">;
+constexpr auto b = var<"b">;
+constexpr auto u = var<"u">;
+constexpr auto v = var<"v">;
+constexpr auto w = var<"w">;
+constexpr auto x = var<"x">;
+constexpr auto y = var<"y">;
+
+// The printed d(e, s) evaluates to eval(d(e, s)) at 20 random points with every symbol in [0.1, 2].
+template <class E, class S>
+void require_printed_derivative_means_it(const E& e, S s) {
+  const std::string printed = to_string(d(e, s));
+  INFO("d(" << to_string(e) << ") printed as " << printed);
+  std::mt19937_64 generator(7);
+  std::uniform_real_distribution<double> uniform(0.1, 2.0);
+  for (int trial = 0; trial != 20; ++trial) {
+    const double va = uniform(generator), vb = uniform(generator), vu = uniform(generator), vv = uniform(generator),
+                 vw = uniform(generator), vx = uniform(generator), vy = uniform(generator);
+    const auto point = at(a = va, b = vb, u = vu, v = vv, w = vw, x = vx, y = vy);
+    const std::map<std::string, long double> values{{"a", va}, {"b", vb}, {"u", vu}, {"v", vv},
+                                                    {"w", vw}, {"x", vx}, {"y", vy}};
+    const double expected = eval(d(e, s), point);
+    REQUIRE(static_cast<double>(ctdiff_test::formula_value(printed, values)) ==
+            Approx(expected).epsilon(1e-12).margin(1e-12));
+  }
+}
+
+TEST_CASE("a sum with a negative term prints as a difference") {
+  constexpr auto rosenbrock = pow<2>(1 - a) + 100 * pow<2>(b - a * a);
+  CHECK(to_string(d(rosenbrock, a)) == "-2*(1 - a) - 400*(b - a^2)*a");
+  CHECK(to_latex(d(rosenbrock, a)) == "-2 \\left(1 - a\\right) - 400 \\left(b - a^{2}\\right) a");
+  CHECK(to_string(x - -2.0 * y) == "x + 2*y");
+  CHECK(to_string(x + -y) == "x - y");
+  require_printed_derivative_means_it(rosenbrock, a);
+  require_printed_derivative_means_it(rosenbrock, b);
+}
+
+TEST_CASE("constants gather across a quotient, and 1/e times u prints as u/e") {
+  constexpr auto radius = sqrt(u * u + v + 3);
+  CHECK(to_string(d(radius, u)) == "u/sqrt(u^2 + v + 3)");
+  CHECK(to_latex(d(radius, u)) == "\\frac{u}{\\sqrt{u^{2} + v + 3}}");
+  CHECK(to_string(d(sqrt(x), x) * y) == "y/(2*sqrt(x))");
+  CHECK(to_string(d(log(x), x) * y) == "y/x");
+  require_printed_derivative_means_it(radius, u);
+  require_printed_derivative_means_it(radius, v);
+}
+
+TEST_CASE("the seed models' derivatives print and mean what they compute") {
+  constexpr auto relu_neuron = pow<2>(relu(w * x + b) - y);
+  constexpr auto sigmoid_neuron = 0.5 * pow<2>(sigmoid(w * x + b) - y);
+  constexpr auto quadratic = pow<2>(a * pow<2>(x) + b * x + u - y);
+  CHECK(to_string(d(relu_neuron, w)) == "2*(relu(w*x + b) - y)*step(w*x + b)*x");
+  CHECK(to_string(d(sigmoid_neuron, b)) == "(sigmoid(w*x + b) - y)*sigmoid(w*x + b)*(1 - sigmoid(w*x + b))");
+  CHECK(to_string(d(quadratic, a)) == "2*(a*x^2 + b*x + u - y)*x^2");
+  require_printed_derivative_means_it(relu_neuron, w);
+  require_printed_derivative_means_it(relu_neuron, b);
+  require_printed_derivative_means_it(sigmoid_neuron, w);
+  require_printed_derivative_means_it(sigmoid_neuron, b);
+  require_printed_derivative_means_it(quadratic, a);
+  require_printed_derivative_means_it(quadratic, u);
+  require_printed_derivative_means_it(d(quadratic, b), b);
+}
+
+}  // namespace
