@@ -73,7 +73,17 @@ rendered render(const integer<N>&) {
 }
 template <bool Latex, class T>
 rendered render(const literal<T>& e) {
-  return render_number(e.value);
+  if constexpr (std::is_same_v<T, rational>) {
+    const rational& r = e.value;
+    if (r.denominator == 1) return render_number(r.numerator);
+    const std::string sign = r.numerator < 0 ? "-" : "";
+    const auto magnitude = number_text(r.numerator < 0 ? -r.numerator : r.numerator);
+    const precedence binding = r.numerator < 0 ? precedence::prefix : Latex ? precedence::atom : precedence::product;
+    if constexpr (Latex) return {join({sign, "\\frac{", magnitude, "}{", number_text(r.denominator), "}"}), binding};
+    return {join({sign, magnitude, "/", number_text(r.denominator)}), binding};
+  } else {
+    return render_number(e.value);
+  }
 }
 
 template <bool Latex, class Op, class A>
@@ -124,9 +134,18 @@ rendered render(const binary<Op, L, R>& e) {
     auto right_needs = static_cast<precedence>(static_cast<int>(own) + (tight_right ? 1 : 0));
     if (right.binding == precedence::prefix) right_needs = precedence::atom;
     auto left_text = wrap(left, own, Latex);
-    auto right_text = wrap(right, right_needs, Latex);
     std::string_view symbol = Op::symbol;
-    if constexpr (Latex && std::is_same_v<Op, product_op>) symbol = is_integer_v<L> ? " " : " \\cdot ";
+    constexpr bool additive = std::is_same_v<Op, sum_op> || std::is_same_v<Op, difference_op>;
+    if (additive && right.text.starts_with('-')) {  // a + -2*b reads a - 2*b; a - -b reads a + b
+      symbol = std::is_same_v<Op, sum_op> ? " - " : " + ";
+      return {join({left_text, symbol, std::string_view(right.text).substr(1)}), own};
+    }
+    auto right_text = wrap(right, right_needs, Latex);
+    // LaTeX writes a product by juxtaposition, except before a number, where 3 \cdot 2 must not read 32.
+    if constexpr (Latex && std::is_same_v<Op, product_op>) {
+      const char first = right_text.empty() ? ' ' : right_text.front();
+      symbol = (first >= '0' && first <= '9') ? " \\cdot " : " ";
+    }
     return {join({left_text, symbol, right_text}), own};
   }
 }
