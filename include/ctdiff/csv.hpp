@@ -4,12 +4,14 @@
 // nothing is skipped or guessed.
 #pragma once
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstddef>
 #include <filesystem>
 #include <fstream>
 #include <istream>
+#include <numeric>
 #include <span>
 #include <stdexcept>
 #include <string>
@@ -28,16 +30,19 @@ struct csv_error : std::runtime_error {
 class csv_table {
  public:
   csv_table(std::string source, std::vector<std::string> names, std::vector<std::vector<double>> columns)
-      : source_(std::move(source)), names_(std::move(names)), columns_(std::move(columns)) {}
+      : source_(std::move(source)), names_(std::move(names)), columns_(std::move(columns)), by_name_(names_.size()) {
+    std::iota(by_name_.begin(), by_name_.end(), std::size_t{0});
+    std::ranges::sort(by_name_, {}, [this](std::size_t i) -> const std::string& { return names_[i]; });
+  }
 
   [[nodiscard]] const std::vector<std::string>& names() const { return names_; }
   [[nodiscard]] std::size_t rows() const { return columns_.empty() ? 0 : columns_.front().size(); }
 
   // The column with this header name; csv_error naming the file if there is none.
   [[nodiscard]] const std::vector<double>& operator[](std::string_view name) const {
-    for (std::size_t i = 0; i != names_.size(); ++i) {
-      if (names_[i] == name) return columns_[i];
-    }
+    const auto found =
+        std::ranges::lower_bound(by_name_, name, {}, [this](std::size_t i) { return std::string_view(names_[i]); });
+    if (found != by_name_.end() && names_[*found] == name) return columns_[*found];
     throw csv_error(source_ + ": no column named '" + std::string(name) + "'");
   }
 
@@ -45,6 +50,9 @@ class csv_table {
   std::string source_;
   std::vector<std::string> names_;
   std::vector<std::vector<double>> columns_;
+  // The column indices sorted by name, so a lookup is a binary search: scanning
+  // the names made looking up every column of a 100,000-column table take 25 s.
+  std::vector<std::size_t> by_name_;
 };
 
 namespace detail {

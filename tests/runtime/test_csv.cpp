@@ -33,6 +33,17 @@ TEST_CASE("a CSV file is read into columns looked up by their header names") {
   REQUIRE_THROWS_WITH(table["d"], Contains(path.string()) && Contains("no column named 'd'"));
 }
 
+TEST_CASE("columns are found by name whatever the order of the header") {
+  std::istringstream input("zeta,alpha,mid,beta\n1,2,3,4\n5,6,7,8\n");
+  const ctdiff::csv_table table = ctdiff::read_csv(input, "unsorted");
+  REQUIRE(table["zeta"] == std::vector<double>{1, 5});
+  REQUIRE(table["alpha"] == std::vector<double>{2, 6});
+  REQUIRE(table["mid"] == std::vector<double>{3, 7});
+  REQUIRE(table["beta"] == std::vector<double>{4, 8});
+  REQUIRE_THROWS_WITH(table["alph"], StartsWith("unsorted: no column named 'alph'"));
+  REQUIRE_THROWS_WITH(table["zz"], StartsWith("unsorted: no column named 'zz'"));
+}
+
 TEST_CASE("a missing file is an error naming the file") {
   const auto path = std::filesystem::temp_directory_path() / "ctdiff_test_csv_does_not_exist.csv";
   REQUIRE_THROWS_AS(ctdiff::read_csv(path), ctdiff::csv_error);
