@@ -74,7 +74,10 @@ template <class T, class Worker>
 class sample_sum {
  public:
   sample_sum(Worker& worker, std::size_t width, std::size_t threads)
-      : single_(worker), threads_(resolve_threads(threads)), width_(width), wave_(4 * threads_) {
+      : single_(worker),
+        threads_(resolve_threads(threads)),
+        width_(width),
+        wave_(std::clamp(slot_budget / std::max<std::size_t>(width, 1), 4 * threads_, chunking::chunk_max_count)) {
     if (threads_ > 1) {
       if constexpr (std::is_copy_constructible_v<Worker>) {
         copies_.reserve(threads_);
@@ -88,7 +91,7 @@ class sample_sum {
     // are a cache line apart so that threads never write the same line.
     stride_ = (width_ + line_values - 1) / line_values * line_values + line_values;
     slots_.assign(wave_ * stride_ + line_values, T(0));
-    chunk_sums_.assign(wave_, T(0));
+    chunk_sums_.assign(chunking::chunk_max_count, T(0));
   }
 
   std::size_t threads() const { return threads_; }
@@ -98,15 +101,32 @@ class sample_sum {
   T operator()(std::span<const std::size_t> samples, std::span<T> total) {
     const chunking chunks(samples.size());
     std::fill(total.begin(), total.end(), T(0));
-    T sum = T(0);
+    if (chunks.count == 0) return T(0);
     if (threads_ == 1 || chunks.count == 1) {
       for (std::size_t k = 0; k != chunks.count; ++k) {
         sum_chunk(single_, samples, chunks, k, total);
         fold_wave(k, k + 1, 0, total.size(), total);
-        sum = k == 0 ? chunk_sums_[0] : sum + chunk_sums_[k % wave_];
       }
-      return sum;
+    } else {
+      sum_in_parallel(samples, chunks, total);
     }
+    T sum = chunk_sums_[0];
+    for (std::size_t k = 1; k != chunks.count; ++k) sum += chunk_sums_[k];
+    return sum;
+  }
+
+ private:
+  static constexpr std::size_t line_values = 128 / sizeof(T);
+  // Values the slots may hold (2 MB of doubles): a small model's call is one
+  // wave, with fewer barriers; a large model's slots stay a few per thread.
+  static constexpr std::size_t slot_budget = std::size_t(1) << 18;
+
+  // The chunks in waves of wave_: the threads sum a wave's chunks into their
+  // slots, then fold them into the total, each thread a range of elements.
+  // Two barriers per wave (one where a call has a single wave): a barrier
+  // costs about a microsecond on idle cores, but a scheduler's time slice
+  // where the cores are shared with other busy processes.
+  void sum_in_parallel(std::span<const std::size_t> samples, const chunking& chunks, std::span<T> total) {
     std::exception_ptr failure;
 #if defined(_OPENMP)
 #pragma omp parallel num_threads(static_cast <int>(threads_))
@@ -118,6 +138,12 @@ class sample_sum {
       Worker& worker = copies_[0].worker;
 #endif
       for (std::size_t first = 0; first < chunks.count; first += wave_) {
+        if (first != 0) {
+          // The previous wave's fold has read the slots this wave overwrites.
+#if defined(_OPENMP)
+#pragma omp barrier
+#endif
+        }
         const std::size_t last = std::min(chunks.count, first + wave_);
         const auto wave_length = static_cast<std::ptrdiff_t>(last - first);
 #if defined(_OPENMP)
@@ -138,24 +164,16 @@ class sample_sum {
         const auto width = static_cast<std::ptrdiff_t>(total.size());
         const std::ptrdiff_t block = 64;
 #if defined(_OPENMP)
-#pragma omp for schedule(static)
+#pragma omp for schedule(static) nowait
 #endif
         for (std::ptrdiff_t start = 0; start < width; start += block) {
           fold_wave(first, last, static_cast<std::size_t>(start),
                     static_cast<std::size_t>(std::min(width, start + block)), total);
         }
-#if defined(_OPENMP)
-#pragma omp single
-#endif
-        for (std::size_t k = first; k != last; ++k) sum = k == 0 ? chunk_sums_[0] : sum + chunk_sums_[k % wave_];
       }
     }
     if (failure) std::rethrow_exception(failure);
-    return sum;
   }
-
- private:
-  static constexpr std::size_t line_values = 128 / sizeof(T);
 
   // A worker on a cache line of its own: its bindings are written per sample.
   struct alignas(128) padded {
@@ -169,7 +187,7 @@ class sample_sum {
     const std::size_t slot = k % wave_;
     std::span<T> partial = total.empty() || k == 0 ? total : slot_span(slot, total.size());
     if (k != 0) std::fill(partial.begin(), partial.end(), T(0));
-    chunk_sums_[slot] = static_cast<T>(worker(chunks.chunk(samples, k), partial));
+    chunk_sums_[k] = static_cast<T>(worker(chunks.chunk(samples, k), partial));
   }
 
   // Adds the partial sums of chunks [first, last) to total[begin, end) in chunk order.
@@ -187,7 +205,7 @@ class sample_sum {
   Worker& single_;
   std::size_t threads_;
   std::size_t width_;
-  std::size_t wave_;  // chunks summed between two folds: a few per thread
+  std::size_t wave_;  // chunks summed between two folds: as many as slot_budget allows, and a few per thread
   std::size_t stride_ = 0;
   std::vector<padded> copies_;
   std::vector<T> slots_;

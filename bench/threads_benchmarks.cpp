@@ -1,0 +1,122 @@
+// options.threads measured: the batch gradient of the quadratic fit and of
+// the 2->4->1 network over 10^6 samples (the sum fit() runs once per epoch),
+// and one epoch of the digits network (minimize, Adam, mini-batches of 32),
+// each at 1 and 2 threads. Rows at 10^4 and 10^3 samples give the cost
+// model's fixed part: time(n, P) = fixed(P) + n * per_sample / P.
+#include <benchmark/benchmark.h>
+
+#include <ctdiff/ctdiff.hpp>
+#include <numeric>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "models.hpp"
+
+namespace {
+
+using ctdiff::detail::fit_problem;
+using ctdiff::detail::sample_sum;
+
+// The sum over the first state.range(0) samples on state.range(1) threads, as
+// fit's epoch runs it: one problem per thread and the partial sums made once.
+template <class Loss, class ParameterBindings, class Dataset>
+void batch_gradient(benchmark::State& state, const Loss& loss, const ctdiff::parameter_list<ParameterBindings>& start,
+                    const Dataset& samples) {
+  using problem_type = fit_problem<Loss, ParameterBindings, Dataset>;
+  const auto flat = problem_type::flatten(start.initial);
+  problem_type problem(loss, flat, start.initial, samples);
+  const auto count = static_cast<std::size_t>(state.range(0));
+  sample_sum<double, problem_type> sum(problem, flat.size(), static_cast<std::size_t>(state.range(1)));
+  std::vector<std::size_t> indices(count);
+  std::iota(indices.begin(), indices.end(), std::size_t(0));
+  std::vector<double> gradient(flat.size());
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(sum(indices, gradient));
+    benchmark::DoNotOptimize(gradient.data());
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()) * state.range(0));
+}
+
+std::vector<double> uniform(std::mt19937_64& generator, std::size_t count) {
+  std::uniform_real_distribution<double> distribution(-1, 1);
+  std::vector<double> values(count);
+  for (double& value : values) value = distribution(generator);
+  return values;
+}
+
+constexpr std::size_t million = 1'000'000;
+
+struct columns {
+  std::vector<double> x1, x2, y;
+  columns() {
+    std::mt19937_64 generator(4);
+    x1 = uniform(generator, million);
+    x2 = uniform(generator, million);
+    y = uniform(generator, million);
+  }
+};
+
+void quadratic_fit(benchmark::State& state) {
+  using namespace ctdiff;
+  static const columns data;
+  constexpr auto x = var<"x">;
+  constexpr auto y = var<"y">;
+  constexpr auto a = var<"a">;
+  constexpr auto b = var<"b">;
+  constexpr auto c = var<"c">;
+  batch_gradient(state, pow<2>(a * pow<2>(x) + b * x + c - y), params(a = 0.7, b = -0.3, c = 1.2),
+                 ctdiff::data(x = data.x1, y = data.y));
+}
+
+void sigmoid_network(benchmark::State& state) {
+  using net = bench::sigmoid_network;
+  static const columns data;
+  constexpr auto loss = ctdiff::pow<2>(net::output(std::make_index_sequence<net::hidden_units>{}) - net::y) / 2;
+  [&]<std::size_t... I>(std::index_sequence<I...>) {
+    batch_gradient(state, loss, ctdiff::params((net::parameter<I> = 0.1 * double(I % 5) - 0.2)...),
+                   ctdiff::data(net::x1 = data.x1, net::x2 = data.x2, net::y = data.y));
+  }
+  (std::make_index_sequence<net::parameter_count>{});
+}
+
+// One epoch of examples/tensor/digits.cpp's training (all 1797 images, Adam,
+// mini-batches of 32): the loss over all samples, 57 steps, the loss again.
+void digits_epoch(benchmark::State& state) {
+  using net = bench::digits_network<1797>;
+  static const net digits(CTDIFF_DIGITS_CSV);
+  const auto sample = [&](std::size_t n) {
+    return ctdiff::at(
+        net::x = std::span<const double, net::pixels>(digits.image(n), net::pixels),
+        net::y = std::span<const double, net::classes>(digits.one_hot.data() + net::classes * n, net::classes));
+  };
+  std::vector<double> flat(digits.parameters.begin(), digits.parameters.end());
+  ctdiff::tensor_objective objective(ctdiff::gradient(net::cross_entropy, net::weights), flat, sample);
+  const ctdiff::options o{.method = ctdiff::optimizer::adam,
+                          .learning_rate = 0.01,
+                          .max_epochs = 1,
+                          .batch_size = 32,
+                          .threads = static_cast<std::size_t>(state.range(0)),
+                          .seed = 7};
+  for (auto _ : state) {
+    std::copy(digits.parameters.begin(), digits.parameters.end(), flat.begin());
+    benchmark::DoNotOptimize(ctdiff::minimize(objective, flat, digits.labels.size(), o).loss_per_epoch.back());
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()) * 1797);
+}
+
+}  // namespace
+
+BENCHMARK(quadratic_fit)
+    ->ArgNames({"samples", "threads"})
+    ->ArgsProduct({{1000, 10'000, million}, {1, 2}})
+    ->Unit(benchmark::kMicrosecond)
+    ->UseRealTime();
+BENCHMARK(sigmoid_network)
+    ->ArgNames({"samples", "threads"})
+    ->ArgsProduct({{1000, 10'000, million}, {1, 2}})
+    ->Unit(benchmark::kMicrosecond)
+    ->UseRealTime();
+BENCHMARK(digits_epoch)->ArgName("threads")->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+BENCHMARK_MAIN();
