@@ -1,8 +1,9 @@
 // libFuzzer target for read_csv: every input either loads into a well-formed
-// table or throws csv_error whose message starts with "source:line"; any other
-// outcome (another exception, a crash, a hang, a leak, undefined behaviour)
-// is a bug that libFuzzer and the sanitizers report.
-#include <cctype>
+// table or throws csv_error whose message starts with "source:line", a line of
+// the input; any other outcome (another exception, a crash, a hang, a leak,
+// undefined behaviour) is a bug that libFuzzer and the sanitizers report.
+#include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -18,15 +19,15 @@ namespace {
 
 constexpr std::string_view source = "fuzz.csv";
 
-// "fuzz.csv:" followed by a line number of at least 1, then ':' or ','.
-bool names_file_and_line(std::string_view message) {
-  if (!message.starts_with(source) || message.size() <= source.size() || message[source.size()] != ':') return false;
-  std::size_t position = source.size() + 1;
-  const std::size_t digits_start = position;
-  while (position != message.size() && std::isdigit(static_cast<unsigned char>(message[position]))) ++position;
-  if (position == digits_start || position == message.size()) return false;
-  if (message[digits_start] == '0') return false;
-  return message[position] == ':' || message[position] == ',';
+// The line a message names: "fuzz.csv:<line>: ..." or "fuzz.csv:<line>, column ...";
+// 0 if it does not start so.
+std::size_t line_named(std::string_view message) {
+  if (!message.starts_with(source) || !message.substr(source.size()).starts_with(':')) return 0;
+  message.remove_prefix(source.size() + 1);
+  std::size_t line = 0;
+  const auto [end, error] = std::from_chars(message.data(), message.data() + message.size(), line);
+  if (error != std::errc() || end == message.data() + message.size() || (*end != ':' && *end != ',')) return 0;
+  return line;
 }
 
 void fail(const char* what, std::string_view detail) {
@@ -56,7 +57,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   try {
     check_table(ctdiff::read_csv(input, std::string(source)));
   } catch (const ctdiff::csv_error& error) {
-    if (!names_file_and_line(error.what())) fail("csv_error without file:line", error.what());
+    // A line of the input: from 1 to the number of line ends plus one.
+    const std::size_t lines = 1 + static_cast<std::size_t>(std::count(data, data + size, '\n'));
+    const std::size_t line = line_named(error.what());
+    if (line == 0 || line > lines) fail("csv_error without file:line of the input", error.what());
   }
   return 0;
 }
