@@ -13,6 +13,12 @@ if(TARGET ctdiff_least_squares)
   install(EXPORT ctdiff-least-squares-targets NAMESPACE ctdiff:: DESTINATION ${CMAKE_INSTALL_DATADIR}/cmake/ctdiff)
 endif()
 
+# Likewise the mpi component: only find_package(ctdiff COMPONENTS mpi) looks for MPI.
+if(TARGET ctdiff_mpi)
+  install(TARGETS ctdiff_mpi EXPORT ctdiff-mpi-targets)
+  install(EXPORT ctdiff-mpi-targets NAMESPACE ctdiff:: DESTINATION ${CMAKE_INSTALL_DATADIR}/cmake/ctdiff)
+endif()
+
 configure_package_config_file(cmake/ctdiff-config.cmake.in ${PROJECT_BINARY_DIR}/ctdiff-config.cmake
                               INSTALL_DESTINATION ${CMAKE_INSTALL_DATADIR}/cmake/ctdiff)
 # A header-only library has no ABI: any compiler may use it, so the version file is arch-independent.

@@ -212,4 +212,22 @@ class sample_sum {
   std::vector<T> chunk_sums_;
 };
 
+// A worker that already sums whole batches in an order of its own (the MPI
+// objective of mpi.hpp, which sums its rank's samples with a sample_sum and
+// then the ranks' sums) declares sums_whole_batches and is called as it is;
+// it writes the summed vector instead of adding to it.
+template <class Worker>
+concept whole_batch_worker = Worker::sums_whole_batches;
+
+template <class T, class Worker>
+requires whole_batch_worker<Worker>
+class sample_sum<T, Worker> {
+ public:
+  sample_sum(Worker& worker, std::size_t, std::size_t) : worker_(worker) {}
+  T operator()(std::span<const std::size_t> samples, std::span<T> total) { return worker_(samples, total); }
+
+ private:
+  Worker& worker_;
+};
+
 }  // namespace ctdiff::detail
