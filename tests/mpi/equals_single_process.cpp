@@ -115,7 +115,7 @@ void tensor_minimize(const boost::mpi::communicator& world) {
               label = std::span<const double, 2>(labels.data() + 2 * n, 2));
   };
   const options o{.method = optimizer::momentum, .learning_rate = 0.1, .max_epochs = 25, .batch_size = 50, .seed = 3};
-  const auto start = [] {
+  const auto start = [&] {
     std::vector<double> flat(flat_size(parameters));
     for (std::size_t i = 0; i != flat.size(); ++i) flat[i] = 0.4 * std::cos(double(3 * i));
     return flat;
