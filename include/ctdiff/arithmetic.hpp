@@ -106,8 +106,6 @@ inline constexpr bool is_arithmetic_call_v = (Expression<L> && Operand<R>) || (O
 template <class L, class R>
 inline constexpr bool is_misused_operator_v = (Expression<L> || Expression<R>)&&!(Operand<L> && Operand<R>);
 
-template <class T>
-inline constexpr bool always_false_v = false;
 }  // namespace detail
 
 // Operators take an expression and an expression or a number, on either side.

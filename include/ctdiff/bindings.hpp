@@ -10,11 +10,6 @@
 
 namespace ctdiff {
 
-template <fixed_string Name, class T>
-struct binding {
-  T value;
-};
-
 template <class... Bindings>
 struct bindings;
 
@@ -32,6 +27,26 @@ constexpr const T& bound_value(const binding<Name, T>& b) {
 template <class B, fixed_string Name>
 inline constexpr bool is_bound_v = requires(const B& b) {
   detail::bound_value<Name>(b);
+};
+
+// Where a symbol's value should have come from. require<Name, Bound>() is
+// instantiated for every symbol an entry point checks, with Bound false only
+// for a missing one, so the compiler's instantiation line names it
+// ([with Name = "theta"]). A function, not a class: on clang++ a class whose
+// static_assert failed makes every later use of it another error.
+struct bound_in_at {
+  template <fixed_string Name, bool Bound>
+  static constexpr void require() {
+    static_assert(Bound, "ctdiff: this symbol is used in the expression but not bound in at(...)");
+  }
+};
+struct bound_in_params_or_data {
+  template <fixed_string Name, bool Bound>
+  static constexpr void require() {
+    static_assert(Bound,
+                  "ctdiff: this symbol is used in the loss but is neither a parameter in params(...) nor a column in "
+                  "data(...)");
+  }
 };
 
 template <class T>
@@ -70,6 +85,15 @@ template <>
 struct bindings<> {
   using value_type = double;
 };
+
+// x = xs with a range xs is a data column, which at(...) cannot hold.
+template <class... Arguments>
+requires(is_column_binding_v<Arguments> || ...) constexpr bindings<> at(const Arguments&...) {
+  static_assert(detail::always_false_v<Arguments...>,
+                "ctdiff: at(x = value) binds one number to a scalar symbol; a range of numbers is a data column, "
+                "bound with data(x = values) for fit(...)");
+  return {};
+}
 
 template <fixed_string... Names, class... Ts>
 constexpr auto at(binding<Names, Ts>... values) {

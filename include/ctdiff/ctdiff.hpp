@@ -12,6 +12,13 @@
 #include <ctdiff/functions.hpp>
 #include <ctdiff/gradient.hpp>
 #include <ctdiff/print.hpp>
+#include <ctdiff/schedule.hpp>
 #include <ctdiff/simplify.hpp>
 #include <ctdiff/tensor.hpp>
 #include <ctdiff/train.hpp>
+
+// Curve fitting needs Eigen: included where the ctdiff::least_squares
+// component put Eigen on the include path, and left out (cheap) elsewhere.
+#if __has_include(<Eigen/Core>)
+#include <ctdiff/least_squares.hpp>
+#endif

@@ -12,26 +12,31 @@ namespace ctdiff {
 
 namespace detail {
 
-template <class E, class S>
-constexpr auto derivative(const E& e, S s) {
+// The chain rule at e, whose value the expression `value` stands for: e
+// itself, or the name of a named intermediate, so that sigmoid's derivative
+// under let<"h">(sigmoid(z)) reads h*(1 - h), and computes from h's slot.
+template <class E, class S, class Value>
+constexpr auto derivative(const E& e, S s, const Value& value) {
   if constexpr (!contains_v<E, S>) {  // constants, other symbols, and subtrees without s
     return int_c<0>;
   } else if constexpr (is_symbol_v<E>) {
     return int_c<1>;
+  } else if constexpr (is_named_v<E>) {
+    return derivative(e.expression, s, e);
   } else if constexpr (is_unary_v<E>) {
-    return make_product(E::operation::derivative(e.argument, e), derivative(e.argument, s));
+    return make_product(E::operation::derivative(e.argument, value), derivative(e.argument, s, e.argument));
   } else {
     using Op = typename E::operation;
     auto through_left = [&] {
       if constexpr (contains_v<typename E::left_type, S>) {
-        return make_product(Op::d_left(e.left, e.right, e), derivative(e.left, s));
+        return make_product(Op::d_left(e.left, e.right, value), derivative(e.left, s, e.left));
       } else {
         return int_c<0>;
       }
     };
     auto through_right = [&] {
       if constexpr (contains_v<typename E::right_type, S>) {
-        return make_product(Op::d_right(e.left, e.right, e), derivative(e.right, s));
+        return make_product(Op::d_right(e.left, e.right, value), derivative(e.right, s, e.right));
       } else {
         return int_c<0>;
       }
@@ -49,9 +54,9 @@ constexpr auto d(const E& e, S v, More... more) {
   static_assert(is_symbol_v<S> && (is_symbol_v<More> && ...),
                 "ctdiff: d(e, v, ...) differentiates with respect to symbols made by var<\"name\">");
   if constexpr (sizeof...(More) == 0) {
-    return detail::derivative(e, v);
+    return detail::derivative(e, v, e);
   } else {
-    return d(detail::derivative(e, v), more...);
+    return d(detail::derivative(e, v, e), more...);
   }
 }
 

@@ -1,100 +1,105 @@
-// Evaluation. The forward pass keeps every node's value in a struct shaped
-// like the expression, so the reverse sweep (gradient.hpp) can reuse them;
-// eval() is the forward pass's root value, which the optimizer reduces to the
-// plain arithmetic.
+// Evaluation. The forward pass computes every entry of the expression's
+// schedule (schedule.hpp) once, children first, into a flat array of slots,
+// so a subexpression used twice is computed once and the reverse sweep
+// (gradient.hpp) can reuse every value; eval() is the root's slot, which the
+// optimizer reduces to the plain arithmetic.
 #pragma once
 
+#include <array>
+#include <cstddef>
 #include <ctdiff/bindings.hpp>
 #include <ctdiff/expression.hpp>
+#include <ctdiff/schedule.hpp>
 #include <type_traits>
+#include <utility>
 
 namespace ctdiff {
 
+// The value of every entry of E's schedule, in schedule order.
+template <class T, class E>
+using forward_values = std::array<T, schedule<E>::size>;
+
 namespace detail {
 
-template <class T, class E, class B>
-constexpr T leaf_value(const E& e, const B& b) {
-  if constexpr (is_symbol_v<E>) {
-    return static_cast<T>(bound_value<E::name>(b));
-  } else if constexpr (is_integer_v<E>) {
-    return static_cast<T>(E::value);
-  } else {  // a runtime literal
-    return static_cast<T>(e.value);
+template <class T, class E, std::size_t Index, class B>
+constexpr T entry_value(const E& root, const B& b, const forward_values<T, E>& values) {
+  using S = schedule<E>;
+  using Node = typename S::template entry<Index>::node;
+  if constexpr (is_symbol_v<Node>) {
+    return static_cast<T>(bound_value<Node::name>(b));
+  } else if constexpr (is_integer_v<Node>) {
+    return static_cast<T>(Node::value);
+  } else if constexpr (is_named_v<Node>) {
+    return values[S::template child_slot<Index, 0>];
+  } else if constexpr (is_unary_v<Node>) {
+    return static_cast<T>(Node::operation::apply(values[S::template child_slot<Index, 0>]));
+  } else if constexpr (is_binary_v<Node>) {
+    return static_cast<T>(
+        Node::operation::apply(values[S::template child_slot<Index, 0>], values[S::template child_slot<Index, 1>]));
+  } else {  // a runtime literal, read where the expression holds it
+    return static_cast<T>(node_at<typename S::template entry<Index>::path>(root).value);
   }
 }
-
-}  // namespace detail
-
-// Each node's value after its children's, every one constructed in place:
-// building a parent from finished children would copy the whole subtree at
-// every level, which the optimizer does not always remove.
-template <class T, class E>
-struct forward_values {
-  T value;
-
-  template <class B>
-  constexpr forward_values(const E& e, const B& b) : value(detail::leaf_value<T>(e, b)) {}
-};
-template <class T, class Op, class A>
-struct forward_values<T, unary<Op, A>> {
-  forward_values<T, A> argument;
-  T value;
-
-  template <class B>
-  constexpr forward_values(const unary<Op, A>& e, const B& b)
-      : argument(e.argument, b), value(static_cast<T>(Op::apply(argument.value))) {}
-};
-template <class T, class Op, class L, class R>
-struct forward_values<T, binary<Op, L, R>> {
-  forward_values<T, L> left;
-  forward_values<T, R> right;
-  T value;
-
-  template <class B>
-  constexpr forward_values(const binary<Op, L, R>& e, const B& b)
-      : left(e.left, b), right(e.right, b), value(static_cast<T>(Op::apply(left.value, right.value))) {}
-};
-
-namespace detail {
 
 template <class T, class E, class B>
 constexpr forward_values<T, E> forward(const E& e, const B& b) {
-  return forward_values<T, E>(e, b);
+  forward_values<T, E> values{};
+  [&]<std::size_t... Index>(std::index_sequence<Index...>) {
+    ((values[Index] = entry_value<T, E, Index>(e, b, values)), ...);
+  }
+  (std::make_index_sequence<schedule<E>::size>{});
+  return values;
 }
 
-// Instantiated only for a symbol that is missing, so the compiler's message
-// names the symbol: "In instantiation of symbol_not_bound_in_at<"y">".
-template <fixed_string Name>
-struct symbol_not_bound_in_at {
-  static_assert(Name.size() == 0, "ctdiff: this symbol is used in the expression but not bound in at(...)");
+template <class... Symbols>
+struct symbol_list {};
+
+template <class... Left, class... Right>
+symbol_list<Left..., Right...> operator+(symbol_list<Left...>, symbol_list<Right...>);
+
+// The scalar symbols of E, in order, repeats included.
+template <class E>
+struct symbols_of {
+  using type = symbol_list<>;
 };
+template <fixed_string Name>
+struct symbols_of<symbol<Name>> {
+  using type = symbol_list<symbol<Name>>;
+};
+template <class Op, class A>
+struct symbols_of<unary<Op, A>> : symbols_of<A> {};
+template <class Op, class L, class R>
+struct symbols_of<binary<Op, L, R>> {
+  using type = decltype(typename symbols_of<L>::type{} + typename symbols_of<R>::type{});
+};
+template <fixed_string Name, class E>
+struct symbols_of<named<Name, E>> : symbols_of<E> {};
+template <class E>
+using symbols_t = typename symbols_of<E>::type;
+
+template <class B, class... Symbols>
+constexpr bool symbols_bound(symbol_list<Symbols...>) {
+  return (is_bound_v<B, Symbols::name> && ...);
+}
+
+// One error per missing symbol, naming it, and nothing deeper: the entry
+// points call this instead of their work when a symbol is missing.
+template <class Site, class B, class... Symbols>
+constexpr void report_unbound_symbols(symbol_list<Symbols...>) {
+  (Site::template require<Symbols::name, is_bound_v<B, Symbols::name>>(), ...);
+}
 
 template <class E, class B>
-constexpr bool report_unbound_symbols() {
-  if constexpr (is_symbol_v<E>) {
-    if constexpr (!is_bound_v<B, E::name>) {
-      return sizeof(symbol_not_bound_in_at<E::name>) == 0;
-    } else {
-      return true;
-    }
-  } else if constexpr (is_unary_v<E>) {
-    return report_unbound_symbols<typename E::argument_type, B>();
-  } else if constexpr (is_binary_v<E>) {
-    // Both sides are visited, so every missing symbol is reported, not only the first.
-    bool left = report_unbound_symbols<typename E::left_type, B>();
-    bool right = report_unbound_symbols<typename E::right_type, B>();
-    return left && right;
-  } else {
-    return true;
-  }
+constexpr void report_unbound_in_at() {
+  report_unbound_symbols<bound_in_at, B>(symbols_t<E>{});
 }
 
 }  // namespace detail
 
-// Every symbol of E is bound in B; otherwise one error per missing symbol,
-// naming it, before anything deeper is instantiated.
+// Every symbol of E is bound in B. Entry points test it first and, if not,
+// call detail::report_unbound_in_at, so the user's mistake is the only error.
 template <class E, class B>
-inline constexpr bool all_bound_v = detail::report_unbound_symbols<E, B>();
+inline constexpr bool all_bound_v = detail::symbols_bound<B>(detail::symbols_t<E>{});
 
 template <class B>
 concept Bindings = requires {
@@ -106,8 +111,9 @@ template <Expression E, Bindings B>
 constexpr auto eval(const E& e, const B& b) {
   using T = typename B::value_type;
   if constexpr (all_bound_v<E, B>) {
-    return detail::forward<T>(e, b).value;
+    return detail::forward<T>(e, b).back();
   } else {
+    detail::report_unbound_in_at<E, B>();
     return T{};
   }
 }

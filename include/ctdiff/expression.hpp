@@ -6,14 +6,37 @@
 #include <concepts>
 #include <cstdint>
 #include <ctdiff/fixed_string.hpp>
+#include <iterator>
 #include <type_traits>
 
 namespace ctdiff {
 
 template <fixed_string Name, class T>
-struct binding;
+struct binding {
+  T value;
+};
 template <fixed_string Name, class Column>
 struct column_binding;  // train.hpp
+
+template <class T>
+inline constexpr bool is_column_binding_v = false;
+template <fixed_string Name, class Column>
+inline constexpr bool is_column_binding_v<column_binding<Name, Column>> = true;
+
+namespace detail {
+// A static_assert(always_false_v<T>, ...) fails only when its template is instantiated.
+template <class...>
+inline constexpr bool always_false_v = false;
+}  // namespace detail
+
+// A range whose elements are numbers (not characters: a string is text).
+template <class R>
+inline constexpr bool is_number_range_v = requires(const R& r) {
+  std::begin(r);
+  std::end(r);
+}
+&&std::is_arithmetic_v<std::remove_cvref_t<decltype(*std::begin(std::declval<const R&>()))>> &&
+    !std::is_same_v<std::remove_cvref_t<decltype(*std::begin(std::declval<const R&>()))>, char>;
 
 // A named scalar symbol: `constexpr auto x = var<"x">;`. Assigning a value to
 // it makes a binding for at(...); the symbol itself never changes.
@@ -29,7 +52,14 @@ struct symbol {
   // A whole data column for training: data(x = xs) in train.hpp.
   template <class Column>
   requires(!std::is_arithmetic_v<Column>) constexpr auto operator=(const Column& values) const {
-    return column_binding<Name, Column>(values);
+    if constexpr (is_number_range_v<Column>) {
+      return column_binding<Name, Column>(values);
+    } else {
+      static_assert(is_number_range_v<Column>,
+                    "ctdiff: a symbol is bound to a number (at(x = 2.0)) or to a range of numbers (data(x = xs)); "
+                    "this value is neither (the instantiation line names the symbol and the value's type)");
+      return binding<Name, double>{};  // a binding, so the message above stays the only error
+    }
   }
 };
 
@@ -74,6 +104,17 @@ struct binary {
   [[no_unique_address]] R right;
 };
 
+// let<"h">(e): e as one named value. Wherever the name appears in a model it
+// is computed once per evaluation, whatever e holds, and it prints as its
+// name (schedule.hpp, print.hpp).
+template <fixed_string Name, class E>
+struct named {
+  using ctdiff_node = void;
+  using expression_type = E;
+  static constexpr fixed_string name = Name;
+  [[no_unique_address]] E expression;
+};
+
 template <class T>
 concept Expression = requires {
   typename std::remove_cvref_t<T>::ctdiff_node;
@@ -106,6 +147,16 @@ template <class Op, class L, class R>
 inline constexpr bool is_binary_v<binary<Op, L, R>> = true;
 
 template <class T>
+inline constexpr bool is_named_v = false;
+template <fixed_string Name, class E>
+inline constexpr bool is_named_v<named<Name, E>> = true;
+
+template <fixed_string Name, Expression E>
+constexpr named<Name, E> let(const E& e) {
+  return {e};
+}
+
+template <class T>
 inline constexpr bool is_integer_v = false;
 template <std::intmax_t N>
 inline constexpr bool is_integer_v<integer<N>> = true;
@@ -124,6 +175,8 @@ template <class Op, class A, class S>
 inline constexpr bool contains_v<unary<Op, A>, S> = contains_v<A, S>;
 template <class Op, class L, class R, class S>
 inline constexpr bool contains_v<binary<Op, L, R>, S> = contains_v<L, S> || contains_v<R, S>;
+template <fixed_string Name, class E, class S>
+inline constexpr bool contains_v<named<Name, E>, S> = contains_v<E, S>;
 
 // Is the value of E fixed by its type alone (no runtime literal inside)?
 // Only such types can be compared for equality at compile time, which is what
@@ -136,5 +189,8 @@ template <class Op, class A>
 inline constexpr bool is_static_v<unary<Op, A>> = is_static_v<A>;
 template <class Op, class L, class R>
 inline constexpr bool is_static_v<binary<Op, L, R>> = is_static_v<L>&& is_static_v<R>;
+// A named value is one value by its name, whatever literals it holds.
+template <fixed_string Name, class E>
+inline constexpr bool is_static_v<named<Name, E>> = true;
 
 }  // namespace ctdiff

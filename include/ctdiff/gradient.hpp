@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <ctdiff/derivative.hpp>
 #include <ctdiff/evaluate.hpp>
+#include <ctdiff/schedule.hpp>
 #include <type_traits>
 #include <utility>
 
@@ -81,15 +82,15 @@ constexpr hessian_expression<E, wrt_list<Symbols...>> hessian(const E& e, wrt_li
 
 namespace detail {
 
-// The adjoint of a unary node's argument: the node's adjoint times its local
-// partial, or the operation's own chain(adjoint, x, f) where it declares one
-// to order the multiplications (power_op).
-template <class Op, class Adjoint, class Values>
-constexpr auto chain(Op, const Adjoint& adjoint, const Values& values) {
-  if constexpr (requires { Op::chain(adjoint, values.argument.value, values.value); }) {
-    return Op::chain(adjoint, values.argument.value, values.value);
+// The adjoint a unary node passes to its argument: its own adjoint times its
+// local partial, or the operation's own chain(adjoint, x, f) where it declares
+// one to order the multiplications (power_op).
+template <class Op, class Adjoint, class T>
+constexpr auto chain(const Adjoint& adjoint, const T& argument, const T& value) {
+  if constexpr (requires { Op::chain(adjoint, argument, value); }) {
+    return Op::chain(adjoint, argument, value);
   } else {
-    return make_product(adjoint, Op::derivative(values.argument.value, values.value));
+    return make_product(adjoint, Op::derivative(argument, value));
   }
 }
 
@@ -97,70 +98,96 @@ constexpr auto chain(Op, const Adjoint& adjoint, const Values& values) {
 template <class Op>
 inline constexpr bool stops_sweep_v = is_zero_v<decltype(Op::derivative(0.0, 0.0))>;
 
-template <class E>
-inline constexpr bool has_sweep_stop_v = false;
-template <class Op, class A>
-inline constexpr bool has_sweep_stop_v<unary<Op, A>> = stops_sweep_v<Op> || has_sweep_stop_v<A>;
-template <class Op, class L, class R>
-inline constexpr bool has_sweep_stop_v<binary<Op, L, R>> = has_sweep_stop_v<L> || has_sweep_stop_v<R>;
+// Which entries the reverse sweep reaches from the root: an entry below a
+// sweep stop only, or holding no symbol of W, never gets an adjoint, so no
+// code is made for it.
+template <class E, class W>
+constexpr auto reached_entries() {
+  using S = schedule<E>;
+  std::array<bool, S::size> reached{};
+  reached[S::size - 1] = true;
+  auto pass_on = [&]<std::size_t Index>() {
+    using Node = typename S::template entry<Index>::node;
+    if (!reached[Index] || !contains_any_v<Node, W>) return;
+    if constexpr (is_named_v<Node>) {
+      reached[S::template child_slot<Index, 0>] = true;
+    } else if constexpr (is_unary_v<Node>) {
+      if constexpr (!stops_sweep_v<typename Node::operation>) reached[S::template child_slot<Index, 0>] = true;
+    } else if constexpr (is_binary_v<Node>) {
+      reached[S::template child_slot<Index, 0>] = true;
+      reached[S::template child_slot<Index, 1>] = true;
+    }
+  };
+  [&]<std::size_t... Index>(std::index_sequence<Index...>) {
+    (pass_on.template operator()<S::size - 1 - Index>(), ...);
+  }
+  (std::make_index_sequence<S::size>{});
+  return reached;
+}
 
-// Does the reverse sweep add anything into S's slot? As contains_v, except
-// below a sweep stop.
-template <class E, class S>
-inline constexpr bool reaches_v = contains_v<E, S>;
-template <class Op, class A, class S>
-inline constexpr bool reaches_v<unary<Op, A>, S> = !stops_sweep_v<Op> && reaches_v<A, S>;
-template <class Op, class L, class R, class S>
-inline constexpr bool reaches_v<binary<Op, L, R>, S> = reaches_v<L, S> || reaches_v<R, S>;
+template <class E, class W>
+inline constexpr auto reached_v = reached_entries<E, W>();
 
-// contains_v is already known for every subtree and symbol (backward needs
-// it); reaches_v, a second such table, is built only where it can differ.
-template <class E, class S>
-constexpr bool sweep_reaches() {
-  if constexpr (has_sweep_stop_v<E>) {
-    return reaches_v<E, S>;
-  } else {
-    return contains_v<E, S>;
+// Adds an adjoint contribution into a slot; a compile-time 0 adds nothing.
+template <class T, class Contribution>
+constexpr void accumulate(T& slot, const Contribution& contribution) {
+  if constexpr (!is_zero_v<Contribution>) slot += static_cast<T>(constant_value(contribution));
+}
+
+// Passes the adjoint of the entry at Index to its operands.
+template <class W, class E, std::size_t Index, class T, std::size_t N>
+constexpr void pass_adjoint(const std::array<T, N>& values, std::array<T, N>& adjoints) {
+  using S = schedule<E>;
+  using Node = typename S::template entry<Index>::node;
+  if constexpr (reached_v<E, W>[Index] && contains_any_v<Node, W> && !is_symbol_v<Node>) {
+    const T adjoint = adjoints[Index];
+    if constexpr (is_named_v<Node>) {
+      adjoints[S::template child_slot<Index, 0>] += adjoint;
+    } else if constexpr (is_unary_v<Node>) {
+      constexpr std::size_t argument = S::template child_slot<Index, 0>;
+      accumulate(adjoints[argument], chain<typename Node::operation>(adjoint, values[argument], values[Index]));
+    } else if constexpr (is_binary_v<Node>) {
+      using Op = typename Node::operation;
+      constexpr std::size_t left = S::template child_slot<Index, 0>;
+      constexpr std::size_t right = S::template child_slot<Index, 1>;
+      if constexpr (contains_any_v<typename Node::left_type, W>) {
+        accumulate(adjoints[left], make_product(adjoint, Op::d_left(values[left], values[right], values[Index])));
+      }
+      if constexpr (contains_any_v<typename Node::right_type, W>) {
+        accumulate(adjoints[right], make_product(adjoint, Op::d_right(values[left], values[right], values[Index])));
+      }
+    }
   }
 }
 
-// Every partial is added into its slot. -0.0, not +0.0, is the identity of
-// IEEE addition (-0.0 + x == x for every x, -0.0 included), so the compiler
-// drops the first addition into each slot without -ffast-math. A slot that
-// the sweep never reaches keeps +0.
-template <class E, class T, class... Symbols>
-constexpr std::array<T, sizeof...(Symbols)> empty_sums(wrt_list<Symbols...>) {
-  return {(sweep_reaches<E, Symbols>() ? T(-0.0) : T(0))...};
-}
-
-template <class W, class E, class T, class Adjoint, std::size_t N>
-constexpr void backward(const E& e, const forward_values<T, E>& values, const Adjoint& adjoint,
-                        std::array<T, N>& gradient) {
-  if constexpr (!contains_any_v<E, W> || is_zero_v<Adjoint>) {
-    return;
-  } else if constexpr (is_symbol_v<E>) {
-    gradient[W::template index_of<E>] += static_cast<T>(constant_value(adjoint));
-  } else if constexpr (is_unary_v<E>) {
-    backward<W>(e.argument, values.argument, chain(typename E::operation{}, adjoint, values), gradient);
-  } else {
-    using Op = typename E::operation;
-    if constexpr (contains_any_v<typename E::left_type, W>) {
-      auto partial = Op::d_left(values.left.value, values.right.value, values.value);
-      backward<W>(e.left, values.left, make_product(adjoint, partial), gradient);
-    }
-    if constexpr (contains_any_v<typename E::right_type, W>) {
-      auto partial = Op::d_right(values.left.value, values.right.value, values.value);
-      backward<W>(e.right, values.right, make_product(adjoint, partial), gradient);
-    }
+// The partial for one symbol of W: its entry's adjoint if the sweep reaches
+// it, else +0. Adjoints start at -0.0, the identity of IEEE addition
+// (-0.0 + x == x for every x, -0.0 included), so the compiler drops the
+// first addition into each slot without -ffast-math.
+template <class E, class W, class Symbol, class T, std::size_t N>
+constexpr T partial_for(const std::array<T, N>& adjoints) {
+  using S = schedule<E>;
+  if constexpr (S::template contains<Symbol>) {
+    constexpr std::size_t slot = S::template index_of<Symbol>;
+    if constexpr (reached_v<E, W>[slot]) return adjoints[slot];
   }
+  return T(0);
 }
 
 template <class T, class W, class E, class B>
 constexpr value_and_gradient<T, W::size> value_and_gradient_at(const E& e, const B& b) {
+  using S = schedule<E>;
   const auto values = forward<T>(e, b);
-  value_and_gradient<T, W::size> result{values.value, empty_sums<E, T>(W{})};
-  backward<W>(e, values, int_c<1>, result.gradient);
-  return result;
+  std::array<T, S::size> adjoints;
+  adjoints.fill(T(-0.0));
+  adjoints[S::size - 1] = T(1);
+  [&]<std::size_t... Index>(std::index_sequence<Index...>) {
+    (pass_adjoint<W, E, S::size - 1 - Index>(values, adjoints), ...);
+  }
+  (std::make_index_sequence<S::size>{});
+  return [&]<class... Symbols>(wrt_list<Symbols...>) {
+    return value_and_gradient<T, W::size>{values[S::size - 1], {partial_for<E, W, Symbols>(adjoints)...}};
+  }(W{});
 }
 
 template <class T, class W, class E, class B>
@@ -177,6 +204,7 @@ constexpr auto eval_with_value(const gradient_expression<E, W>& g, const B& b) {
   if constexpr (all_bound_v<E, B>) {
     return detail::value_and_gradient_at<T, W>(g.expression, b);
   } else {
+    detail::report_unbound_in_at<E, B>();
     return value_and_gradient<T, W::size>{};
   }
 }
@@ -195,6 +223,7 @@ constexpr auto eval(const hessian_expression<E, wrt_list<Symbols...>>& h, const 
   if constexpr (all_bound_v<E, B>) {
     return std::array<std::array<T, W::size>, W::size>{detail::gradient_at<T, W>(d(h.expression, Symbols{}), b)...};
   } else {
+    detail::report_unbound_in_at<E, B>();
     return std::array<std::array<T, W::size>, W::size>{};
   }
 }

@@ -5,10 +5,12 @@
 #include <array>
 #include <charconv>
 #include <ctdiff/functions.hpp>
+#include <ctdiff/schedule.hpp>
 #include <initializer_list>
 #include <string>
 #include <string_view>
 #include <type_traits>
+#include <utility>
 
 namespace ctdiff {
 
@@ -65,6 +67,10 @@ rendered render(const binary<Op, L, R>& e);
 
 template <bool Latex, fixed_string Name>
 rendered render(const symbol<Name>&) {
+  return {std::string(Name.view()), precedence::atom};
+}
+template <bool Latex, fixed_string Name, class E>
+rendered render(const named<Name, E>&) {
   return {std::string(Name.view()), precedence::atom};
 }
 template <bool Latex, std::intmax_t N>
@@ -150,6 +156,26 @@ rendered render(const binary<Op, L, R>& e) {
   }
 }
 
+// What a node of a DOT graph shows: a symbol's or a name's name, a number,
+// or the operation.
+template <class Node>
+std::string dot_label(const Node& node) {
+  if constexpr (is_symbol_v<Node> || is_named_v<Node>) {
+    return std::string(Node::name.view());
+  } else if constexpr (is_integer_v<Node> || is_literal_v<Node>) {
+    return render<false>(node).text;
+  } else if constexpr (is_unary_v<Node> && requires { Node::operation::exponent; }) {
+    return join({"^", number_text(Node::operation::exponent)});
+  } else if constexpr (is_unary_v<Node>) {
+    return std::string(Node::operation::name);
+  } else {
+    std::string_view symbol = Node::operation::symbol;
+    while (symbol.starts_with(' ')) symbol.remove_prefix(1);
+    while (symbol.ends_with(' ')) symbol.remove_suffix(1);
+    return std::string(symbol);
+  }
+}
+
 }  // namespace detail
 
 // Readable infix with the symbols' names and ^ for powers: to_string(d(x*x*x, x)) == "3*x^2".
@@ -162,6 +188,60 @@ std::string to_string(const E& e) {
 template <Expression E>
 std::string to_latex(const E& e) {
   return detail::render<true>(e).text;
+}
+
+// The formula after the definitions of the named intermediates it uses, one
+// per line, each after those it uses itself, the way backprop is written out
+// by hand: "z = w*x + b\na = relu(z)\n2*(a - y)*step(z)*x".
+template <Expression E>
+std::string to_string_with_definitions(const E& e) {
+  using S = schedule<E>;
+  std::string text;
+  [&]<std::size_t... Index>(std::index_sequence<Index...>) {
+    auto define = [&]<std::size_t I>() {
+      using Node = typename S::template entry<I>::node;
+      if constexpr (is_named_v<Node>) {
+        const auto& node = detail::node_at<typename S::template entry<I>::path>(e);
+        text.append(detail::join({Node::name.view(), " = ", to_string(node.expression), "\n"}));
+      }
+    };
+    (define.template operator()<Index>(), ...);
+  }
+  (std::make_index_sequence<S::size>{});
+  return text.append(to_string(e));
+}
+
+// The expression's DAG in Graphviz DOT: every entry of its schedule once
+// (a shared subexpression is one node with several parents), edges from an
+// operation to its operands, named intermediates drawn as boxes.
+template <Expression E>
+std::string to_dot(const E& e) {
+  using S = schedule<E>;
+  std::string text = "digraph expression {\n  rankdir=BT;\n";
+  [&]<std::size_t... Index>(std::index_sequence<Index...>) {
+    auto draw = [&]<std::size_t I>() {
+      using Entry = typename S::template entry<I>;
+      using Node = typename Entry::node;
+      const std::string id = detail::join({"n", std::to_string(I)});
+      std::string label;
+      for (char c : detail::dot_label(detail::node_at<typename Entry::path>(e))) {
+        if (c == '"' || c == '\\') label.push_back('\\');
+        label.push_back(c);
+      }
+      text.append(detail::join({"  ", id, " [label=\"", label, "\"", is_named_v<Node> ? ", shape=box" : "", "];\n"}));
+      auto edge = [&](std::size_t child) {
+        text.append(detail::join({"  n", std::to_string(child), " -> ", id, ";\n"}));
+      };
+      if constexpr (is_unary_v<Node> || is_named_v<Node>) edge(S::template child_slot<I, 0>);
+      if constexpr (is_binary_v<Node>) {
+        edge(S::template child_slot<I, 0>);
+        edge(S::template child_slot<I, 1>);
+      }
+    };
+    (draw.template operator()<Index>(), ...);
+  }
+  (std::make_index_sequence<S::size>{});
+  return text.append("}\n");
 }
 
 }  // namespace ctdiff

@@ -557,10 +557,14 @@ struct fit_problem {
   std::span<const T, W::size> flat;  // the optimizer's parameters
   decltype(sample_bindings<T>(std::declval<const ParameterBindings&>(), std::declval<const Dataset&>())) b;
 
+  // A symbol of the loss in neither params(...) nor data(...) is reported
+  // here, naming it, and the evaluations below compile to nothing, so that
+  // message is the only error.
+  static constexpr bool loss_bound = all_bound_v<Loss, decltype(b)>;
+
   fit_problem(const Loss& l, std::span<const T, W::size> parameters, const ParameterBindings& initial, const Dataset& s)
       : loss(l), samples(s), flat(parameters), b(sample_bindings<T>(initial, s)) {
-    static_assert(all_bound_v<Loss, decltype(b)>,
-                  "ctdiff: every symbol of the loss must be a parameter in params(...) or a column in data(...)");
+    if constexpr (!loss_bound) report_unbound_symbols<bound_in_params_or_data, decltype(b)>(symbols_t<Loss>{});
   }
 
   // The starting values in the order of the flat array.
@@ -582,6 +586,11 @@ struct fit_problem {
   }
 
   T operator()(std::span<const std::size_t> indices, std::span<T> gradient) {
+    if constexpr (loss_bound) return sum_over(indices, gradient);
+    return T(0);
+  }
+
+  T sum_over(std::span<const std::size_t> indices, std::span<T> gradient) {
     load_parameters();
     T sum = T(0);
     if (gradient.empty()) {
@@ -602,6 +611,10 @@ struct fit_problem {
   }
 
   void add_hessian(std::span<const std::size_t> indices, std::span<T> matrix) {
+    if constexpr (loss_bound) add_hessian_over(indices, matrix);
+  }
+
+  void add_hessian_over(std::span<const std::size_t> indices, std::span<T> matrix) {
     load_parameters();
     const auto loss_hessian = ctdiff::hessian(loss, W{});
     for (std::size_t index : indices) {

@@ -125,18 +125,24 @@ struct tensor_binding_fits {
                 "std::vector), with the element type of the other tensors of the evaluation");
 };
 
-// Every symbol of E is bound, to storage of its shape: one message per
-// offending symbol, naming it, before anything deeper is instantiated.
+// The tensor symbols of E, for the same one-line report as scalar symbols.
+template <fixed_string Name, shape S>
+struct symbols_of<tensor_symbol<Name, S>> {
+  using type = symbol_list<tensor_symbol<Name, S>>;
+};
+template <class Op, class A>
+struct symbols_of<tensor_unary<Op, A>> : symbols_of<A> {};
+template <class Op, class L, class R>
+struct symbols_of<tensor_binary<Op, L, R>> {
+  using type = decltype(typename symbols_of<L>::type{} + typename symbols_of<R>::type{});
+};
+
+// Every bound symbol of E holds storage of its shape: one message per
+// offending symbol, naming it.
 template <class E, class B, class T>
 constexpr bool check_tensor_bindings() {
   if constexpr (is_tensor_symbol_v<E>) {
-    if constexpr (!is_bound_v<B, E::name>) {
-      return sizeof(symbol_not_bound_in_at<E::name>) == 0;
-    } else if constexpr (std::is_void_v<T>) {  // the element type is unknown: only unbound symbols are reported
-      return true;
-    } else {
-      return tensor_binding_fits<E::name, E::dims, bound_t<B, E::name>, T>::valid;
-    }
+    return tensor_binding_fits<E::name, E::dims, bound_t<B, E::name>, T>::valid;
   } else if constexpr (is_tensor_unary_v<E>) {
     return check_tensor_bindings<typename E::argument_type, B, T>();
   } else {
@@ -145,10 +151,13 @@ constexpr bool check_tensor_bindings() {
   }
 }
 
+// Every symbol of E is bound, to storage of its shape, or the messages that
+// say which is not, before anything deeper is instantiated.
 template <class E, class B>
 constexpr bool tensor_bindings_valid() {
-  if constexpr (!is_bound_v<B, first_tensor_symbol<E>::type::name>) {
-    return check_tensor_bindings<E, B, void>();
+  if constexpr (!symbols_bound<B>(symbols_t<E>{})) {
+    report_unbound_symbols<bound_in_at, B>(symbols_t<E>{});
+    return false;
   } else {
     return check_tensor_bindings<E, B, tensor_value_t<E, B>>();
   }
@@ -306,6 +315,8 @@ constexpr auto eval(const E& e, const B& b) {
   if constexpr (detail::tensor_bindings_valid<E, B>()) {
     workspace<detail::tensor_value_t<E, B>, E> state;
     return eval(e, b, state);
+  } else {
+    return 0.0;  // a value, so that the message about the bindings stays the only error
   }
 }
 
@@ -334,6 +345,8 @@ constexpr auto eval(const tensor_gradient_expression<E, W>& g, const B& b) {
   if constexpr (detail::tensor_bindings_valid<E, B>()) {
     workspace<detail::tensor_value_t<E, B>, E> state;
     return eval(g, b, state);
+  } else {
+    return tensor_gradient<double, W>{};
   }
 }
 

@@ -29,27 +29,28 @@ using element_t = typename View::value_type;
 
 // The shape rules. Each is instantiated with the shapes it checks, so the
 // compiler's "in instantiation of ..." line names them: shape{4, 2}, shape{3, 1}.
+// Functions, not classes: on clang++ a class whose static_assert failed makes
+// every later use of it another error. The operations build their node even
+// for mismatched shapes, so an expression that goes on around the mistake
+// compiles and the message stays the only error.
 template <shape Left, shape Right>
-struct matrix_product_shapes {
-  static constexpr bool valid = Left.cols == Right.rows;
-  static_assert(valid,
+constexpr void matrix_product_shapes() {
+  static_assert(Left.cols == Right.rows,
                 "ctdiff: matrix product of mismatched shapes: the left operand's column count must equal the right "
                 "operand's row count (the instantiation line names both shapes as shape{rows, cols})");
-};
+}
 
 template <shape Left, shape Right>
-struct elementwise_shapes {
-  static constexpr bool valid = Left == Right;
-  static_assert(valid,
+constexpr void elementwise_shapes() {
+  static_assert(Left == Right,
                 "ctdiff: an elementwise operation (+, -, hadamard, dot, a loss) needs operands of the same shape (the "
                 "instantiation line names both shapes as shape{rows, cols})");
-};
+}
 
 template <shape Argument>
-struct broadcast_shape {
-  static constexpr bool valid = Argument.cols == 1;
-  static_assert(valid, "ctdiff: broadcast<N>(v) repeats a column vector (cols == 1) N times");
-};
+constexpr void broadcast_shape() {
+  static_assert(Argument.cols == 1, "ctdiff: broadcast<N>(v) repeats a column vector (cols == 1) N times");
+}
 
 }  // namespace detail
 
@@ -329,9 +330,8 @@ namespace detail {
 
 template <class ScalarOp, class L, class R>
 constexpr auto make_zip(const L& left, const R& right) {
-  if constexpr (elementwise_shapes<L::dims, R::dims>::valid) {
-    return tensor_binary<zip_op<ScalarOp>, L, R>{{}, left, right};
-  }
+  elementwise_shapes<L::dims, R::dims>();
+  return tensor_binary<zip_op<ScalarOp>, L, R>{{}, left, right};
 }
 
 template <class ScalarOp, class E>
@@ -344,9 +344,8 @@ constexpr auto make_elementwise(const E& e) {
 // The matrix product: W * x for a matrix-vector product, A * B for matrices.
 template <TensorExpression L, TensorExpression R>
 constexpr auto operator*(const L& left, const R& right) {
-  if constexpr (detail::matrix_product_shapes<L::dims, R::dims>::valid) {
-    return tensor_binary<matrix_product_op, L, R>{{}, left, right};
-  }
+  detail::matrix_product_shapes<L::dims, R::dims>();
+  return tensor_binary<matrix_product_op, L, R>{{}, left, right};
 }
 
 template <TensorExpression L, TensorExpression R>
@@ -417,9 +416,8 @@ constexpr auto transpose(const E& e) {
 // the bias of a layer applied to a batch of N samples: W * X + broadcast<N>(b).
 template <std::size_t N, TensorExpression E>
 constexpr auto broadcast(const E& e) {
-  if constexpr (detail::broadcast_shape<E::dims>::valid) {
-    return tensor_unary<broadcast_op<N>, E>{{}, e};
-  }
+  detail::broadcast_shape<E::dims>();
+  return tensor_unary<broadcast_op<N>, E>{{}, e};
 }
 
 template <TensorExpression E>
@@ -448,9 +446,8 @@ constexpr auto log_sum_exp(const E& e) {
 // columns of labels, for instance), averaged over the columns of a batch.
 template <TensorExpression Z, TensorExpression Y>
 constexpr auto cross_entropy(const Z& logits, const Y& target) {
-  if constexpr (detail::elementwise_shapes<Z::dims, Y::dims>::valid) {
-    return tensor_binary<cross_entropy_op, Z, Y>{{}, logits, target};
-  }
+  detail::elementwise_shapes<Z::dims, Y::dims>();
+  return tensor_binary<cross_entropy_op, Z, Y>{{}, logits, target};
 }
 
 // The mean over all elements of (prediction - target)^2.

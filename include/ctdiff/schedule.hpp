@@ -1,0 +1,211 @@
+// The expression as a DAG laid out at compile time: every distinct
+// subexpression once, children before parents. eval, gradient and hessian
+// compute each entry once per evaluation, into a slot of a flat array, and
+// the reverse sweep walks the schedule backwards, so a node's adjoint holds
+// the sum over all its uses before it is passed on, once.
+//
+// Identity: a subtree whose type fixes its value (no runtime literal inside)
+// is one value wherever it appears, so its type is its key. A named
+// intermediate, let<"h">(e), is one value by its name. Any other node (one
+// that holds a runtime literal, such as 0.5 * x) is its own occurrence,
+// keyed by its path from the root.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <ctdiff/expression.hpp>
+#include <type_traits>
+#include <utility>
+
+namespace ctdiff {
+
+namespace detail {
+
+struct root_path {};
+template <class Parent, std::size_t Child>
+struct child_path {};
+
+template <fixed_string Name>
+struct name_key {};
+
+template <class E, class Path>
+struct key_of {
+  using type = std::conditional_t<is_static_v<E>, E, Path>;
+};
+template <fixed_string Name, class E, class Path>
+struct key_of<named<Name, E>, Path> {
+  using type = name_key<Name>;
+};
+template <class E, class Path>
+using key_t = typename key_of<E, Path>::type;
+
+template <class Key, class Node, class Path>
+struct entry {
+  using key = Key;
+  using node = Node;
+  using path = Path;
+};
+
+template <class Key>
+struct key_tag {};
+template <class Definition>
+struct definition_tag {};
+
+// What a named entry was defined as (to report a second definition); any
+// other entry defines nothing, so it tags itself, which is unique.
+template <class Entry>
+struct definition_of {
+  using type = Entry;
+};
+template <fixed_string Name, class E, class Path>
+struct definition_of<entry<name_key<Name>, named<Name, E>, Path>> {
+  using type = named<Name, E>;
+};
+
+// The schedule while it is built: the entries so far, and a set of their
+// keys whose membership test is one base-class lookup.
+template <class... Entries>
+struct entries {
+  struct seen : key_tag<typename Entries::key>..., definition_tag<typename definition_of<Entries>::type>... {};
+  template <class Key>
+  static constexpr bool contains = std::is_base_of_v<key_tag<Key>, seen>;
+  template <class Definition>
+  static constexpr bool defines = std::is_base_of_v<definition_tag<Definition>, seen>;
+  template <class Entry>
+  using append = entries<Entries..., Entry>;
+};
+
+// Instantiated for every named node met again, with Same false only when
+// the name was defined as something else, so the instantiation line names it.
+template <fixed_string Name, bool Same>
+constexpr bool name_defined_once() {
+  static_assert(Same,
+                "ctdiff: one name, two definitions: let<\"name\">(...) is used with two different expressions in one "
+                "model (the instantiation line names it)");
+  return true;  // the message above is the only error
+}
+
+// Post-order: children first, then the node, each key once.
+template <class E, class Path, class State, bool Seen = State::template contains<key_t<E, Path>>>
+struct visit {
+  using type = typename State::template append<entry<key_t<E, Path>, E, Path>>;
+};
+template <class E, class Path, class State>
+struct visit<E, Path, State, true> {
+  using type = State;
+};
+template <fixed_string Name, class E, class Path, class State>
+struct visit<named<Name, E>, Path, State, true> {
+  static_assert(name_defined_once<Name, State::template defines<named<Name, E>>>());
+  using type = State;
+};
+template <class Op, class A, class Path, class State>
+struct visit<unary<Op, A>, Path, State, false> {
+  using after_argument = typename visit<A, child_path<Path, 0>, State>::type;
+  using type = typename after_argument::template append<entry<key_t<unary<Op, A>, Path>, unary<Op, A>, Path>>;
+};
+template <class Op, class L, class R, class Path, class State>
+struct visit<binary<Op, L, R>, Path, State, false> {
+  using after_left = typename visit<L, child_path<Path, 0>, State>::type;
+  using after_right = typename visit<R, child_path<Path, 1>, after_left>::type;
+  using type = typename after_right::template append<entry<key_t<binary<Op, L, R>, Path>, binary<Op, L, R>, Path>>;
+};
+template <fixed_string Name, class E, class Path, class State>
+struct visit<named<Name, E>, Path, State, false> {
+  using after_expression = typename visit<E, child_path<Path, 0>, State>::type;
+  using type = typename after_expression::template append<entry<name_key<Name>, named<Name, E>, Path>>;
+};
+
+template <class Key, std::size_t Index, class Entry>
+struct indexed {};
+
+template <std::size_t Index, class Key, class Entry>
+Entry entry_at_index(const indexed<Key, Index, Entry>*);
+template <class Key, std::size_t Index, class Entry>
+constexpr std::size_t index_of_key(const indexed<Key, Index, Entry>*) {
+  return Index;
+}
+
+template <class Entries, class Indices>
+struct laid_out;
+template <class... Entries, std::size_t... Indices>
+struct laid_out<entries<Entries...>, std::index_sequence<Indices...>> {
+  struct map : indexed<typename Entries::key, Indices, Entries>... {};
+};
+
+}  // namespace detail
+
+// The schedule of E: size entries, the root last.
+template <class E>
+struct schedule {
+  using entries = typename detail::visit<E, detail::root_path, detail::entries<>>::type;
+
+ private:
+  template <class... Entries>
+  static constexpr std::size_t count(detail::entries<Entries...>) {
+    return sizeof...(Entries);
+  }
+
+ public:
+  static constexpr std::size_t size = count(entries{});
+  using map = typename detail::laid_out<entries, std::make_index_sequence<size>>::map;
+
+  template <std::size_t Index>
+  using entry = decltype(detail::entry_at_index<Index>(static_cast<const map*>(nullptr)));
+
+  template <class Key>
+  static constexpr std::size_t index_of = detail::index_of_key<Key>(static_cast<const map*>(nullptr));
+
+  // The slot of the child-th operand of the entry at Index.
+  template <std::size_t Index, std::size_t Child>
+  static constexpr std::size_t child_slot = [] {
+    using Entry = entry<Index>;
+    using Node = typename Entry::node;
+    using Path = detail::child_path<typename Entry::path, Child>;
+    if constexpr (is_unary_v<Node>) {
+      return index_of<detail::key_t<typename Node::argument_type, Path>>;
+    } else if constexpr (is_named_v<Node>) {
+      return index_of<detail::key_t<typename Node::expression_type, Path>>;
+    } else if constexpr (Child == 0) {
+      return index_of<detail::key_t<typename Node::left_type, Path>>;
+    } else {
+      return index_of<detail::key_t<typename Node::right_type, Path>>;
+    }
+  }();
+
+  template <class Key>
+  static constexpr bool contains = entries::template contains<Key>;
+};
+
+namespace detail {
+
+template <class Parent, std::size_t Child, class Root>
+constexpr const auto& child_at(const Root& root, child_path<Parent, Child>);
+
+// The node at Path below root (literals are read where they are held).
+template <class Path, class Root>
+constexpr const auto& node_at(const Root& root) {
+  if constexpr (std::is_same_v<Path, root_path>) {
+    return root;
+  } else {
+    return child_at(root, Path{});
+  }
+}
+template <class Parent, std::size_t Child, class Root>
+constexpr const auto& child_at(const Root& root, child_path<Parent, Child>) {
+  const auto& parent = node_at<Parent>(root);
+  using P = std::remove_cvref_t<decltype(parent)>;
+  if constexpr (is_unary_v<P>) {
+    return parent.argument;
+  } else if constexpr (is_named_v<P>) {
+    return parent.expression;
+  } else if constexpr (Child == 0) {
+    return parent.left;
+  } else {
+    return parent.right;
+  }
+}
+
+}  // namespace detail
+
+}  // namespace ctdiff
