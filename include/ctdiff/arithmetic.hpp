@@ -73,16 +73,26 @@ template <class Op, class A>
 constexpr auto make_call(const A& a);
 struct real_power_op;
 
+// Op(a, b) for a two-operand function: value(a, b) for two numbers, else a node.
+template <class Op, class A, class B, class Value>
+constexpr auto make_call(const A& a, const B& b, Value value) {
+  if constexpr (std::is_arithmetic_v<A> && std::is_arithmetic_v<B>) {
+    return value(a, b);
+  } else {
+    using detail::as_node;
+    return binary<Op, decltype(as_node(a)), decltype(as_node(b))>{as_node(a), as_node(b)};
+  }
+}
+
 template <class A, class B>
 constexpr auto make_real_power(const A& a, const B& b) {
   if constexpr (is_integer_v<B>) {
     return make_power<B::value>(a);
-  } else if constexpr (std::is_arithmetic_v<A> && std::is_arithmetic_v<B>) {
-    using std::pow;
-    return pow(a, b);
   } else {
-    using detail::as_node;
-    return binary<real_power_op, decltype(as_node(a)), decltype(as_node(b))>{as_node(a), as_node(b)};
+    return make_call<real_power_op>(a, b, [](auto base, auto exponent) {
+      using std::pow;
+      return pow(base, exponent);
+    });
   }
 }
 

@@ -157,13 +157,10 @@ struct atan2_op;
 
 template <class A, class B>
 constexpr auto make_atan2(const A& a, const B& b) {
-  if constexpr (std::is_arithmetic_v<A> && std::is_arithmetic_v<B>) {
+  return make_call<atan2_op>(a, b, [](auto y, auto x) {
     using std::atan2;
-    return atan2(a, b);
-  } else {
-    using detail::as_node;
-    return binary<atan2_op, decltype(as_node(a)), decltype(as_node(b))>{as_node(a), as_node(b)};
-  }
+    return atan2(y, x);
+  });
 }
 
 // atan2(a, b), the angle of the point (b, a): a two-argument function, printed
