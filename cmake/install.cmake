@@ -13,6 +13,12 @@ if(TARGET ctdiff_least_squares)
   install(EXPORT ctdiff-least-squares-targets NAMESPACE ctdiff:: DESTINATION ${CMAKE_INSTALL_DATADIR}/cmake/ctdiff)
 endif()
 
+# Likewise the batch component: only find_package(ctdiff COMPONENTS batch) looks for Eigen.
+if(TARGET ctdiff_batch)
+  install(TARGETS ctdiff_batch EXPORT ctdiff-batch-targets)
+  install(EXPORT ctdiff-batch-targets NAMESPACE ctdiff:: DESTINATION ${CMAKE_INSTALL_DATADIR}/cmake/ctdiff)
+endif()
+
 # Likewise the mpi component: only find_package(ctdiff COMPONENTS mpi) looks for MPI.
 if(TARGET ctdiff_mpi)
   install(TARGETS ctdiff_mpi EXPORT ctdiff-mpi-targets)

@@ -1,0 +1,419 @@
+// Batches of samples through a tensor model. The model is written for one
+// sample, as for add_gradient: `cross_entropy(W2 * sigmoid(W1 * x + b1) + b2, y)`
+// with x and y vectors whose sizes are compile-time and checked. A batch binds
+// n samples to each per-sample symbol at once, n known only at run time, so
+// one compiled model takes a mini-batch of 32, the last batch of 7 and the
+// whole data set. The loss of a batch is the sum over its samples of the
+// per-sample loss (times a weight: 1/n gives the mean), so its gradient is the
+// sum of the per-sample gradients.
+//
+// Every node that depends on a per-sample symbol holds the values of all n
+// samples, one after the other (a column vector's: a column-major rows x n
+// matrix). A weight matrix times such a node is one matrix-matrix product, and
+// so are its two adjoints, computed by Eigen's cache-blocked, vectorised GEMM
+// kernel (compile with -march=native or -mavx2 -mfma for its full speed); every
+// other operation runs sample by sample through the per-sample operation of
+// <ctdiff/tensor.hpp>. The workspace is sized by the largest batch once, with
+// the GEMM kernel's packing buffers: evaluating allocates nothing.
+//
+// Needs Eigen 3.4, so it is not part of <ctdiff/ctdiff.hpp>: include it
+// yourself and link the CMake target ctdiff::batch.
+#pragma once
+
+#include <Eigen/Core>
+#include <cstddef>
+#include <ctdiff/tensor.hpp>
+#include <memory>
+#include <ranges>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <type_traits>
+#include <vector>
+
+namespace ctdiff {
+
+// n samples of a per-sample tensor of shape S, one after the other, each
+// row-major: what samples(x, values) binds to x.
+template <class T, shape S>
+struct sample_batch {
+  using value_type = std::remove_const_t<T>;
+  T* values;
+  std::size_t count;
+};
+
+// Binds the per-sample symbol x to values holding a whole number of samples
+// one after the other (a row-major matrix with one sample per row).
+template <fixed_string Name, shape S, std::ranges::contiguous_range Values>
+binding<Name, sample_batch<const std::ranges::range_value_t<Values>, S>> samples(tensor_symbol<Name, S>,
+                                                                                 const Values& values) {
+  const std::size_t size = std::ranges::size(values);
+  if (size % S.size() != 0) {
+    throw std::length_error("ctdiff: per-sample symbol '" + std::string(Name.view()) + "' holds " +
+                            std::to_string(S.size()) + " values a sample; the storage bound to it has " +
+                            std::to_string(size) + ", not a whole number of samples");
+  }
+  return {{std::ranges::data(values), size / S.size()}};
+}
+
+// The symbols that take one value per sample (the data), as opposed to the
+// parameters, which every sample shares.
+template <class... Symbols>
+constexpr wrt_list<Symbols...> per_sample(Symbols...) {
+  static_assert((is_tensor_symbol_v<Symbols> && ...),
+                "ctdiff: per_sample(...) takes tensor symbols (vector<\"x\", N>, matrix<\"X\", R, C>)");
+  return {};
+}
+
+namespace detail {
+
+template <class E, class Data>
+inline constexpr bool batched_v = contains_any_v<E, Data>;
+
+// A weight matrix (the same for every sample) times a column vector that
+// depends on the sample: one matrix-matrix product over the batch.
+template <class Op, class L, class R, class Data>
+inline constexpr bool uses_gemm_v =
+    std::is_same_v<Op, matrix_product_op> && !batched_v<L, Data> && batched_v<R, Data> && R::dims.cols == 1;
+
+template <int Order, class T>
+using gemm_blocking =
+    Eigen::internal::gemm_blocking_space<Order, T, T, Eigen::Dynamic, Eigen::Dynamic, Eigen::Dynamic, 1, false>;
+
+// The packing buffers of one rows x cols x depth product (cols or depth the
+// largest batch), allocated here, once; a smaller batch uses a part of them.
+template <int Order, class T>
+std::unique_ptr<gemm_blocking<Order, T>> make_blocking(std::size_t rows, std::size_t cols, std::size_t depth) {
+  auto blocking =
+      std::make_unique<gemm_blocking<Order, T>>(Eigen::Index(rows), Eigen::Index(cols), Eigen::Index(depth), 1, true);
+  blocking->allocateAll();
+  return blocking;
+}
+
+// result += lhs * rhs on raw storage, with Eigen's GEMM kernel on one thread;
+// each stride is the leading dimension of its operand's storage order.
+template <int LhsOrder, int RhsOrder, int ResultOrder, class T>
+void add_product(std::size_t rows, std::size_t cols, std::size_t depth, const T* lhs, std::size_t lhs_stride,
+                 const T* rhs, std::size_t rhs_stride, T* result, std::size_t result_stride,
+                 gemm_blocking<ResultOrder, T>& blocking) {
+  using Index = Eigen::Index;
+  Eigen::internal::general_matrix_matrix_product<Index, T, LhsOrder, false, T, RhsOrder, false, ResultOrder, 1>::run(
+      Index(rows), Index(cols), Index(depth), lhs, Index(lhs_stride), rhs, Index(rhs_stride), result, 1,
+      Index(result_stride), T(1), blocking, nullptr);
+}
+
+// The three products of W x over a batch, for W of shape m x k: the value
+// (m x n), W's adjoint (m x k, row-major like W) and x's adjoint (k x n).
+template <class T>
+struct product_blockings {
+  std::unique_ptr<gemm_blocking<Eigen::ColMajor, T>> value, right_adjoint;
+  std::unique_ptr<gemm_blocking<Eigen::RowMajor, T>> left_adjoint;
+  product_blockings(shape left, std::size_t largest_batch)
+      : value(make_blocking<Eigen::ColMajor, T>(left.rows, largest_batch, left.cols)),
+        right_adjoint(make_blocking<Eigen::ColMajor, T>(left.cols, largest_batch, left.rows)),
+        left_adjoint(make_blocking<Eigen::RowMajor, T>(left.rows, left.cols, largest_batch)) {}
+};
+struct no_blockings {
+  no_blockings(shape, std::size_t) {}
+};
+
+// A node's values and adjoints: one tensor of its shape, or one per sample of
+// the largest batch if it depends on the sample.
+template <class T, class E, class Data>
+struct batch_values {
+  static constexpr std::size_t samples_per_node(std::size_t largest_batch) {
+    return batched_v<E, Data> ? largest_batch : 1;
+  }
+  std::vector<T> values, adjoint;
+  explicit batch_values(std::size_t largest_batch)
+      : values(E::dims.size() * samples_per_node(largest_batch)),
+        adjoint(E::dims.size() * samples_per_node(largest_batch)) {}
+};
+
+// A symbol: where its bound values are.
+template <class T, class E, class Data>
+struct batch_state {
+  const T* values = nullptr;
+  explicit batch_state(std::size_t) {}
+};
+
+template <class T, class Op, class A, class Data>
+struct batch_state<T, tensor_unary<Op, A>, Data> : batch_values<T, tensor_unary<Op, A>, Data> {
+  batch_state<T, A, Data> argument;
+  explicit batch_state(std::size_t largest_batch)
+      : batch_values<T, tensor_unary<Op, A>, Data>(largest_batch), argument(largest_batch) {}
+};
+
+template <class T, class Op, class L, class R, class Data>
+struct batch_state<T, tensor_binary<Op, L, R>, Data> : batch_values<T, tensor_binary<Op, L, R>, Data> {
+  static constexpr std::size_t kept_size = [] {
+    if constexpr (requires { Op::kept(L::dims, R::dims); }) {
+      return Op::kept(L::dims, R::dims).size();
+    } else {
+      return std::size_t(0);
+    }
+  }();
+  std::vector<T> kept;
+  [[no_unique_address]] std::conditional_t<uses_gemm_v<Op, L, R, Data>, product_blockings<T>, no_blockings> blockings;
+  batch_state<T, L, Data> left;
+  batch_state<T, R, Data> right;
+  explicit batch_state(std::size_t largest_batch)
+      : batch_values<T, tensor_binary<Op, L, R>, Data>(largest_batch),
+        kept(kept_size * this->samples_per_node(largest_batch)),
+        blockings(L::dims, largest_batch),
+        left(largest_batch),
+        right(largest_batch) {}
+};
+
+template <class E, class Data, class T>
+const T* values_of(const batch_state<T, E, Data>& state) {
+  if constexpr (is_tensor_symbol_v<E>) {
+    return state.values;
+  } else {
+    return state.values.data();
+  }
+}
+
+// Sample j's slice of a node's storage; a node that does not depend on the
+// sample has one slice, the same for every j.
+template <class E, class Data, class T>
+tensor_view<T, E::dims> sample_view(T* base, std::size_t j) {
+  return {base + (batched_v<E, Data> ? j * E::dims.size() : 0)};
+}
+
+template <class E, class Data>
+std::size_t slices(std::size_t count) {
+  return batched_v<E, Data> ? count : 1;
+}
+
+template <class E, class Data, class B, class T>
+void forward_batch(const E& e, const B& b, batch_state<T, E, Data>& state, std::size_t count) {
+  if constexpr (is_tensor_symbol_v<E>) {
+    state.values = bound_value<E::name>(b).values;
+  } else if constexpr (is_tensor_unary_v<E>) {
+    using A = typename E::argument_type;
+    forward_batch(e.argument, b, state.argument, count);
+    for (std::size_t j = 0; j != slices<E, Data>(count); ++j)
+      e.operation.forward(sample_view<A, Data>(values_of(state.argument), j),
+                          sample_view<E, Data>(state.values.data(), j));
+  } else {
+    using L = typename E::left_type;
+    using R = typename E::right_type;
+    using Op = std::remove_cvref_t<decltype(e.operation)>;
+    forward_batch(e.left, b, state.left, count);
+    forward_batch(e.right, b, state.right, count);
+    if constexpr (uses_gemm_v<Op, L, R, Data>) {
+      constexpr std::size_t m = L::dims.rows, k = L::dims.cols;
+      std::fill_n(state.values.data(), m * count, T(0));
+      add_product<Eigen::RowMajor, Eigen::ColMajor, Eigen::ColMajor>(m, count, k, values_of(state.left), k,
+                                                                     values_of(state.right), k, state.values.data(), m,
+                                                                     *state.blockings.value);
+    } else {
+      for (std::size_t j = 0; j != slices<E, Data>(count); ++j) {
+        auto forward = [&](auto... kept) {
+          e.operation.forward(sample_view<L, Data>(values_of(state.left), j),
+                              sample_view<R, Data>(values_of(state.right), j),
+                              sample_view<E, Data>(state.values.data(), j), kept...);
+        };
+        if constexpr (std::remove_reference_t<decltype(state)>::kept_size != 0) {
+          forward(
+              tensor_view<T, Op::kept(L::dims, R::dims)>{state.kept.data() + j * Op::kept(L::dims, R::dims).size()});
+        } else {
+          forward();
+        }
+      }
+    }
+  }
+}
+
+// Where the adjoint of an argument goes: a parameter of W adds into its slice
+// of the flat gradient; an inner node gets its own adjoint storage, cleared.
+template <class W, class E, class Data, class T>
+T* batch_adjoint_target(batch_state<T, E, Data>& state, T* gradient, std::size_t count) {
+  if constexpr (is_tensor_symbol_v<E>) {
+    return gradient + flat_offset_v<W, E>;
+  } else {
+    std::fill_n(state.adjoint.data(), E::dims.size() * slices<E, Data>(count), T(0));
+    return state.adjoint.data();
+  }
+}
+
+// Whether an argument's adjoint is the node's own, read where it is: a
+// partial of 1 (the left of a sum) between nodes that both depend on the
+// sample, or both not.
+template <class Op, class E, class A, class Data, bool PartialIsOne>
+inline constexpr bool shares_adjoint_v =
+    PartialIsOne && !is_tensor_symbol_v<A> && batched_v<A, Data> == batched_v<E, Data>;
+
+template <class W, class E, class Data, class T>
+void backward_batch(const E& e, batch_state<T, E, Data>& state, T* adjoint, T* gradient, std::size_t count) {
+  if constexpr (is_tensor_unary_v<E>) {
+    using A = typename E::argument_type;
+    if constexpr (contains_any_v<A, W>) {
+      T* target = batch_adjoint_target<W>(state.argument, gradient, count);
+      for (std::size_t j = 0; j != slices<E, Data>(count); ++j)
+        e.operation.backward(sample_view<A, Data>(values_of(state.argument), j),
+                             sample_view<E, Data>(values_of(state), j), sample_view<E, Data>(adjoint, j),
+                             sample_view<A, Data>(target, j));
+      backward_batch<W>(e.argument, state.argument, target, gradient, count);
+    }
+  } else if constexpr (!is_tensor_symbol_v<E>) {
+    using L = typename E::left_type;
+    using R = typename E::right_type;
+    using Op = std::remove_cvref_t<decltype(e.operation)>;
+    // Calls one of the operation's backward functions sample by sample, with
+    // what it kept from the forward pass if it keeps anything.
+    auto each_sample = [&](T* target, auto backward, auto argument_tag) {
+      using Argument = typename decltype(argument_tag)::type;
+      for (std::size_t j = 0; j != slices<E, Data>(count); ++j) {
+        auto call = [&](auto... kept) {
+          backward(sample_view<L, Data>(values_of(state.left), j), sample_view<R, Data>(values_of(state.right), j),
+                   sample_view<E, Data>(values_of(state), j), sample_view<E, Data>(adjoint, j),
+                   sample_view<Argument, Data>(target, j), kept...);
+        };
+        if constexpr (std::remove_reference_t<decltype(state)>::kept_size != 0) {
+          call(tensor_view<T, Op::kept(L::dims, R::dims)>{state.kept.data() + j * Op::kept(L::dims, R::dims).size()});
+        } else {
+          call();
+        }
+      }
+    };
+    if constexpr (contains_any_v<L, W>) {
+      if constexpr (shares_adjoint_v<Op, E, L, Data, passes_adjoint_left_v<Op>>) {
+        backward_batch<W>(e.left, state.left, adjoint, gradient, count);
+      } else {
+        T* target = batch_adjoint_target<W>(state.left, gradient, count);
+        if constexpr (uses_gemm_v<Op, L, R, Data>) {
+          // dL += adjoint * x^T: (m x n) times (n x k), into W's row-major storage.
+          constexpr std::size_t m = L::dims.rows, k = L::dims.cols;
+          add_product<Eigen::ColMajor, Eigen::RowMajor, Eigen::RowMajor>(
+              m, k, count, adjoint, m, values_of(state.right), k, target, k, *state.blockings.left_adjoint);
+        } else {
+          each_sample(
+              target, [&](auto... arguments) { e.operation.backward_left(arguments...); }, std::type_identity<L>{});
+        }
+        backward_batch<W>(e.left, state.left, target, gradient, count);
+      }
+    }
+    if constexpr (contains_any_v<R, W>) {
+      if constexpr (shares_adjoint_v<Op, E, R, Data, passes_adjoint_right_v<Op>>) {
+        backward_batch<W>(e.right, state.right, adjoint, gradient, count);
+      } else {
+        T* target = batch_adjoint_target<W>(state.right, gradient, count);
+        if constexpr (uses_gemm_v<Op, L, R, Data>) {
+          // dx += W^T * adjoint: (k x m) times (m x n); W^T is W's storage read column-major.
+          constexpr std::size_t m = L::dims.rows, k = L::dims.cols;
+          add_product<Eigen::ColMajor, Eigen::ColMajor, Eigen::ColMajor>(k, count, m, values_of(state.left), k, adjoint,
+                                                                         m, target, k, *state.blockings.right_adjoint);
+        } else {
+          each_sample(
+              target, [&](auto... arguments) { e.operation.backward_right(arguments...); }, std::type_identity<R>{});
+        }
+        backward_batch<W>(e.right, state.right, target, gradient, count);
+      }
+    }
+  }
+}
+
+template <class W, class Data>
+inline constexpr bool disjoint_v = false;
+template <class... Symbols, class Data>
+inline constexpr bool disjoint_v<wrt_list<Symbols...>, Data> = !(contains_any_v<Symbols, Data> || ...);
+
+// The number of samples bound to the per-sample symbols, the same for each.
+template <class B, class... Data>
+std::size_t batch_size(const B& b, wrt_list<Data...>) {
+  const std::size_t counts[] = {bound_value<Data::name>(b).count...};
+  for (std::size_t count : counts) {
+    if (count != counts[0]) {
+      throw std::invalid_argument(
+          "ctdiff: the per-sample symbols of a batch are bound to different numbers of samples");
+    }
+  }
+  return counts[0];
+}
+
+}  // namespace detail
+
+// What a batch needs besides its bindings: every node's values and adjoints
+// for the largest batch, and the GEMM kernel's buffers. Make it once (with
+// make_batch_workspace) and pass it to every batch: no evaluation allocates.
+template <class T, class E, class Data>
+class batch_workspace {
+ public:
+  using expression_type = std::remove_cv_t<E>;
+  using data_list = Data;
+
+  explicit batch_workspace(std::size_t largest_batch) : largest_batch_(largest_batch), root_(largest_batch) {}
+
+  [[nodiscard]] std::size_t largest_batch() const { return largest_batch_; }
+
+  // Binds, checks the batch's size and runs the forward pass: the number of samples.
+  template <class B>
+  std::size_t forward(const expression_type& e, const B& b) {
+    const std::size_t count = detail::batch_size(b, Data{});
+    if (count > largest_batch_) {
+      throw std::length_error("ctdiff: a batch of " + std::to_string(count) +
+                              " samples in a workspace made for at most " + std::to_string(largest_batch_));
+    }
+    detail::forward_batch(e, b, root_, count);
+    return count;
+  }
+
+  detail::batch_state<T, expression_type, Data>& root() { return root_; }
+
+ private:
+  std::size_t largest_batch_;
+  detail::batch_state<T, expression_type, Data> root_;
+};
+
+// make_batch_workspace<double>(loss, per_sample(x, y), 128): a workspace for
+// batches of up to 128 samples.
+template <class T, TensorExpression E, class... Data>
+batch_workspace<T, E, wrt_list<Data...>> make_batch_workspace(const E&, wrt_list<Data...>, std::size_t largest_batch) {
+  static_assert(std::is_floating_point_v<T>, "ctdiff: make_batch_workspace<T>: T is the element type, double or float");
+  return batch_workspace<T, E, wrt_list<Data...>>(largest_batch);
+}
+
+// Each sample's value of e (rows*cols values a sample, sample after sample),
+// a view into the workspace valid until its next use.
+template <TensorExpression E, Bindings B, class T, class Data>
+std::span<const T> eval_samples(const E& e, const B& b, batch_workspace<T, E, Data>& state) {
+  const std::size_t count = state.forward(e, b);
+  return {detail::values_of(state.root()), E::dims.size() * detail::slices<E, Data>(count)};
+}
+
+// The loss of a batch: the sum over its samples of e, a 1x1 per-sample loss.
+template <TensorExpression E, Bindings B, class T, class Data>
+T eval(const E& e, const B& b, batch_workspace<T, E, Data>& state) {
+  static_assert(E::dims == shape{1, 1}, "ctdiff: eval over a batch sums a 1x1 loss; eval_samples gives other values");
+  T total = T(0);
+  for (T value : eval_samples(e, b, state)) total += value;
+  return total;
+}
+
+// Returns weight times the batch's loss (the sum of the per-sample losses;
+// weight 1/n: their mean) and adds its gradient into the flat gradient (the
+// layout of wrt(...)), with no allocation.
+template <TensorExpression E, class W, Bindings B, class T, class Data>
+T add_gradient(const tensor_gradient_expression<E, W>& g, const B& b, batch_workspace<T, E, Data>& state,
+               std::span<T> gradient, T weight = T(1)) {
+  static_assert(!is_tensor_symbol_v<E>, "ctdiff: the loss of a batch is an expression, not a symbol");
+  static_assert(detail::disjoint_v<W, Data>,
+                "ctdiff: a per-sample symbol cannot be in wrt(...): the gradient is taken with respect to parameters");
+  if (gradient.size() != flat_size_v<W>) {
+    throw std::length_error("ctdiff: the gradient span has " + std::to_string(gradient.size()) +
+                            " values; the tensors of wrt(...) have " + std::to_string(flat_size_v<W>));
+  }
+  const std::size_t count = state.forward(g.expression, b);
+  auto& root = state.root();
+  constexpr bool batched = detail::batched_v<E, Data>;
+  const T seed = batched ? weight : weight * T(count);
+  std::fill_n(root.adjoint.data(), detail::slices<E, Data>(count), seed);
+  detail::backward_batch<W>(g.expression, root, root.adjoint.data(), gradient.data(), count);
+  T total = T(0);
+  for (std::size_t j = 0; j != detail::slices<E, Data>(count); ++j) total += root.values[j];
+  return batched ? weight * total : seed * total;
+}
+
+}  // namespace ctdiff
