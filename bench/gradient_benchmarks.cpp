@@ -181,11 +181,21 @@ int main(int argc, char** argv) {
   static const bench::relu_neuron neuron;
   static const bench::digits_network<100> digits(CTDIFF_DIGITS_CSV);
   static const bench::digits_network<1> digit(CTDIFF_DIGITS_CSV);
+  // The models that are DAGs, over the sample count of issue 9's table.
+  constexpr std::size_t shared_samples = 64;
+  static const bench::dense_network<2, 3, 2> dense_2_3_2(shared_samples);
+  static const bench::dense_network<2, 3, 4> dense_2_3_4(shared_samples);
+  static const bench::dense_network<4, 8, 4> dense_4_8_4(shared_samples);
+  static const bench::spring_particle spring(shared_samples);
   bench::register_rows(quadratic);
   bench::register_rows(network);
   bench::register_rows(neuron);
   bench::register_rows(digits);
   bench::register_rows(digit);
+  bench::register_rows(dense_2_3_2);
+  bench::register_rows(dense_2_3_4);
+  bench::register_rows(dense_4_8_4);
+  bench::register_rows(spring);
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
   benchmark::RunSpecifiedBenchmarks();

@@ -1,4 +1,4 @@
-// The four benchmark models, each with its data, its loss written once for
+// The benchmark models, each with its data, its loss written once for
 // any scalar type (double for the loss and finite differences, the dual
 // numbers of the other libraries for theirs), a hand-written gradient and the
 // ctdiff gradient.
@@ -262,6 +262,239 @@ struct relu_neuron {
     return ctdiff::eval(
         gradient, ctdiff::at(weight<0> = parameters[0], weight<1> = parameters[1], weight<2> = parameters[2],
                              bias = parameters[3], input<0> = inputs[0], input<1> = inputs[1], input<2> = inputs[2]));
+  }
+};
+
+// An Inputs→Hidden→Outputs network whose hidden units feed every output (the
+// tutorials' W¹, B¹, W², B²): sigmoid hidden and output units, the loss
+// Σ_k (o_k − t_k)² averaged over the samples. Written with scalar symbols,
+// each output's expression holds its own copy of every hidden unit, so the
+// model is a DAG, not a tree: the ctdiff row measures that each hidden unit
+// is computed, and its adjoint passed on, once (issue 9). Parameters: hidden
+// unit j's weights then bias at (Inputs + 1)·j + i, then output k's weights
+// then bias at output_layer + (Hidden + 1)·k + j.
+template <std::size_t Inputs, std::size_t Hidden, std::size_t Outputs>
+struct dense_network {
+  static_assert(Inputs < 10 && Hidden < 10 && Outputs < 10, "the name below spells each size with one digit");
+  static constexpr std::array<char, 16> name_text{'d',
+                                                  'e',
+                                                  'n',
+                                                  's',
+                                                  'e',
+                                                  '_',
+                                                  static_cast<char>('0' + Inputs),
+                                                  '_',
+                                                  static_cast<char>('0' + Hidden),
+                                                  '_',
+                                                  static_cast<char>('0' + Outputs)};
+  static constexpr const char* name = name_text.data();
+  static constexpr std::size_t output_layer = (Inputs + 1) * Hidden;
+  static constexpr std::size_t parameter_count = output_layer + (Hidden + 1) * Outputs;
+
+  static constexpr std::size_t hidden_weight(std::size_t j, std::size_t i) { return (Inputs + 1) * j + i; }
+  static constexpr std::size_t hidden_bias(std::size_t j) { return hidden_weight(j, Inputs); }
+  static constexpr std::size_t output_weight(std::size_t k, std::size_t j) {
+    return output_layer + (Hidden + 1) * k + j;
+  }
+  static constexpr std::size_t output_bias(std::size_t k) { return output_weight(k, Hidden); }
+
+  struct sample {
+    std::array<double, Inputs> x;
+    std::array<double, Outputs> t;
+  };
+  std::vector<sample> samples;
+  std::array<double, parameter_count> parameters{};
+
+  explicit dense_network(std::size_t count) {
+    std::mt19937_64 generator(4);
+    const auto inputs = uniform_values(generator, Inputs * count, -1.0, 1.0);
+    const auto targets = uniform_values(generator, Outputs * count, 0.1, 0.9);
+    for (std::size_t n = 0; n != count; ++n) {
+      sample s;
+      std::copy_n(inputs.begin() + static_cast<std::ptrdiff_t>(Inputs * n), Inputs, s.x.begin());
+      std::copy_n(targets.begin() + static_cast<std::ptrdiff_t>(Outputs * n), Outputs, s.t.begin());
+      samples.push_back(s);
+    }
+    const auto initial = uniform_values(generator, parameter_count, -1.0, 1.0);
+    std::copy(initial.begin(), initial.end(), parameters.begin());
+  }
+
+  template <class T>
+  T loss(const std::array<T, parameter_count>& p) const {
+    T total(0.0);
+    for (const sample& s : samples) {
+      std::array<T, Hidden> activation;
+      for (std::size_t j = 0; j != Hidden; ++j) {
+        T z = p[hidden_bias(j)];
+        for (std::size_t i = 0; i != Inputs; ++i) z += p[hidden_weight(j, i)] * s.x[i];
+        activation[j] = sigmoid<T>(z);
+      }
+      for (std::size_t k = 0; k != Outputs; ++k) {
+        T z = p[output_bias(k)];
+        for (std::size_t j = 0; j != Hidden; ++j) z += p[output_weight(k, j)] * activation[j];
+        const T residual = sigmoid<T>(z) - s.t[k];
+        total += residual * residual;
+      }
+    }
+    return total / static_cast<double>(samples.size());
+  }
+
+  // Backpropagation as the tutorials write it: δ_k = 2(o_k − t_k)·o_k(1 − o_k),
+  // δ_j = (Σ_k δ_k v_kj)·h_j(1 − h_j). The sigmoids of a layer run back to
+  // back (a value kept across a call to exp is spilled).
+  std::array<double, parameter_count> hand_gradient() const {
+    const auto p = parameters;  // a local copy, as in the quadratic fit
+    std::array<double, parameter_count> total{};
+    for (const sample& s : samples) {
+      std::array<double, Hidden> activation;
+#pragma GCC unroll 16
+      for (std::size_t j = 0; j != Hidden; ++j) {
+        double z = p[hidden_bias(j)];
+#pragma GCC unroll 16
+        for (std::size_t i = 0; i != Inputs; ++i) z += p[hidden_weight(j, i)] * s.x[i];
+        activation[j] = sigmoid(z);
+      }
+      std::array<double, Outputs> output;
+#pragma GCC unroll 16
+      for (std::size_t k = 0; k != Outputs; ++k) {
+        double z = p[output_bias(k)];
+#pragma GCC unroll 16
+        for (std::size_t j = 0; j != Hidden; ++j) z += p[output_weight(k, j)] * activation[j];
+        output[k] = sigmoid(z);
+      }
+      std::array<double, parameter_count> g;
+      std::array<double, Hidden> back{};
+#pragma GCC unroll 16
+      for (std::size_t k = 0; k != Outputs; ++k) {
+        const double delta = 2 * (output[k] - s.t[k]) * (output[k] * (1 - output[k]));
+        g[output_bias(k)] = delta;
+#pragma GCC unroll 16
+        for (std::size_t j = 0; j != Hidden; ++j) {
+          g[output_weight(k, j)] = delta * activation[j];
+          back[j] += delta * p[output_weight(k, j)];
+        }
+      }
+#pragma GCC unroll 16
+      for (std::size_t j = 0; j != Hidden; ++j) {
+        const double delta = back[j] * (activation[j] * (1 - activation[j]));
+        g[hidden_bias(j)] = delta;
+#pragma GCC unroll 16
+        for (std::size_t i = 0; i != Inputs; ++i) g[hidden_weight(j, i)] = delta * s.x[i];
+      }
+      add_to(total, g);
+    }
+    return mean(total, samples.size());
+  }
+
+  template <std::size_t I>
+  static constexpr auto parameter = indexed_symbol<"p", I>;
+  template <std::size_t I>
+  static constexpr auto input = indexed_symbol<"x", I>;
+  template <std::size_t K>
+  static constexpr auto target = indexed_symbol<"t", K>;
+
+  // Folded left, as written by hand: a_j0·x0 + a_j1·x1 + c_j.
+  template <std::size_t J>
+  static constexpr auto hidden_unit = []<std::size_t... I>(std::index_sequence<I...>) {
+    return ctdiff::sigmoid((... + (parameter<hidden_weight(J, I)> * input<I>)) + parameter<hidden_bias(J)>);
+  }
+  (std::make_index_sequence<Inputs>{});
+
+  template <std::size_t K>
+  static constexpr auto output_unit = []<std::size_t... J>(std::index_sequence<J...>) {
+    return ctdiff::sigmoid((... + (parameter<output_weight(K, J)> * hidden_unit<J>)) + parameter<output_bias(K)>);
+  }
+  (std::make_index_sequence<Hidden>{});
+
+  static constexpr auto squared_error = []<std::size_t... K>(std::index_sequence<K...>) {
+    return (... + ctdiff::pow<2>(output_unit<K> - target<K>));
+  }
+  (std::make_index_sequence<Outputs>{});
+
+  std::array<double, parameter_count> ctdiff_gradient() const {
+    return [&]<std::size_t... P, std::size_t... I, std::size_t... K>(
+        std::index_sequence<P...>, std::index_sequence<I...>, std::index_sequence<K...>) {
+      static constexpr auto gradient = ctdiff::gradient(squared_error, ctdiff::wrt(parameter<P>...));
+      const auto bindings = ctdiff::at((parameter<P> = parameters[P])..., (input<I> = 0.0)..., (target<K> = 0.0)...);
+      return ctdiff_mean_gradient(gradient, bindings, samples, [](auto& b, const sample& s) {
+        ((b[input<I>] = s.x[I]), ...);
+        ((b[target<K>] = s.t[K]), ...);
+      });
+    }
+    (std::make_index_sequence<parameter_count>{}, std::make_index_sequence<Inputs>{},
+     std::make_index_sequence<Outputs>{});
+  }
+};
+
+// A particle at (x, y) held by a spring of stiffness k and rest length L to
+// each of the anchors, pushed away by a 1/r repulsion and pulled by a
+// screened exp(−r) term, with r = √(dx² + dy² + 0.01) (softened: r > 0): the
+// energy Σ k(r − L)² + 1/r + exp(−r), averaged over the anchors. r holds a
+// runtime literal, so only its name, let<"r">, makes it one value in the
+// three terms (issue 9). Parameters: x, y, k, L.
+struct spring_particle {
+  static constexpr const char* name = "spring_particle";
+  static constexpr std::size_t parameter_count = 4;
+  static constexpr double softening = 0.01;
+  struct sample {
+    double x, y;
+  };
+  std::vector<sample> samples;  // the anchors
+  std::array<double, parameter_count> parameters{0.3, -0.2, 1.5, 0.8};
+
+  explicit spring_particle(std::size_t count) {
+    std::mt19937_64 generator(5);
+    const auto coordinates = uniform_values(generator, 2 * count, -1.0, 1.0);
+    for (std::size_t n = 0; n != count; ++n) samples.push_back({coordinates[2 * n], coordinates[2 * n + 1]});
+  }
+
+  template <class T>
+  T loss(const std::array<T, parameter_count>& p) const {
+    using std::exp, std::sqrt;
+    T total(0.0);
+    for (const auto [ax, ay] : samples) {
+      const T dx = p[0] - ax, dy = p[1] - ay;
+      const T r = sqrt(dx * dx + dy * dy + softening);
+      const T stretch = r - p[3];
+      total += p[2] * (stretch * stretch) + 1.0 / r + exp(-r);
+    }
+    return total / static_cast<double>(samples.size());
+  }
+
+  // ∂E/∂r = 2k(r − L) − 1/r² − exp(−r), ∂r/∂x = dx/r, ∂r/∂y = dy/r.
+  std::array<double, parameter_count> hand_gradient() const {
+    const double x = parameters[0], y = parameters[1], k = parameters[2], L = parameters[3];
+    double gx = 0, gy = 0, gk = 0, gL = 0;
+    for (const sample& anchor : samples) {
+      const double dx = x - anchor.x, dy = y - anchor.y;
+      const double r = std::sqrt(dx * dx + dy * dy + softening);
+      const double stretch = r - L;
+      const double by_r = (2 * k * stretch - 1 / (r * r) - std::exp(-r)) / r;
+      gx += by_r * dx;
+      gy += by_r * dy;
+      gk += stretch * stretch;
+      gL -= 2 * k * stretch;
+    }
+    return mean(std::array{gx, gy, gk, gL}, samples.size());
+  }
+
+  std::array<double, parameter_count> ctdiff_gradient() const {
+    using ctdiff::pow;
+    static constexpr auto x = ctdiff::var<"x">;
+    static constexpr auto y = ctdiff::var<"y">;
+    static constexpr auto k = ctdiff::var<"k">;
+    static constexpr auto L = ctdiff::var<"L">;
+    static constexpr auto anchor_x = ctdiff::var<"ax">;
+    static constexpr auto anchor_y = ctdiff::var<"ay">;
+    static constexpr auto r = ctdiff::let<"r">(ctdiff::sqrt(pow<2>(x - anchor_x) + pow<2>(y - anchor_y) + softening));
+    static constexpr auto energy = k * pow<2>(r - L) + 1 / r + ctdiff::exp(-r);
+    static constexpr auto gradient = ctdiff::gradient(energy, ctdiff::wrt(x, y, k, L));
+    const auto bindings = ctdiff::at(x = parameters[0], y = parameters[1], k = parameters[2], L = parameters[3],
+                                     anchor_x = 0.0, anchor_y = 0.0);
+    return ctdiff_mean_gradient(gradient, bindings, samples, [](auto& b, sample anchor) {
+      b[anchor_x] = anchor.x;
+      b[anchor_y] = anchor.y;
+    });
   }
 };
 
