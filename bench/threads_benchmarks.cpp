@@ -18,24 +18,31 @@ namespace {
 using ctdiff::detail::fit_problem;
 using ctdiff::detail::sample_sum;
 
-// The sum over the first state.range(0) samples on state.range(1) threads, as
-// fit's epoch runs it: one problem per thread and the partial sums made once.
+// The sum of the gradient over the first state.range(0) samples on
+// state.range(1) threads, as an epoch runs it: the objective's copies and the
+// partial sums made once, before timing.
+template <class Objective>
+void summed_gradient(benchmark::State& state, Objective& objective, std::size_t width) {
+  const auto count = static_cast<std::size_t>(state.range(0));
+  sample_sum<double, Objective> sum(objective, width, static_cast<std::size_t>(state.range(1)));
+  std::vector<std::size_t> indices(count);
+  std::iota(indices.begin(), indices.end(), std::size_t(0));
+  std::vector<double> gradient(width);
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(sum(indices, gradient));
+    benchmark::DoNotOptimize(gradient.data());
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()) * state.range(0));
+}
+
+// fit's objective over data columns.
 template <class Loss, class ParameterBindings, class Dataset>
 void batch_gradient(benchmark::State& state, const Loss& loss, const ctdiff::parameter_list<ParameterBindings>& start,
                     const Dataset& samples) {
   using problem_type = fit_problem<Loss, ParameterBindings, Dataset>;
   const auto flat = problem_type::flatten(start.initial);
   problem_type problem(loss, flat, start.initial, samples);
-  const auto count = static_cast<std::size_t>(state.range(0));
-  sample_sum<double, problem_type> sum(problem, flat.size(), static_cast<std::size_t>(state.range(1)));
-  std::vector<std::size_t> indices(count);
-  std::iota(indices.begin(), indices.end(), std::size_t(0));
-  std::vector<double> gradient(flat.size());
-  for (auto _ : state) {
-    benchmark::DoNotOptimize(sum(indices, gradient));
-    benchmark::DoNotOptimize(gradient.data());
-  }
-  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()) * state.range(0));
+  summed_gradient(state, problem, flat.size());
 }
 
 std::vector<double> uniform(std::mt19937_64& generator, std::size_t count) {
@@ -80,18 +87,33 @@ void sigmoid_network(benchmark::State& state) {
   (std::make_index_sequence<net::parameter_count>{});
 }
 
-// One epoch of examples/tensor/digits.cpp's training (all 1797 images, Adam,
-// mini-batches of 32): the loss over all samples, 57 steps, the loss again.
-void digits_epoch(benchmark::State& state) {
-  using net = bench::digits_network<1797>;
-  static const net digits(CTDIFF_DIGITS_CSV);
-  const auto sample = [&](std::size_t n) {
+using digits_network = bench::digits_network<1797>;
+
+auto digits_sample(const digits_network& digits) {
+  return [&digits](std::size_t n) {
+    using net = digits_network;
     return ctdiff::at(
         net::x = std::span<const double, net::pixels>(digits.image(n), net::pixels),
         net::y = std::span<const double, net::classes>(digits.one_hot.data() + net::classes * n, net::classes));
   };
+}
+
+// The digits network's gradient over a mini-batch of 32 and over all 1797 images.
+void digits_gradient(benchmark::State& state) {
+  static const digits_network digits(CTDIFF_DIGITS_CSV);
   std::vector<double> flat(digits.parameters.begin(), digits.parameters.end());
-  ctdiff::tensor_objective objective(ctdiff::gradient(net::cross_entropy, net::weights), flat, sample);
+  ctdiff::tensor_objective objective(ctdiff::gradient(digits_network::cross_entropy, digits_network::weights), flat,
+                                     digits_sample(digits));
+  summed_gradient(state, objective, flat.size());
+}
+
+// One epoch of examples/tensor/digits.cpp's training (all 1797 images, Adam,
+// mini-batches of 32): the loss over all samples, 57 steps, the loss again.
+void digits_epoch(benchmark::State& state) {
+  using net = digits_network;
+  static const net digits(CTDIFF_DIGITS_CSV);
+  std::vector<double> flat(digits.parameters.begin(), digits.parameters.end());
+  ctdiff::tensor_objective objective(ctdiff::gradient(net::cross_entropy, net::weights), flat, digits_sample(digits));
   const ctdiff::options o{.method = ctdiff::optimizer::adam,
                           .learning_rate = 0.01,
                           .max_epochs = 1,
@@ -115,6 +137,11 @@ BENCHMARK(quadratic_fit)
 BENCHMARK(sigmoid_network)
     ->ArgNames({"samples", "threads"})
     ->ArgsProduct({{1000, 10'000, million}, {1, 2}})
+    ->Unit(benchmark::kMicrosecond)
+    ->UseRealTime();
+BENCHMARK(digits_gradient)
+    ->ArgNames({"samples", "threads"})
+    ->ArgsProduct({{32, 1797}, {1, 2}})
     ->Unit(benchmark::kMicrosecond)
     ->UseRealTime();
 BENCHMARK(digits_epoch)->ArgName("threads")->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
