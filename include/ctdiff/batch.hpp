@@ -16,19 +16,29 @@
 // <ctdiff/tensor.hpp>. The workspace is sized by the largest batch once, with
 // the GEMM kernel's packing buffers: evaluating allocates nothing.
 //
+// fit(loss, params(W1 = w1, ...), data(samples(x, X), samples(y, Y)), options)
+// trains such a model with train.hpp's optimizers and options, a batch (or a
+// thread's chunk of one) at a time; predict gives the model's value for
+// every sample.
+//
 // Needs Eigen 3.4, so it is not part of <ctdiff/ctdiff.hpp>: include it
 // yourself and link the CMake target ctdiff::batch.
 #pragma once
 
 #include <Eigen/Core>
+#include <algorithm>
+#include <array>
 #include <cstddef>
 #include <ctdiff/tensor.hpp>
+#include <ctdiff/train.hpp>
 #include <memory>
+#include <numeric>
 #include <ranges>
 #include <span>
 #include <stdexcept>
 #include <string>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 namespace ctdiff {
@@ -414,6 +424,180 @@ T add_gradient(const tensor_gradient_expression<E, W>& g, const B& b, batch_work
   T total = T(0);
   for (std::size_t j = 0; j != detail::slices<E, Data>(count); ++j) total += root.values[j];
   return batched ? weight * total : seed * total;
+}
+
+// ---------------------------------------------------------------------------
+// Training: fit and predict
+// ---------------------------------------------------------------------------
+
+// The starting values of tensor parameters, params(W1 = w1, b1 = b1_init),
+// copied into one flat array in the order given (each row-major): the layout
+// of gradient(loss, wrt(W1, b1)).
+template <class W, class T>
+struct tensor_parameter_list {
+  std::vector<T> initial;
+};
+
+template <fixed_string... Names, class... Ts, shape... Shapes>
+auto params(binding<Names, tensor_view<const Ts, Shapes>>... values) {
+  using T = std::common_type_t<Ts...>;
+  static_assert((std::is_same_v<T, Ts> && ...), "ctdiff: the tensor parameters of params(...) share one element type");
+  static_assert(detail::all_distinct<Names...>(), "ctdiff: a symbol is bound twice in params(...)");
+  tensor_parameter_list<wrt_list<tensor_symbol<Names, Shapes>...>, T> list;
+  list.initial.reserve((Shapes.size() + ...));
+  (list.initial.insert(list.initial.end(), values.value.begin(), values.value.end()), ...);
+  return list;
+}
+
+// The training samples of a tensor model: data(samples(x, X), samples(y, Y)),
+// each per-sample symbol bound to all samples, one after the other.
+template <class... DataBindings>
+struct sample_data {
+  bindings<DataBindings...> columns;
+  std::size_t size;
+};
+
+template <fixed_string... Names, class... Ts, shape... Shapes>
+auto data(binding<Names, sample_batch<const Ts, Shapes>>... columns) {
+  static_assert(sizeof...(Names) > 0, "ctdiff: data(...) needs at least one per-sample symbol");
+  static_assert(detail::all_distinct<Names...>(), "ctdiff: a symbol is bound twice in data(...)");
+  const auto all = at(columns...);
+  return sample_data<binding<Names, sample_batch<const Ts, Shapes>>...>{
+      all, detail::batch_size(all, per_sample(tensor_symbol<Names, Shapes>{}...))};
+}
+
+// The fitted parameters, flat in the order of params(...) (result[W1] is W1's
+// view into them), beside the training record of scalar fit.
+template <class W, class T>
+struct tensor_fit_result : training_result<T> {
+  std::vector<T> flat;
+
+  template <fixed_string Name, shape S>
+  tensor_view<const T, S> operator[](tensor_symbol<Name, S> symbol) const {
+    return tensors_in(W{}, std::span<const T>(flat))[symbol];
+  }
+};
+
+namespace detail {
+
+// At most this many samples go through the workspace at once; a longer list
+// of samples is summed piece after piece, in order.
+inline constexpr std::size_t largest_fit_piece = 256;
+
+// Runs samples, given by index into the data, through the workspace piece by
+// piece: a piece of consecutive indices is bound where it is, any other is
+// first copied into buffers of the workspace's size (made once, here).
+template <class E, class T, class... DataBindings>
+class sample_pieces;
+
+template <class E, class T, fixed_string... Names, class... Ts, shape... Shapes>
+class sample_pieces<E, T, binding<Names, sample_batch<const Ts, Shapes>>...> {
+ public:
+  using data_type = sample_data<binding<Names, sample_batch<const Ts, Shapes>>...>;
+  using data_list = wrt_list<tensor_symbol<Names, Shapes>...>;
+
+  sample_pieces(const data_type& samples, std::size_t largest)
+      : samples_(&samples), workspace_(largest), buffers_{std::vector<T>(Shapes.size() * largest)...} {}
+  sample_pieces(const sample_pieces& other) : sample_pieces(*other.samples_, other.workspace_.largest_batch()) {}
+  sample_pieces& operator=(const sample_pieces&) = delete;
+
+  // Calls step(data bindings, workspace) for each piece of `indices`.
+  template <class Step>
+  void for_each_piece(std::span<const std::size_t> indices, Step step) {
+    const std::size_t largest = workspace_.largest_batch();
+    for (std::size_t first = 0; first < indices.size(); first += largest) {
+      const auto piece = indices.subspan(first, std::min(largest, indices.size() - first));
+      step(bind(piece, std::index_sequence_for<Ts...>{}), workspace_);
+    }
+  }
+
+ private:
+  template <std::size_t... K>
+  auto bind(std::span<const std::size_t> piece, std::index_sequence<K...>) {
+    const bool consecutive =
+        piece.back() - piece.front() + 1 == piece.size() && std::is_sorted(piece.begin(), piece.end());
+    return at(bind_one<Names, Shapes, K>(piece, consecutive)...);
+  }
+
+  template <fixed_string Name, shape S, std::size_t K>
+  binding<Name, sample_batch<const T, S>> bind_one(std::span<const std::size_t> piece, bool consecutive) {
+    const T* const all = bound_value<Name>(samples_->columns).values;
+    if (consecutive) return {{all + S.size() * piece.front(), piece.size()}};
+    T* const buffer = buffers_[K].data();
+    for (std::size_t j = 0; j != piece.size(); ++j)
+      std::copy_n(all + S.size() * piece[j], S.size(), buffer + S.size() * j);
+    return {{buffer, piece.size()}};
+  }
+
+  const data_type* samples_;
+  batch_workspace<T, E, data_list> workspace_;
+  std::array<std::vector<T>, sizeof...(Names)> buffers_;
+};
+
+// The objective minimize() calls: the summed loss of the samples and their
+// summed gradient, a piece of samples at a time. A copy (one per thread) has
+// a workspace of its own and reads the same flat parameters.
+template <class E, class W, class T, class Data>
+class batch_objective;
+
+template <class E, class W, class T, class... DataBindings>
+class batch_objective<E, W, T, sample_data<DataBindings...>> {
+ public:
+  batch_objective(const E& loss, std::span<const T> parameters, const sample_data<DataBindings...>& samples)
+      : loss_(loss),
+        parameters_(tensors_in(W{}, parameters).bindings()),
+        pieces_(samples, std::min(samples.size, largest_fit_piece)) {}
+
+  T operator()(std::span<const std::size_t> indices, std::span<T> gradient) {
+    T total = T(0);
+    pieces_.for_each_piece(indices, [&](const auto& piece, auto& workspace) {
+      const auto b = combine(parameters_, piece);
+      total += gradient.empty() ? eval(loss_, b, workspace)
+                                : add_gradient(ctdiff::gradient(loss_, W{}), b, workspace, gradient);
+    });
+    return total;
+  }
+
+ private:
+  E loss_;
+  decltype(tensors_in(W{}, std::span<const T>()).bindings()) parameters_;
+  sample_pieces<E, T, DataBindings...> pieces_;
+};
+
+}  // namespace detail
+
+// Fits tensor parameters to minimize the mean of a per-sample loss over the
+// samples, by options.method, with every option of scalar fit (mini-batches,
+// shuffling, tolerances, progress, callback, threads). Each batch's gradient
+// is the batch evaluation above.
+template <TensorExpression Loss, class W, class T, class... DataBindings>
+tensor_fit_result<W, T> fit(const Loss& loss, const tensor_parameter_list<W, T>& parameters,
+                            const sample_data<DataBindings...>& samples, const options& o = {}) {
+  static_assert(Loss::dims == shape{1, 1}, "ctdiff: fit minimizes a 1x1 per-sample loss");
+  tensor_fit_result<W, T> result{{}, parameters.initial};
+  detail::batch_objective<std::remove_cv_t<Loss>, W, T, sample_data<DataBindings...>> objective(
+      loss, std::span<const T>(result.flat), samples);
+  static_cast<training_result<T>&>(result) = minimize(objective, result.flat, samples.size, o);
+  return result;
+}
+
+// The value of `model` for every sample (rows*cols values a sample, sample
+// after sample), with fitted parameters.
+template <TensorExpression Model, class W, class T, class... DataBindings>
+std::vector<T> predict(const Model& model, const tensor_fit_result<W, T>& parameters,
+                       const sample_data<DataBindings...>& samples) {
+  const auto parameter_bindings = tensors_in(W{}, std::span<const T>(parameters.flat)).bindings();
+  detail::sample_pieces<std::remove_cv_t<Model>, T, DataBindings...> pieces(
+      samples, std::min(samples.size, detail::largest_fit_piece));
+  std::vector<T> values;
+  values.reserve(Model::dims.size() * samples.size);
+  std::vector<std::size_t> indices(samples.size);
+  std::iota(indices.begin(), indices.end(), std::size_t(0));
+  pieces.for_each_piece(indices, [&](const auto& piece, auto& workspace) {
+    const auto piece_values = eval_samples(model, combine(parameter_bindings, piece), workspace);
+    values.insert(values.end(), piece_values.begin(), piece_values.end());
+  });
+  return values;
 }
 
 }  // namespace ctdiff

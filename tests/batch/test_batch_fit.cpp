@@ -1,0 +1,66 @@
+// fit over batches against minimize over the per-sample tensor_objective of
+// <ctdiff/tensor.hpp> with the same options: the same steps, so the same
+// parameters and losses up to the rounding of the sums' order; predict
+// against the per-sample eval.
+#include <catch2/catch.hpp>
+#include <cmath>
+#include <cstddef>
+#include <vector>
+
+#include "batch_model.hpp"
+
+using namespace batch_model;
+
+namespace {
+
+void require_fit_matches_per_sample_training(const ctdiff::options& o) {
+  const problem p(45);
+  const auto tensors = ctdiff::tensors_in(parameters, std::span<const double>(p.flat));
+  const auto result =
+      ctdiff::fit(loss, ctdiff::params(W1 = tensors[W1], b1 = tensors[b1], W2 = tensors[W2], b2 = tensors[b2]),
+                  ctdiff::data(ctdiff::samples(x, p.features), ctdiff::samples(y, p.targets)), o);
+
+  std::vector<double> flat = p.flat;
+  ctdiff::tensor_objective objective(ctdiff::gradient(loss, parameters), flat, [&p](std::size_t n) {
+    return ctdiff::at(x = std::span<const double, inputs>(p.features.data() + inputs * n, inputs),
+                      y = std::span<const double, classes>(p.targets.data() + classes * n, classes));
+  });
+  const auto expected = ctdiff::minimize(objective, flat, 45, o);
+
+  REQUIRE(result.epochs == expected.epochs);
+  REQUIRE(result.loss_per_epoch.size() == expected.loss_per_epoch.size());
+  for (std::size_t e = 0; e != expected.loss_per_epoch.size(); ++e)
+    REQUIRE(result.loss_per_epoch[e] == Approx(expected.loss_per_epoch[e]).epsilon(1e-10));
+  REQUIRE(expected.loss_per_epoch.back() < 0.9 * expected.loss_per_epoch.front());
+  for (std::size_t k = 0; k != flat.size(); ++k) REQUIRE(result.flat[k] == Approx(flat[k]).margin(1e-10));
+  REQUIRE(result[W2][3] == result.flat[ctdiff::flat_size(ctdiff::wrt(W1, b1)) + 3]);
+}
+
+}  // namespace
+
+TEST_CASE("fit over batches takes the steps of per-sample training: full batch") {
+  require_fit_matches_per_sample_training(
+      {.method = ctdiff::optimizer::gradient_descent, .learning_rate = 0.1, .max_epochs = 20});
+}
+
+TEST_CASE("fit over batches takes the steps of per-sample training: shuffled mini-batches of 7, the last of 3") {
+  require_fit_matches_per_sample_training(
+      {.method = ctdiff::optimizer::adam, .learning_rate = 0.01, .max_epochs = 10, .batch_size = 7, .seed = 3});
+}
+
+TEST_CASE("fit over batches on two threads takes the steps of one") {
+  require_fit_matches_per_sample_training(
+      {.method = ctdiff::optimizer::adam, .learning_rate = 0.01, .max_epochs = 5, .batch_size = 40, .threads = 2});
+}
+
+TEST_CASE("predict gives the per-sample value of the model for every sample") {
+  const problem p(300);  // more than one piece of the workspace
+  ctdiff::tensor_fit_result<decltype(parameters), double> fitted{{}, p.flat};
+  constexpr auto logits = W2 * ctdiff::sigmoid(W1 * x + b1) + b2;
+  const auto values = ctdiff::predict(logits, fitted, ctdiff::data(ctdiff::samples(x, p.features)));
+  REQUIRE(values.size() == 300 * classes);
+  for (std::size_t n = 0; n != 300; ++n) {
+    const auto expected = ctdiff::eval(logits, p.sample(n));
+    for (std::size_t k = 0; k != classes; ++k) REQUIRE(values[classes * n + k] == Approx(expected[k]).epsilon(1e-13));
+  }
+}
