@@ -13,19 +13,12 @@
 #include <string>
 #include <vector>
 
+#include "digits_model.hpp"
 #include "initialize.hpp"
 
 namespace {
 
-constexpr std::size_t pixels = 64, hidden = 32, classes = 10;
-constexpr auto x = ctdiff::vector<"x", pixels>;
-constexpr auto y = ctdiff::vector<"y", classes>;
-constexpr auto W1 = ctdiff::matrix<"W1", hidden, pixels>;
-constexpr auto b1 = ctdiff::vector<"b1", hidden>;
-constexpr auto W2 = ctdiff::matrix<"W2", classes, hidden>;
-constexpr auto b2 = ctdiff::vector<"b2", classes>;
-constexpr auto logits = W2 * ctdiff::sigmoid(W1 * x + b1) + b2;
-constexpr auto parameters = ctdiff::wrt(W1, b1, W2, b2);
+using namespace example::digits_model;
 
 // Some of the images, one a row scaled to [0, 1], and their labels, one-hot.
 struct digits {
