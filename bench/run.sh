@@ -5,7 +5,7 @@
 # (ratios.md) and the SVG chart (ratios.svg); then the instruction counts
 # (callgrind.md, by callgrind.sh) and the compile-time table (compile_time.md,
 # by compile_time.py). Each table is printed too.
-# Arguments are passed to the benchmark binary, e.g. --benchmark_filter=sigmoid.
+# Arguments are passed to the main benchmark binary, e.g. --benchmark_filter=sigmoid.
 # BENCH_RESULTS=dir writes the results elsewhere; BENCH_ONLY=1 skips the last two.
 set -euo pipefail
 
@@ -26,6 +26,17 @@ build/bench/bench/ctdiff_benchmarks \
 python3 bench/report.py "$results/benchmarks.json" --markdown "$results/ratios.md" --svg "$results/ratios.svg"
 cat "$results/ratios.md"
 echo "chart: $results/ratios.svg"
+# The 784→128→10 network's batch gradient (issue 10): ctdiff's batches, the
+# same network in Eigen, today's per-sample path; then PyTorch on one thread,
+# where Debian's python3-torch is installed (the system python: it is Debian's package).
+OPENBLAS_NUM_THREADS=1 build/bench/bench/ctdiff_mlp_benchmarks \
+  --benchmark_repetitions=5 --benchmark_report_aggregates_only=true \
+  --benchmark_out="$results/mlp.json" --benchmark_out_format=json
+if /usr/bin/python3 -c 'import torch' 2>/dev/null; then
+  OPENBLAS_NUM_THREADS=1 /usr/bin/python3 bench/pytorch_reference.py | tee "$results/pytorch.md"
+else
+  echo "PyTorch rows skipped: python3-torch is not installed (apt-get install python3-torch)"
+fi
 if [[ -z ${BENCH_ONLY:-} ]]; then
   bench/callgrind.sh | tee "$results/callgrind.md"
   python3 bench/compile_time.py | tee "$results/compile_time.md"
