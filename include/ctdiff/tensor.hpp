@@ -4,6 +4,7 @@
 #pragma once
 
 #include <ctdiff/tensor/gradient.hpp>
+#include <ctdiff/tensor/helpers.hpp>
 #include <ctdiff/tensor/nodes.hpp>
 #include <ctdiff/tensor/operations.hpp>
 #include <ctdiff/tensor/print.hpp>

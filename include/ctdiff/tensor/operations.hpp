@@ -403,6 +403,14 @@ constexpr auto log(const E& e) {
   return detail::make_elementwise<log_op>(e);
 }
 template <TensorExpression E>
+constexpr auto log1p(const E& e) {
+  return detail::make_elementwise<log1p_op>(e);
+}
+template <TensorExpression E>
+constexpr auto softplus(const E& e) {
+  return detail::make_elementwise<softplus_op>(e);
+}
+template <TensorExpression E>
 constexpr auto square(const E& e) {
   return detail::make_elementwise<power_op<2>>(e);
 }
@@ -448,6 +456,16 @@ template <TensorExpression Z, TensorExpression Y>
 constexpr auto cross_entropy(const Z& logits, const Y& target) {
   detail::elementwise_shapes<Z::dims, Y::dims>();
   return tensor_binary<cross_entropy_op, Z, Y>{{}, logits, target};
+}
+
+// The binary cross-entropy of sigmoid(logits) against targets in [0, 1],
+// averaged over the elements: -y log s(z) - (1 - y) log(1 - s(z)), written as
+// softplus(z) - y z, which never takes the log of a rounded 0 and never
+// overflows. Its gradient is (sigmoid(z) - y) / size.
+template <TensorExpression Z, TensorExpression Y>
+constexpr auto binary_cross_entropy(const Z& logits, const Y& target) {
+  detail::elementwise_shapes<Z::dims, Y::dims>();
+  return mean(softplus(logits) - hadamard(target, logits));
 }
 
 // The mean over all elements of (prediction - target)^2.
