@@ -330,17 +330,34 @@ inline constexpr bool disjoint_v = false;
 template <class... Symbols, class Data>
 inline constexpr bool disjoint_v<wrt_list<Symbols...>, Data> = !(contains_any_v<Symbols, Data> || ...);
 
+template <class Bound>
+inline constexpr bool is_sample_batch_v = false;
+template <class T, shape S>
+inline constexpr bool is_sample_batch_v<sample_batch<T, S>> = true;
+
+// Instantiated with the symbol's name, so that the compiler's line names it.
+template <fixed_string Name, class Bound>
+constexpr void require_samples_bound() {
+  static_assert(is_sample_batch_v<Bound>,
+                "ctdiff: a per-sample symbol of a batch is bound to its samples with samples(x, values)");
+}
+
 // The number of samples bound to the per-sample symbols, the same for each.
 template <class B, class... Data>
 std::size_t batch_size(const B& b, wrt_list<Data...>) {
-  const std::size_t counts[] = {bound_value<Data::name>(b).count...};
-  for (std::size_t count : counts) {
-    if (count != counts[0]) {
-      throw std::invalid_argument(
-          "ctdiff: the per-sample symbols of a batch are bound to different numbers of samples");
+  if constexpr (!(is_sample_batch_v<bound_t<B, Data::name>> && ...)) {
+    (require_samples_bound<Data::name, bound_t<B, Data::name>>(), ...);
+    return 0;  // the message above stays the only error
+  } else {
+    const std::size_t counts[] = {bound_value<Data::name>(b).count...};
+    for (std::size_t count : counts) {
+      if (count != counts[0]) {
+        throw std::invalid_argument(
+            "ctdiff: the per-sample symbols of a batch are bound to different numbers of samples");
+      }
     }
+    return counts[0];
   }
-  return counts[0];
 }
 
 }  // namespace detail
