@@ -127,6 +127,29 @@ struct no_blockings {
   no_blockings(shape, std::size_t) {}
 };
 
+// Elementwise functions with a vectorised counterpart in Eigen, applied to
+// all samples of a batch in one pass (the per-sample loop calls libm's exp
+// once per element).
+template <class Op>
+struct vectorised_function {};
+template <>
+struct vectorised_function<elementwise_op<sigmoid_op>> {
+  static auto apply(const auto& values) { return values.logistic(); }
+};
+template <>
+struct vectorised_function<elementwise_op<exp_op>> {
+  static auto apply(const auto& values) { return values.exp(); }
+};
+template <>
+struct vectorised_function<elementwise_op<tanh_op>> {
+  static auto apply(const auto& values) { return values.tanh(); }
+};
+
+template <class Op>
+inline constexpr bool is_vectorised_v = requires(const Eigen::ArrayXd& values) {
+  vectorised_function<Op>::apply(values);
+};
+
 // A node's values and adjoints: one tensor of its shape, or one per sample of
 // the largest batch if it depends on the sample.
 template <class T, class E, class Data>
@@ -202,10 +225,18 @@ void forward_batch(const E& e, const B& b, batch_state<T, E, Data>& state, std::
     state.values = bound_value<E::name>(b).values;
   } else if constexpr (is_tensor_unary_v<E>) {
     using A = typename E::argument_type;
+    using Op = std::remove_cvref_t<decltype(e.operation)>;
     forward_batch(e.argument, b, state.argument, count);
-    for (std::size_t j = 0; j != slices<E, Data>(count); ++j)
-      e.operation.forward(sample_view<A, Data>(values_of(state.argument), j),
-                          sample_view<E, Data>(state.values.data(), j));
+    if constexpr (batched_v<E, Data> && is_vectorised_v<Op>) {
+      using array = Eigen::Array<T, Eigen::Dynamic, 1>;
+      const auto size = Eigen::Index(E::dims.size() * count);
+      Eigen::Map<array>(state.values.data(), size) =
+          vectorised_function<Op>::apply(Eigen::Map<const array>(values_of(state.argument), size));
+    } else {
+      for (std::size_t j = 0; j != slices<E, Data>(count); ++j)
+        e.operation.forward(sample_view<A, Data>(values_of(state.argument), j),
+                            sample_view<E, Data>(state.values.data(), j));
+    }
   } else {
     using L = typename E::left_type;
     using R = typename E::right_type;
