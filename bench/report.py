@@ -18,6 +18,10 @@ MODELS = OrderedDict(
         ("relu_neuron", "ReLU neuron, one sample (4 parameters)"),
         ("digits_net", "64→32→10 digits network, 100 samples (2410 parameters)"),
         ("digits_net_one_sample", "64→32→10 digits network, one sample (2410 parameters)"),
+        ("dense_2_3_2", "2→3→2 network, every hidden unit feeding every output, 64 samples (17 parameters)"),
+        ("dense_2_3_4", "2→3→4 network, 64 samples (25 parameters)"),
+        ("dense_4_8_4", "4→8→4 network, 64 samples (76 parameters)"),
+        ("spring_particle", "spring energy with a named r = let<\"r\">(√(dx² + dy² + 0.01)), 64 anchors (4 parameters)"),
     ]
 )
 ROWS = OrderedDict(

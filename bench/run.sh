@@ -39,5 +39,5 @@ else
 fi
 if [[ -z ${BENCH_ONLY:-} ]]; then
   bench/callgrind.sh | tee "$results/callgrind.md"
-  python3 bench/compile_time.py | tee "$results/compile_time.md"
+  python3 bench/compile_time.py --dense 2x3x2 --dense 2x3x4 --dense 4x8x4 | tee "$results/compile_time.md"
 fi
