@@ -42,12 +42,11 @@ constexpr T entry_value(const E& root, const B& b, const forward_values<T, E>& v
 }
 
 template <class T, class E, class B>
-constexpr forward_values<T, E> forward(const E& e, const B& b) {
+[[gnu::always_inline]] constexpr forward_values<T, E> forward(const E& e, const B& b) {
   forward_values<T, E> values{};
-  [&]<std::size_t... Index>(std::index_sequence<Index...>) {
-    ((values[Index] = entry_value<T, E, Index>(e, b, values)), ...);
-  }
-  (std::make_index_sequence<schedule<E>::size>{});
+  for_each_index<schedule<E>::size>([&]<std::size_t Index>() __attribute__((always_inline)) {
+    values[Index] = entry_value<T, E, Index>(e, b, values);
+  });
   return values;
 }
 
@@ -79,14 +78,18 @@ using symbols_t = typename symbols_of<E>::type;
 
 template <class B, class... Symbols>
 constexpr bool symbols_bound(symbol_list<Symbols...>) {
-  return (is_bound_v<B, Symbols::name> && ...);
+  const bool bound[] = {true, is_bound_v<B, Symbols::name>...};  // no fold: a model may hold over 256
+  for (bool each : bound)
+    if (!each) return false;
+  return true;
 }
 
 // One error per missing symbol, naming it, and nothing deeper: the entry
 // points call this instead of their work when a symbol is missing.
 template <class Site, class B, class... Symbols>
 constexpr void report_unbound_symbols(symbol_list<Symbols...>) {
-  (Site::template require<Symbols::name, is_bound_v<B, Symbols::name>>(), ...);
+  [[maybe_unused]] const int each[] = {0,
+                                       (Site::template require<Symbols::name, is_bound_v<B, Symbols::name>>(), 0)...};
 }
 
 template <class E, class B>

@@ -118,10 +118,7 @@ constexpr auto reached_entries() {
       reached[S::template child_slot<Index, 1>] = true;
     }
   };
-  [&]<std::size_t... Index>(std::index_sequence<Index...>) {
-    (pass_on.template operator()<S::size - 1 - Index>(), ...);
-  }
-  (std::make_index_sequence<S::size>{});
+  for_each_index<S::size>([&]<std::size_t Index>() { pass_on.template operator()<S::size - 1 - Index>(); });
   return reached;
 }
 
@@ -175,16 +172,18 @@ constexpr T partial_for(const std::array<T, N>& adjoints) {
 }
 
 template <class T, class W, class E, class B>
-constexpr value_and_gradient<T, W::size> value_and_gradient_at(const E& e, const B& b) {
+[[gnu::always_inline]] constexpr value_and_gradient<T, W::size> value_and_gradient_at(const E& e, const B& b) {
   using S = schedule<E>;
   const auto values = forward<T>(e, b);
-  std::array<T, S::size> adjoints;
-  adjoints.fill(T(-0.0));
-  adjoints[S::size - 1] = T(1);
-  [&]<std::size_t... Index>(std::index_sequence<Index...>) {
-    (pass_adjoint<W, E, S::size - 1 - Index>(values, adjoints), ...);
+  // One initializer per slot, not fill(): without AVX g++ vectorizes fill's
+  // loop and keeps it, and every adjoint is then read back from memory.
+  auto adjoints = [&]<std::size_t... Index>(std::index_sequence<Index...>) {
+    return std::array<T, S::size>{(Index == S::size - 1 ? T(1) : T(-0.0))...};
   }
   (std::make_index_sequence<S::size>{});
+  for_each_index<S::size>([&]<std::size_t Index>() __attribute__((always_inline)) {
+    pass_adjoint<W, E, S::size - 1 - Index>(values, adjoints);
+  });
   return [&]<class... Symbols>(wrt_list<Symbols...>) {
     return value_and_gradient<T, W::size>{values[S::size - 1], {partial_for<E, W, Symbols>(adjoints)...}};
   }(W{});
@@ -199,7 +198,7 @@ constexpr std::array<T, W::size> gradient_at(const E& e, const B& b) {
 
 // The expression's value beside its gradient, sharing the forward pass (what a training loop needs).
 template <class E, class W, Bindings B>
-constexpr auto eval_with_value(const gradient_expression<E, W>& g, const B& b) {
+[[gnu::always_inline]] constexpr auto eval_with_value(const gradient_expression<E, W>& g, const B& b) {
   using T = typename B::value_type;
   if constexpr (all_bound_v<E, B>) {
     return detail::value_and_gradient_at<T, W>(g.expression, b);
@@ -211,7 +210,7 @@ constexpr auto eval_with_value(const gradient_expression<E, W>& g, const B& b) {
 
 // std::array<T, n>: the partial derivatives in the order of wrt(...).
 template <class E, class W, Bindings B>
-constexpr auto eval(const gradient_expression<E, W>& g, const B& b) {
+[[gnu::always_inline]] constexpr auto eval(const gradient_expression<E, W>& g, const B& b) {
   return eval_with_value(g, b).gradient;
 }
 

@@ -197,17 +197,14 @@ template <Expression E>
 std::string to_string_with_definitions(const E& e) {
   using S = schedule<E>;
   std::string text;
-  [&]<std::size_t... Index>(std::index_sequence<Index...>) {
-    auto define = [&]<std::size_t I>() {
-      using Node = typename S::template entry<I>::node;
-      if constexpr (is_named_v<Node>) {
-        const auto& node = detail::node_at<typename S::template entry<I>::path>(e);
-        text.append(detail::join({Node::name.view(), " = ", to_string(node.expression), "\n"}));
-      }
-    };
-    (define.template operator()<Index>(), ...);
-  }
-  (std::make_index_sequence<S::size>{});
+  auto define = [&]<std::size_t I>() {
+    using Node = typename S::template entry<I>::node;
+    if constexpr (is_named_v<Node>) {
+      const auto& node = detail::node_at<typename S::template entry<I>::path>(e);
+      text.append(detail::join({Node::name.view(), " = ", to_string(node.expression), "\n"}));
+    }
+  };
+  detail::for_each_index<S::size>(define);
   return text.append(to_string(e));
 }
 
@@ -218,29 +215,26 @@ template <Expression E>
 std::string to_dot(const E& e) {
   using S = schedule<E>;
   std::string text = "digraph expression {\n  rankdir=BT;\n";
-  [&]<std::size_t... Index>(std::index_sequence<Index...>) {
-    auto draw = [&]<std::size_t I>() {
-      using Entry = typename S::template entry<I>;
-      using Node = typename Entry::node;
-      const std::string id = detail::join({"n", std::to_string(I)});
-      std::string label;
-      for (char c : detail::dot_label(detail::node_at<typename Entry::path>(e))) {
-        if (c == '"' || c == '\\') label.push_back('\\');
-        label.push_back(c);
-      }
-      text.append(detail::join({"  ", id, " [label=\"", label, "\"", is_named_v<Node> ? ", shape=box" : "", "];\n"}));
-      auto edge = [&](std::size_t child) {
-        text.append(detail::join({"  n", std::to_string(child), " -> ", id, ";\n"}));
-      };
-      if constexpr (is_unary_v<Node> || is_named_v<Node>) edge(S::template child_slot<I, 0>);
-      if constexpr (is_binary_v<Node>) {
-        edge(S::template child_slot<I, 0>);
-        edge(S::template child_slot<I, 1>);
-      }
+  auto draw = [&]<std::size_t I>() {
+    using Entry = typename S::template entry<I>;
+    using Node = typename Entry::node;
+    const std::string id = detail::join({"n", std::to_string(I)});
+    std::string label;
+    for (char c : detail::dot_label(detail::node_at<typename Entry::path>(e))) {
+      if (c == '"' || c == '\\') label.push_back('\\');
+      label.push_back(c);
+    }
+    text.append(detail::join({"  ", id, " [label=\"", label, "\"", is_named_v<Node> ? ", shape=box" : "", "];\n"}));
+    auto edge = [&](std::size_t child) {
+      text.append(detail::join({"  n", std::to_string(child), " -> ", id, ";\n"}));
     };
-    (draw.template operator()<Index>(), ...);
-  }
-  (std::make_index_sequence<S::size>{});
+    if constexpr (is_unary_v<Node> || is_named_v<Node>) edge(S::template child_slot<I, 0>);
+    if constexpr (is_binary_v<Node>) {
+      edge(S::template child_slot<I, 0>);
+      edge(S::template child_slot<I, 1>);
+    }
+  };
+  detail::for_each_index<S::size>(draw);
   return text.append("}\n");
 }
 

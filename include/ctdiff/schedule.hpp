@@ -116,6 +116,19 @@ struct visit<named<Name, E>, Path, State, false> {
   using type = typename after_expression::template append<entry<name_key<Name>, named<Name, E>, Path>>;
 };
 
+// Calls visit.template operator()<I>() for I = 0, 1, ..., N - 1, in order.
+// A braced list, not a fold expression: clang++ nests a fold's operands and
+// stops at 256, and a schedule can be longer.
+// Always inlined, as the visits: the forward pass and the sweep must become
+// one straight-line body (g++ otherwise stops inlining at its size limits).
+template <std::size_t N, class Visit>
+[[gnu::always_inline]] constexpr void for_each_index(Visit&& visit) {
+  [&]<std::size_t... I>(std::index_sequence<I...>) __attribute__((always_inline)) {
+    [[maybe_unused]] const int in_order[] = {0, (visit.template operator()<I>(), 0)...};
+  }
+  (std::make_index_sequence<N>{});
+}
+
 template <class Key, std::size_t Index, class Entry>
 struct indexed {};
 
