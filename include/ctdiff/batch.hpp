@@ -163,10 +163,11 @@ struct batch_values {
         adjoint(E::dims.size() * samples_per_node(largest_batch)) {}
 };
 
-// A symbol: where its bound values are.
+// A symbol: where its bound values are, or the number bound to it (a scalar symbol).
 template <class T, class E, class Data>
 struct batch_state {
   const T* values = nullptr;
+  T number{};
   explicit batch_state(std::size_t) {}
 };
 
@@ -222,7 +223,7 @@ std::size_t slices(std::size_t count) {
 template <class E, class Data, class B, class T>
 void forward_batch(const E& e, const B& b, batch_state<T, E, Data>& state, std::size_t count) {
   if constexpr (is_tensor_symbol_v<E>) {
-    state.values = bound_value<E::name>(b).values;
+    state.values = bound_tensor_values<E::name>(b, state.number);
   } else if constexpr (is_tensor_unary_v<E>) {
     using A = typename E::argument_type;
     using Op = std::remove_cvref_t<decltype(e.operation)>;
@@ -486,14 +487,60 @@ struct tensor_parameter_list {
   std::vector<T> initial;
 };
 
-template <fixed_string... Names, class... Ts, shape... Shapes>
-auto params(binding<Names, tensor_view<const Ts, Shapes>>... values) {
-  using T = std::common_type_t<Ts...>;
-  static_assert((std::is_same_v<T, Ts> && ...), "ctdiff: the tensor parameters of params(...) share one element type");
+namespace detail {
+
+// A parameter of a tensor model: a tensor's storage, or a number for a scalar
+// symbol (lambda = 0.1), a 1x1 tensor of the tensors' element type.
+template <class Bound>
+struct tensor_parameter {
+  static constexpr bool valid = false;
+};
+template <class T, shape S>
+struct tensor_parameter<tensor_view<const T, S>> {
+  static constexpr bool valid = true, is_tensor = true;
+  static constexpr shape dims = S;
+  using element_type = T;
+};
+template <Number N>
+struct tensor_parameter<N> {
+  static constexpr bool valid = true, is_tensor = false;
+  static constexpr shape dims{1, 1};
+  using element_type = void;
+};
+
+// The element type of the first tensor parameter.
+template <class First, class... Rest>
+auto first_tensor_element() {
+  if constexpr (tensor_parameter<First>::is_tensor || sizeof...(Rest) == 0) {
+    return std::type_identity<typename tensor_parameter<First>::element_type>{};
+  } else {
+    return first_tensor_element<Rest...>();
+  }
+}
+
+template <class T, class Bound>
+void append_parameter(std::vector<T>& flat, const Bound& value) {
+  if constexpr (tensor_parameter<Bound>::is_tensor) {
+    static_assert(std::is_same_v<typename Bound::value_type, T>,
+                  "ctdiff: the tensor parameters of params(...) share one element type");
+    flat.insert(flat.end(), value.begin(), value.end());
+  } else {
+    flat.push_back(static_cast<T>(value));
+  }
+}
+
+}  // namespace detail
+
+// params(W1 = w1, b1 = b1_init, lambda = 0.1): tensors and scalar symbols, at
+// least one tensor (params of scalars only is scalar fit's, in train.hpp).
+template <fixed_string... Names, class... Bound>
+requires(detail::tensor_parameter<Bound>::valid&&...) &&
+    (detail::tensor_parameter<Bound>::is_tensor || ...) auto params(binding<Names, Bound>... values) {
+  using T = typename decltype(detail::first_tensor_element<Bound...>())::type;
   static_assert(detail::all_distinct<Names...>(), "ctdiff: a symbol is bound twice in params(...)");
-  tensor_parameter_list<wrt_list<tensor_symbol<Names, Shapes>...>, T> list;
-  list.initial.reserve((Shapes.size() + ...));
-  (list.initial.insert(list.initial.end(), values.value.begin(), values.value.end()), ...);
+  tensor_parameter_list<wrt_list<tensor_symbol<Names, detail::tensor_parameter<Bound>::dims>...>, T> list;
+  list.initial.reserve((detail::tensor_parameter<Bound>::dims.size() + ...));
+  (detail::append_parameter(list.initial, values.value), ...);
   return list;
 }
 
@@ -520,8 +567,9 @@ template <class W, class T>
 struct tensor_fit_result : training_result<T> {
   std::vector<T> flat;
 
-  template <fixed_string Name, shape S>
-  tensor_view<const T, S> operator[](tensor_symbol<Name, S> symbol) const {
+  // result[W1]: a view of W1's fitted values; result[lambda]: a scalar parameter's value.
+  template <class Symbol>
+  auto operator[](Symbol symbol) const -> decltype(tensors_in(W{}, std::span<const T>())[symbol]) {
     return tensors_in(W{}, std::span<const T>(flat))[symbol];
   }
 };

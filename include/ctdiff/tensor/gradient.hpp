@@ -24,8 +24,9 @@ namespace ctdiff {
 // initialization; no evaluation allocates anything else.
 template <class T, class E>
 struct workspace {
-  // A symbol: where its bound values are.
+  // A symbol: where its bound values are, or the number bound to it (a scalar symbol).
   const T* values = nullptr;
+  T number{};
 };
 template <class T, class Op, class A>
 struct workspace<T, tensor_unary<Op, A>> {
@@ -101,28 +102,49 @@ inline constexpr bool passes_adjoint_right_v = requires {
   requires Op::right_partial_is_one;
 };
 
-template <class E>
-struct first_tensor_symbol {
-  using type = E;
-};
-template <class Op, class A>
-struct first_tensor_symbol<tensor_unary<Op, A>> : first_tensor_symbol<A> {};
-template <class Op, class L, class R>
-struct first_tensor_symbol<tensor_binary<Op, L, R>> : first_tensor_symbol<L> {};
-
 template <class B, fixed_string Name>
 using bound_t = std::remove_cvref_t<decltype(bound_value<Name>(std::declval<const B&>()))>;
 
-// The element type of an evaluation: that of the tensors bound to E's symbols.
-template <class E, class B>
-using tensor_value_t = typename bound_t<B, first_tensor_symbol<E>::type::name>::value_type;
+// Where the values of the symbol Name are: the storage bound to it, or, for a
+// 1x1 symbol bound to a number (a scalar symbol: lambda = 0.1), `number`, set
+// to that number in the evaluation's element type.
+template <fixed_string Name, class B, class T>
+constexpr const T* bound_tensor_values(const B& b, T& number) {
+  const auto& bound = bound_value<Name>(b);
+  if constexpr (std::is_arithmetic_v<std::remove_cvref_t<decltype(bound)>>) {
+    number = static_cast<T>(bound);
+    return &number;
+  } else {
+    return bound.values;
+  }
+}
+
+// The element type of an evaluation: that of the first of Symbols bound to a
+// tensor (the others are bound to the same type, or are numbers).
+template <class B, class Symbols>
+struct bound_element {
+  using type = double;  // no tensor bound: the message about the bindings names them
+};
+template <class B, class First, class... Rest>
+struct bound_element<B, symbol_list<First, Rest...>> {
+  static auto pick() {
+    if constexpr (std::is_arithmetic_v<bound_t<B, First::name>>) {
+      return std::type_identity<typename bound_element<B, symbol_list<Rest...>>::type>{};
+    } else {
+      return std::type_identity<typename bound_t<B, First::name>::value_type>{};
+    }
+  }
+  using type = typename decltype(pick())::type;
+};
 
 template <fixed_string Name, shape S, class Bound, class T>
 struct tensor_binding_fits {
-  static constexpr bool valid = std::is_same_v<Bound, tensor_view<const T, S>>;
+  static constexpr bool valid =
+      std::is_same_v<Bound, tensor_view<const T, S>> || (S == shape{1, 1} && std::is_arithmetic_v<Bound>);
   static_assert(valid,
                 "ctdiff: the value bound to this tensor symbol must be its shape's storage (std::array, std::span or "
-                "std::vector), with the element type of the other tensors of the evaluation");
+                "std::vector), with the element type of the other tensors of the evaluation (a scalar symbol: a "
+                "number)");
 };
 
 // The tensor symbols of E, for the same one-line report as scalar symbols.
@@ -136,6 +158,9 @@ template <class Op, class L, class R>
 struct symbols_of<tensor_binary<Op, L, R>> {
   using type = decltype(typename symbols_of<L>::type{} + typename symbols_of<R>::type{});
 };
+
+template <class E, class B>
+using tensor_value_t = typename bound_element<B, symbols_t<E>>::type;
 
 // Every bound symbol of E holds storage of its shape: one message per
 // offending symbol, naming it.
@@ -166,7 +191,7 @@ constexpr bool tensor_bindings_valid() {
 template <class E, class B, class T>
 constexpr void forward_tensor(const E& e, const B& b, workspace<T, E>& state) {
   if constexpr (is_tensor_symbol_v<E>) {
-    state.values = bound_value<E::name>(b).values;
+    state.values = bound_tensor_values<E::name>(b, state.number);
   } else if constexpr (is_tensor_unary_v<E>) {
     forward_tensor(e.argument, b, state.argument);
     e.operation.forward(value_view(state.argument), tensor_view<T, E::dims>{state.values.data()});
@@ -269,13 +294,12 @@ struct tensor_gradient_expression {
   E expression;
 };
 
+// wrt(...) may hold scalar symbols of the expression (lambda in lambda * W):
+// each is a 1x1 tensor symbol, its gradient one number.
 template <TensorExpression E, class... Symbols>
 constexpr auto gradient(const E& e, wrt_list<Symbols...>) {
-  static_assert((is_tensor_symbol_v<Symbols> && ...),
-                "ctdiff: the gradient of a tensor expression is taken with respect to tensor symbols (matrix<...>, "
-                "vector<...>)");
   if constexpr (detail::gradient_of_a_scalar<E::dims>::valid) {
-    return tensor_gradient_expression<E, wrt_list<Symbols...>>{e};
+    return tensor_gradient_expression<E, tensor_wrt_t<Symbols...>>{e};
   }
 }
 
@@ -291,6 +315,11 @@ struct tensor_gradient {
   constexpr tensor_view<const T, S> operator[](tensor_symbol<Name, S>) const {
     static_assert(W::template index_of<tensor_symbol<Name, S>> != W::size, "ctdiff: this symbol is not in wrt(...)");
     return {flat.data() + flat_offset_v<W, tensor_symbol<Name, S>>};
+  }
+  // The partial with respect to a scalar symbol: g[lambda].
+  template <fixed_string Name>
+  constexpr T operator[](symbol<Name> s) const {
+    return (*this)[as_tensor_symbol_t<decltype(s)>{}][0];
   }
 };
 

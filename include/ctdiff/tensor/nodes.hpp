@@ -98,6 +98,24 @@ inline constexpr tensor_symbol<Name, shape{Rows, Cols}> matrix{};
 template <fixed_string Name, std::size_t Rows>
 inline constexpr tensor_symbol<Name, shape{Rows, 1}> vector{};
 
+// A scalar symbol inside a tensor expression, or in wrt(...) of a tensor
+// gradient, is the 1x1 tensor symbol of its name: lambda * sum(square(W)) is
+// bound with lambda = 0.1 (a number) and its gradient is one number.
+template <class S>
+struct as_tensor_symbol {
+  using type = S;
+};
+template <fixed_string Name>
+struct as_tensor_symbol<symbol<Name>> {
+  using type = tensor_symbol<Name, shape{1, 1}>;
+};
+template <class S>
+using as_tensor_symbol_t = typename as_tensor_symbol<S>::type;
+
+// wrt(W, lambda) of a tensor gradient: every symbol as a tensor symbol.
+template <class... Symbols>
+using tensor_wrt_t = wrt_list<as_tensor_symbol_t<Symbols>...>;
+
 // f(argument) for a tensor operation Op; Op may carry data (a scale factor).
 template <class Op, class A>
 struct tensor_unary {

@@ -43,8 +43,16 @@ constexpr void matrix_product_shapes() {
 template <shape Left, shape Right>
 constexpr void elementwise_shapes() {
   static_assert(Left == Right,
-                "ctdiff: an elementwise operation (+, -, hadamard, dot, a loss) needs operands of the same shape (the "
+                "ctdiff: dot and the losses need operands of the same shape (the "
                 "instantiation line names both shapes as shape{rows, cols})");
+}
+
+template <shape Left, shape Right>
+constexpr void broadcastable_shapes() {
+  static_assert(Left == Right || Left == shape{1, 1} || Right == shape{1, 1},
+                "ctdiff: +, -, / and hadamard need operands of the same shape, or one of them 1x1 (a number or a "
+                "scalar symbol, applied to every element); the instantiation line names both shapes as "
+                "shape{rows, cols}");
 }
 
 template <shape Argument>
@@ -79,34 +87,45 @@ struct elementwise_op {
   }
 };
 
-// An elementwise combination of equal shapes: the scalar core's Op (+, -, *) on
-// each pair of elements.
-template <class ScalarOp>
+// Which operand of an elementwise combination is 1x1 and stands for every
+// element of the other (lambda * W, sum(a) + b), if either.
+enum class broadcast_operand { none, left, right };
+
+// An elementwise combination: the scalar core's Op (+, -, *, /) on each pair
+// of elements of equal shapes, or of each element and a broadcast 1x1 operand,
+// whose adjoint is then the sum over the elements.
+template <class ScalarOp, broadcast_operand Broadcast = broadcast_operand::none>
 struct zip_op {
   using scalar_operation = ScalarOp;
-  // The product prints as a call, hadamard(a, b); + and - print infix.
-  static constexpr std::string_view name =
-      std::is_same_v<ScalarOp, product_op> ? std::string_view("hadamard") : ScalarOp::symbol;
-  static constexpr shape result(shape left, shape) { return left; }
-  // A partial of 1 (+, the left of -): the sweep gives an inner argument the
-  // node's adjoint itself rather than calling backward_left (backward_right).
-  static constexpr bool left_partial_is_one = is_one_v<decltype(ScalarOp::d_left(0.0, 0.0, 0.0))>;
-  static constexpr bool right_partial_is_one = is_one_v<decltype(ScalarOp::d_right(0.0, 0.0, 0.0))>;
+  static constexpr shape result(shape left, shape right) { return Broadcast == broadcast_operand::left ? right : left; }
+  // A partial of 1 (+, the left of -) into an operand of the result's shape:
+  // the sweep gives an inner argument the node's adjoint itself rather than
+  // calling backward_left (backward_right).
+  static constexpr bool left_partial_is_one =
+      is_one_v<decltype(ScalarOp::d_left(0.0, 0.0, 0.0))> && Broadcast != broadcast_operand::left;
+  static constexpr bool right_partial_is_one =
+      is_one_v<decltype(ScalarOp::d_right(0.0, 0.0, 0.0))> && Broadcast != broadcast_operand::right;
   constexpr void forward(auto left, auto right, auto out) const {
-    for (std::size_t i = 0; i != out.size(); ++i) out[i] = ScalarOp::apply(left[i], right[i]);
+    for (std::size_t i = 0; i != out.size(); ++i) out[i] = ScalarOp::apply(left[left_index(i)], right[right_index(i)]);
   }
   constexpr void backward_left(auto left, auto right, auto out, auto adjoint, auto left_adjoint) const {
     using T = detail::element_t<decltype(out)>;
     for (std::size_t i = 0; i != out.size(); ++i)
-      left_adjoint[i] +=
-          adjoint[i] * static_cast<T>(detail::constant_value(ScalarOp::d_left(left[i], right[i], out[i])));
+      left_adjoint[left_index(i)] +=
+          adjoint[i] *
+          static_cast<T>(detail::constant_value(ScalarOp::d_left(left[left_index(i)], right[right_index(i)], out[i])));
   }
   constexpr void backward_right(auto left, auto right, auto out, auto adjoint, auto right_adjoint) const {
     using T = detail::element_t<decltype(out)>;
     for (std::size_t i = 0; i != out.size(); ++i)
-      right_adjoint[i] +=
-          adjoint[i] * static_cast<T>(detail::constant_value(ScalarOp::d_right(left[i], right[i], out[i])));
+      right_adjoint[right_index(i)] +=
+          adjoint[i] *
+          static_cast<T>(detail::constant_value(ScalarOp::d_right(left[left_index(i)], right[right_index(i)], out[i])));
   }
+
+ private:
+  static constexpr std::size_t left_index(std::size_t i) { return Broadcast == broadcast_operand::left ? 0 : i; }
+  static constexpr std::size_t right_index(std::size_t i) { return Broadcast == broadcast_operand::right ? 0 : i; }
 };
 
 // A = L R for L of shape m x k and R of shape k x n (R a vector: a matrix-vector
@@ -205,18 +224,33 @@ struct reduce_all_op {
 using sum_all_op = reduce_all_op<false>;
 using mean_all_op = reduce_all_op<true>;
 
-// factor * argument for a number known at run time.
-template <class Number>
-struct scale_op {
-  Number factor;
+// Each element and a number known at run time, combined by the scalar core's
+// Op (+, -, *, /): 1.0 - y (the number on the left), x + 1, W / 2 (on the
+// right). The number is converted to the evaluation's element type.
+template <class ScalarOp, class Number, bool NumberOnLeft>
+struct number_op {
+  using scalar_operation = ScalarOp;
+  static constexpr bool number_on_left = NumberOnLeft;
+  Number number;
   static constexpr shape result(shape argument) { return argument; }
   constexpr void forward(auto argument, auto out) const {
     using T = detail::element_t<decltype(out)>;
-    for (std::size_t i = 0; i != out.size(); ++i) out[i] = static_cast<T>(factor) * argument[i];
+    const T n = static_cast<T>(number);
+    for (std::size_t i = 0; i != out.size(); ++i)
+      out[i] = NumberOnLeft ? ScalarOp::apply(n, argument[i]) : ScalarOp::apply(argument[i], n);
   }
-  constexpr void backward(auto, auto out, auto adjoint, auto argument_adjoint) const {
+  constexpr void backward(auto argument, auto out, auto adjoint, auto argument_adjoint) const {
     using T = detail::element_t<decltype(out)>;
-    for (std::size_t i = 0; i != out.size(); ++i) argument_adjoint[i] += static_cast<T>(factor) * adjoint[i];
+    const T n = static_cast<T>(number);
+    for (std::size_t i = 0; i != out.size(); ++i) {
+      T partial;
+      if constexpr (NumberOnLeft) {
+        partial = static_cast<T>(detail::constant_value(ScalarOp::d_right(n, argument[i], out[i])));
+      } else {
+        partial = static_cast<T>(detail::constant_value(ScalarOp::d_left(argument[i], n, out[i])));
+      }
+      argument_adjoint[i] += adjoint[i] * partial;
+    }
   }
 };
 
@@ -330,8 +364,42 @@ namespace detail {
 
 template <class ScalarOp, class L, class R>
 constexpr auto make_zip(const L& left, const R& right) {
-  elementwise_shapes<L::dims, R::dims>();
-  return tensor_binary<zip_op<ScalarOp>, L, R>{{}, left, right};
+  broadcastable_shapes<L::dims, R::dims>();
+  constexpr broadcast_operand broadcast = L::dims == R::dims       ? broadcast_operand::none
+                                          : L::dims == shape{1, 1} ? broadcast_operand::left
+                                                                   : broadcast_operand::right;
+  return tensor_binary<zip_op<ScalarOp, broadcast>, L, R>{{}, left, right};
+}
+
+// A tensor operand as it is; a scalar symbol as its 1x1 tensor symbol.
+template <class E>
+constexpr auto as_tensor(const E& e) {
+  if constexpr (is_symbol_v<E>) {
+    return as_tensor_symbol_t<E>{};
+  } else {
+    return e;
+  }
+}
+
+// left Op right with a tensor on one side and a tensor, a scalar symbol or a
+// number on the other. * of two tensors is the matrix product, unless one of
+// them is 1x1: then it scales every element of the other.
+template <class ScalarOp, class L, class R>
+constexpr auto tensor_arithmetic(const L& left, const R& right) {
+  if constexpr (Number<L>) {
+    return tensor_unary<number_op<ScalarOp, L, true>, R>{{left}, right};
+  } else if constexpr (Number<R>) {
+    return tensor_unary<number_op<ScalarOp, R, false>, L>{{right}, left};
+  } else {
+    using TL = decltype(as_tensor(left));
+    using TR = decltype(as_tensor(right));
+    if constexpr (std::is_same_v<ScalarOp, product_op> && TL::dims != shape{1, 1} && TR::dims != shape{1, 1}) {
+      matrix_product_shapes<TL::dims, TR::dims>();
+      return tensor_binary<matrix_product_op, TL, TR>{{}, as_tensor(left), as_tensor(right)};
+    } else {
+      return make_zip<ScalarOp>(as_tensor(left), as_tensor(right));
+    }
+  }
 }
 
 template <class ScalarOp, class E>
@@ -341,22 +409,35 @@ constexpr auto make_elementwise(const E& e) {
 
 }  // namespace detail
 
-// The matrix product: W * x for a matrix-vector product, A * B for matrices.
-template <TensorExpression L, TensorExpression R>
-constexpr auto operator*(const L& left, const R& right) {
-  detail::matrix_product_shapes<L::dims, R::dims>();
-  return tensor_binary<matrix_product_op, L, R>{{}, left, right};
-}
-
-template <TensorExpression L, TensorExpression R>
-constexpr auto operator+(const L& left, const R& right) {
-  return detail::make_zip<sum_op>(left, right);
-}
-
-template <TensorExpression L, TensorExpression R>
-constexpr auto operator-(const L& left, const R& right) {
-  return detail::make_zip<difference_op>(left, right);
-}
+// +, -, * and / of a tensor and a tensor, a number (1.0 - y, W / 2) or a
+// scalar symbol (lambda * W), on either side. * of two tensors is the matrix
+// product (W * x, A * B) unless one is 1x1; the others are elementwise, a 1x1
+// operand or a number standing for every element. A scalar symbol's overloads
+// are their own templates, more specialized than the core's operator that
+// rejects a non-expression operand.
+#define CTDIFF_TENSOR_OPERATOR(OP, SCALAR_OP)                            \
+  template <class L, TensorExpression R>                                 \
+  requires TensorExpression<L> || Number<L>                              \
+  constexpr auto operator OP(const L& left, const R& right) {            \
+    return detail::tensor_arithmetic<SCALAR_OP>(left, right);            \
+  }                                                                      \
+  template <TensorExpression L, Number R>                                \
+  constexpr auto operator OP(const L& left, R right) {                   \
+    return detail::tensor_arithmetic<SCALAR_OP>(left, right);            \
+  }                                                                      \
+  template <fixed_string Name, TensorExpression R>                       \
+  constexpr auto operator OP(const symbol<Name>& left, const R& right) { \
+    return detail::tensor_arithmetic<SCALAR_OP>(left, right);            \
+  }                                                                      \
+  template <TensorExpression L, fixed_string Name>                       \
+  constexpr auto operator OP(const L& left, const symbol<Name>& right) { \
+    return detail::tensor_arithmetic<SCALAR_OP>(left, right);            \
+  }
+CTDIFF_TENSOR_OPERATOR(+, sum_op)
+CTDIFF_TENSOR_OPERATOR(-, difference_op)
+CTDIFF_TENSOR_OPERATOR(*, product_op)
+CTDIFF_TENSOR_OPERATOR(/, quotient_op)
+#undef CTDIFF_TENSOR_OPERATOR
 
 // The elementwise (Hadamard) product.
 template <TensorExpression L, TensorExpression R>
@@ -367,19 +448,6 @@ constexpr auto hadamard(const L& left, const R& right) {
 template <TensorExpression E>
 constexpr auto operator-(const E& e) {
   return detail::make_elementwise<negate_op>(e);
-}
-
-template <Number N, TensorExpression E>
-constexpr auto operator*(N factor, const E& e) {
-  return tensor_unary<scale_op<N>, E>{{factor}, e};
-}
-template <TensorExpression E, Number N>
-constexpr auto operator*(const E& e, N factor) {
-  return factor * e;
-}
-template <TensorExpression E, Number N>
-constexpr auto operator/(const E& e, N divisor) {
-  return (1.0 / divisor) * e;
 }
 
 template <TensorExpression E>
@@ -438,6 +506,7 @@ constexpr auto mean(const E& e) {
 }
 template <TensorExpression L, TensorExpression R>
 constexpr auto dot(const L& left, const R& right) {
+  detail::elementwise_shapes<L::dims, R::dims>();
   return sum(hadamard(left, right));
 }
 

@@ -33,9 +33,25 @@ template <std::size_t N>
 inline constexpr bool is_broadcast_v<broadcast_op<N>> = true;
 
 template <class T>
-inline constexpr bool is_scale_v = false;
-template <class N>
-inline constexpr bool is_scale_v<scale_op<N>> = true;
+inline constexpr bool is_number_op_v = false;
+template <class ScalarOp, class N, bool NumberOnLeft>
+inline constexpr bool is_number_op_v<number_op<ScalarOp, N, NumberOnLeft>> = true;
+
+template <class T>
+inline constexpr bool is_zip_v = false;
+template <class ScalarOp, broadcast_operand B>
+inline constexpr bool is_zip_v<zip_op<ScalarOp, B>> = true;
+
+// left Op right with the fewest parentheses: a + b + c, a - (b - c), a*(b*c)
+// (the matrix product is not commutative, so its right operand keeps them).
+template <class ScalarOp>
+tensor_text infix_text(const tensor_text& left, const tensor_text& right) {
+  constexpr precedence right_needs = std::is_same_v<ScalarOp, sum_op>          ? precedence::sum
+                                     : std::is_same_v<ScalarOp, difference_op> ? precedence::product
+                                                                               : precedence::power;
+  return {join({parenthesized(left, ScalarOp::binding), ScalarOp::symbol, parenthesized(right, right_needs)}),
+          ScalarOp::binding};
+}
 
 template <class E>
 tensor_text render_tensor(const E& e) {
@@ -46,9 +62,12 @@ tensor_text render_tensor(const E& e) {
     const tensor_text argument = render_tensor(e.argument);
     if constexpr (std::is_same_v<Op, elementwise_op<negate_op>>) {
       return {join({"-", parenthesized(argument, precedence::power)}), precedence::prefix};
-    } else if constexpr (is_scale_v<Op>) {
-      return {join({number_text(e.operation.factor), "*", parenthesized(argument, precedence::power)}),
-              precedence::product};
+    } else if constexpr (is_number_op_v<Op>) {
+      using ScalarOp = typename Op::scalar_operation;
+      const rendered number = render_number(e.operation.number);
+      const tensor_text number_part{number.text, number.binding};
+      return Op::number_on_left ? infix_text<ScalarOp>(number_part, argument)
+                                : infix_text<ScalarOp>(argument, number_part);
     } else if constexpr (is_broadcast_v<Op>) {
       return call_text(join({"broadcast<", std::to_string(E::dims.cols), ">"}), argument);
     } else {
@@ -59,14 +78,15 @@ tensor_text render_tensor(const E& e) {
     const tensor_text left = render_tensor(e.left);
     const tensor_text right = render_tensor(e.right);
     if constexpr (std::is_same_v<Op, matrix_product_op>) {
-      return {join({parenthesized(left, precedence::product), "*", parenthesized(right, precedence::power)}),
-              precedence::product};
-    } else if constexpr (std::is_same_v<Op, zip_op<product_op>> || std::is_same_v<Op, cross_entropy_op>) {
+      return infix_text<product_op>(left, right);
+    } else if constexpr (std::is_same_v<Op, zip_op<product_op>> &&
+                         std::remove_cvref_t<decltype(e.left)>::dims != shape{1, 1} &&
+                         std::remove_cvref_t<decltype(e.right)>::dims != shape{1, 1}) {
+      return {join({"hadamard(", left.text, ", ", right.text, ")"}), precedence::atom};
+    } else if constexpr (is_zip_v<Op>) {  // +, -, /, and * with a 1x1 operand: a scaling
+      return infix_text<typename Op::scalar_operation>(left, right);
+    } else {
       return {join({Op::name, "(", left.text, ", ", right.text, ")"}), precedence::atom};
-    } else {  // + and -: a - (b - c) keeps its parentheses
-      const precedence right_needs = std::is_same_v<Op, zip_op<sum_op>> ? precedence::sum : precedence::product;
-      return {join({parenthesized(left, precedence::sum), Op::name, parenthesized(right, right_needs)}),
-              precedence::sum};
     }
   }
 }

@@ -38,6 +38,11 @@ class flat_tensors<wrt_list<Symbols...>, T> {
     static_assert(list::template index_of<decltype(symbol)> != list::size, "ctdiff: this symbol is not in wrt(...)");
     return {flat_.data() + flat_offset_v<list, decltype(symbol)>};
   }
+  // A scalar parameter (a scalar symbol of a tensor model): its one value.
+  template <fixed_string Name>
+  T& operator[](symbol<Name> s) const {
+    return (*this)[as_tensor_symbol_t<decltype(s)>{}][0];
+  }
 
   auto bindings() const { return at((Symbols{} = (*this)[Symbols{}])...); }
 
@@ -46,14 +51,15 @@ class flat_tensors<wrt_list<Symbols...>, T> {
 };
 
 // How many numbers the tensors of wrt(...) hold: the flat parameter array's size.
+// (A scalar symbol counts as a 1x1 tensor.)
 template <class... Symbols>
 constexpr std::size_t flat_size(wrt_list<Symbols...>) {
-  return flat_size_v<wrt_list<Symbols...>>;
+  return flat_size_v<tensor_wrt_t<Symbols...>>;
 }
 
 template <class... Symbols, class T>
-flat_tensors<wrt_list<Symbols...>, T> tensors_in(wrt_list<Symbols...>, std::span<T> flat) {
-  return flat_tensors<wrt_list<Symbols...>, T>(flat);
+flat_tensors<tensor_wrt_t<Symbols...>, T> tensors_in(wrt_list<Symbols...>, std::span<T> flat) {
+  return flat_tensors<tensor_wrt_t<Symbols...>, T>(flat);
 }
 
 // One bindings object from two: the parameters' and a sample's data.

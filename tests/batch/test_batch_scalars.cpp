@@ -1,0 +1,109 @@
+// Numbers and scalar symbols in a batched model: the gradient over a batch
+// against the per-sample path summed and against central differences, with a
+// scalar symbol as a parameter and bound to a number; and fit with tensor and
+// scalar parameters mixed, on data whose optimum is known by hand.
+#include <array>
+#include <catch2/catch.hpp>
+#include <cmath>
+#include <cstddef>
+#include <ctdiff/batch.hpp>
+#include <random>
+#include <span>
+#include <vector>
+
+namespace {
+
+constexpr std::size_t inputs = 3, outputs = 2;
+constexpr auto x = ctdiff::vector<"x", inputs>;
+constexpr auto y = ctdiff::vector<"y", outputs>;
+constexpr auto W = ctdiff::matrix<"W", outputs, inputs>;
+constexpr auto lambda = ctdiff::var<"lambda">;
+constexpr auto parameters = ctdiff::wrt(W, lambda);
+// Every new operation once: a number on either side of -, +, /, *, and the
+// scalar symbol broadcast in a sum, a quotient and a product.
+constexpr auto loss = ctdiff::mean(ctdiff::square(1.0 - ctdiff::sigmoid(W * (x + 1) / 2 + lambda) - y)) +
+                      ctdiff::sum(x / lambda) * 0.1 + lambda * ctdiff::sum(ctdiff::square(2.0 * W));
+
+std::vector<double> uniform_values(std::size_t n, double low, double high, unsigned seed) {
+  std::mt19937_64 generator(seed);
+  std::uniform_real_distribution<double> uniform(low, high);
+  std::vector<double> values(n);
+  for (double& value : values) value = uniform(generator);
+  return values;
+}
+
+}  // namespace
+
+TEST_CASE("a batch with numbers and a scalar parameter: the per-sample gradients summed, and central differences") {
+  constexpr std::size_t n = 9;
+  std::vector<double> flat = uniform_values(ctdiff::flat_size(parameters), 0.5, 1.5, 4);
+  const std::vector<double> features = uniform_values(inputs * n, -1, 1, 5),
+                            targets = uniform_values(outputs * n, 0, 1, 6);
+  const auto parameter_bindings = ctdiff::tensors_in(parameters, std::span<const double>(flat)).bindings();
+  auto workspace = ctdiff::make_batch_workspace<double>(loss, ctdiff::per_sample(x, y), n);
+  std::vector<double> gradient(flat.size());
+  const auto batch =
+      ctdiff::combine(parameter_bindings, ctdiff::at(ctdiff::samples(x, features), ctdiff::samples(y, targets)));
+  const double value =
+      ctdiff::add_gradient(ctdiff::gradient(loss, parameters), batch, workspace, std::span<double>(gradient));
+
+  auto sample = [&](std::size_t j) {
+    return ctdiff::combine(parameter_bindings,
+                           ctdiff::at(x = std::span<const double, inputs>(features.data() + inputs * j, inputs),
+                                      y = std::span<const double, outputs>(targets.data() + outputs * j, outputs)));
+  };
+  auto per_sample_loss = [&] {
+    double total = 0;
+    for (std::size_t j = 0; j != n; ++j) total += ctdiff::eval(loss, sample(j));
+    return total;
+  };
+  std::vector<double> expected(flat.size());
+  double expected_value = 0;
+  for (std::size_t j = 0; j != n; ++j) {
+    const auto g = ctdiff::eval(ctdiff::gradient(loss, parameters), sample(j));
+    expected_value += g.value;
+    for (std::size_t k = 0; k != flat.size(); ++k) expected[k] += g.flat[k];
+  }
+  REQUIRE(value == Approx(expected_value).epsilon(1e-12));
+  for (std::size_t k = 0; k != flat.size(); ++k) {
+    INFO("element " << k << " of the flat gradient (the last is lambda's)");
+    REQUIRE(gradient[k] == Approx(expected[k]).epsilon(1e-12).margin(1e-13));
+    const double saved = flat[k], step = 1e-6;
+    flat[k] = saved + step;
+    const double above = per_sample_loss();
+    flat[k] = saved - step;
+    const double below = per_sample_loss();
+    flat[k] = saved;
+    REQUIRE(gradient[k] == Approx((above - below) / (2 * step)).epsilon(1e-6).margin(1e-7));
+  }
+
+  SECTION("lambda bound to a number gives the value of lambda bound as a parameter") {
+    const auto number_bound =
+        ctdiff::at(W = std::span<const double, outputs * inputs>(flat.data(), outputs * inputs), lambda = flat.back(),
+                   ctdiff::samples(x, features), ctdiff::samples(y, targets));
+    REQUIRE(ctdiff::eval(loss, number_bound, workspace) == Approx(value).epsilon(1e-14));
+  }
+}
+
+TEST_CASE("fit with a tensor and a scalar parameter mixed finds the optimum known by hand") {
+  // y = A x + 0.5 exactly: W * x + lambda fits it with W = A, lambda = 0.5 and a loss of 0.
+  constexpr std::size_t n = 40;
+  const std::array<double, outputs * inputs> A{0.5, -1.0, 2.0, 1.5, 0.25, -0.75};
+  const std::vector<double> features = uniform_values(inputs * n, -1, 1, 7);
+  std::vector<double> targets(outputs * n);
+  for (std::size_t j = 0; j != n; ++j)
+    for (std::size_t i = 0; i != outputs; ++i) {
+      targets[outputs * j + i] = 0.5;
+      for (std::size_t p = 0; p != inputs; ++p)
+        targets[outputs * j + i] += A[inputs * i + p] * features[inputs * j + p];
+    }
+  const auto result =
+      ctdiff::fit(ctdiff::mean_squared_error(W * x + lambda, y), ctdiff::params(W = ctdiff::zeros(W), lambda = 0),
+                  ctdiff::data(ctdiff::samples(x, features), ctdiff::samples(y, targets)),
+                  {.method = ctdiff::optimizer::lbfgs, .max_epochs = 200, .gradient_tolerance = 1e-12});
+  REQUIRE(result.flat.size() == 7);
+  REQUIRE(result[lambda] == Approx(0.5).margin(1e-8));
+  REQUIRE(result.flat.back() == result[lambda]);
+  for (std::size_t k = 0; k != A.size(); ++k) REQUIRE(result[W][k] == Approx(A[k]).margin(1e-8));
+  REQUIRE(result.loss_per_epoch.back() < 1e-15);
+}
