@@ -29,14 +29,17 @@
 #include <algorithm>
 #include <array>
 #include <cstddef>
+#include <ctdiff/csv.hpp>
 #include <ctdiff/tensor.hpp>
 #include <ctdiff/train.hpp>
+#include <initializer_list>
 #include <memory>
 #include <numeric>
 #include <ranges>
 #include <span>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <type_traits>
 #include <utility>
 #include <vector>
@@ -50,6 +53,9 @@ struct sample_batch {
   using value_type = std::remove_const_t<T>;
   T* values;
   std::size_t count;
+  // The values' storage where the batch made it (samples(x, table, names));
+  // empty where it views the caller's.
+  std::shared_ptr<const std::vector<value_type>> owner{};
 };
 
 // Binds the per-sample symbol x to values holding a whole number of samples
@@ -64,6 +70,22 @@ binding<Name, sample_batch<const std::ranges::range_value_t<Values>, S>> samples
                             std::to_string(size) + ", not a whole number of samples");
   }
   return {{std::ranges::data(values), size / S.size()}};
+}
+
+// Binds the per-sample symbol x to columns of a CSV table, one sample a row:
+// samples(x, table, {"a", "b", "c"}) for vector<"x", 3> gives x the values of
+// columns a, b and c. The binding owns a row-major copy of them, so it can be
+// kept (in data(...)) after the table is gone.
+template <fixed_string Name, shape S>
+binding<Name, sample_batch<const double, S>> samples(tensor_symbol<Name, S>, const csv_table& table,
+                                                     std::initializer_list<std::string_view> names) {
+  if (names.size() != S.size()) {
+    throw std::length_error("ctdiff: per-sample symbol '" + std::string(Name.view()) + "' holds " +
+                            std::to_string(S.size()) + " values a sample; samples(" + std::string(Name.view()) +
+                            ", table, names) was given " + std::to_string(names.size()) + " column names");
+  }
+  auto rows = std::make_shared<const std::vector<double>>(table.row_major(names));
+  return {{rows->data(), table.rows(), rows}};
 }
 
 // The symbols that take one value per sample (the data), as opposed to the

@@ -10,6 +10,7 @@
 #include <cstddef>
 #include <filesystem>
 #include <fstream>
+#include <initializer_list>
 #include <istream>
 #include <numeric>
 #include <span>
@@ -44,6 +45,19 @@ class csv_table {
         std::ranges::lower_bound(by_name_, name, {}, [this](std::size_t i) { return std::string_view(names_[i]); });
     if (found != by_name_.end() && names_[*found] == name) return columns_[*found];
     throw csv_error(source_ + ": no column named '" + std::string(name) + "'");
+  }
+
+  // The named columns as one row-major matrix: row after row, each row's
+  // values in the order of `names` (the layout in which samples(x, values) of
+  // <ctdiff/batch.hpp> takes one sample a row).
+  [[nodiscard]] std::vector<double> row_major(std::initializer_list<std::string_view> names) const {
+    std::vector<const std::vector<double>*> selected;
+    for (std::string_view name : names) selected.push_back(&(*this)[name]);
+    std::vector<double> values;
+    values.reserve(rows() * names.size());
+    for (std::size_t row = 0; row != rows(); ++row)
+      for (const std::vector<double>* column : selected) values.push_back((*column)[row]);
+    return values;
   }
 
  private:
