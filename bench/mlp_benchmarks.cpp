@@ -26,14 +26,9 @@ namespace {
 
 constexpr std::size_t inputs = 784, hidden = 128, classes = 10, batch = 128;
 
-constexpr auto x = ctdiff::vector<"x", inputs>;
-constexpr auto y = ctdiff::vector<"y", classes>;
-constexpr auto W1 = ctdiff::matrix<"W1", hidden, inputs>;
-constexpr auto b1 = ctdiff::vector<"b1", hidden>;
-constexpr auto W2 = ctdiff::matrix<"W2", classes, hidden>;
-constexpr auto b2 = ctdiff::vector<"b2", classes>;
-constexpr auto weights = ctdiff::wrt(W1, b1, W2, b2);
-constexpr auto loss = ctdiff::cross_entropy(W2 * ctdiff::sigmoid(W1 * x + b1) + b2, y);
+constexpr ctdiff::two_layer_model<inputs, hidden, classes> net{};
+constexpr auto weights = net.parameters;
+constexpr auto loss = ctdiff::cross_entropy(net.logits, net.y);
 constexpr auto loss_gradient = ctdiff::gradient(loss, weights);
 constexpr std::size_t parameter_count = ctdiff::flat_size(weights);
 
@@ -134,9 +129,9 @@ void eigen_row(benchmark::State& state) {
 template <class T>
 void ctdiff_row(benchmark::State& state) {
   static const problem<T> p;
-  auto workspace = ctdiff::make_batch_workspace<T>(loss, ctdiff::per_sample(x, y), batch);
+  auto workspace = ctdiff::make_batch_workspace<T>(loss, ctdiff::per_sample(net.x, net.y), batch);
   const auto b = ctdiff::combine(p.parameter_bindings(),
-                                 ctdiff::at(ctdiff::samples(x, p.features), ctdiff::samples(y, p.one_hot)));
+                                 ctdiff::at(ctdiff::samples(net.x, p.features), ctdiff::samples(net.y, p.one_hot)));
   std::vector<T> flat(parameter_count);
   auto gradient = [&] {
     std::fill(flat.begin(), flat.end(), T(0));
@@ -157,8 +152,8 @@ void ctdiff_per_sample_row(benchmark::State& state) {
     std::fill(flat.begin(), flat.end(), T(0));
     T total = 0;
     for (std::size_t n = 0; n != batch; ++n) {
-      const auto sample = ctdiff::at(x = std::span<const T, inputs>(p.features.data() + inputs * n, inputs),
-                                     y = std::span<const T, classes>(p.one_hot.data() + classes * n, classes));
+      const auto sample = ctdiff::at(net.x = std::span<const T, inputs>(p.features.data() + inputs * n, inputs),
+                                     net.y = std::span<const T, classes>(p.one_hot.data() + classes * n, classes));
       total += ctdiff::add_gradient(loss_gradient, ctdiff::combine(parameters, sample), *workspace, std::span<T>(flat));
     }
     for (T& value : flat) value /= T(batch);

@@ -46,8 +46,8 @@ struct images {
   }
 
   auto sample(std::size_t n) const {
-    return ctdiff::at(x = std::span<const double, pixels>(pixels_of.data() + pixels * n, pixels),
-                      y = std::span<const double, classes>(one_hot.data() + classes * n, classes));
+    return ctdiff::at(net.x = std::span<const double, pixels>(pixels_of.data() + pixels * n, pixels),
+                      net.y = std::span<const double, classes>(one_hot.data() + classes * n, classes));
   }
 };
 
@@ -78,8 +78,8 @@ int main(int argc, char** argv) {
 
   std::vector<double> flat(flat_size(parameters), 0.0);
   const auto weights = tensors_in(parameters, std::span<double>(flat));
-  example::initialize(weights, 1, W1, W2);
-  tensor_objective objective(gradient(cross_entropy(logits, y), parameters), flat,
+  example::initialize(weights, 1, net.W1, net.W2);
+  tensor_objective objective(gradient(cross_entropy(net.logits, net.y), parameters), flat,
                              [&](std::size_t local) { return train.sample(local); });
   const options o{.method = optimizer::adam,
                   .learning_rate = 0.01,
@@ -98,7 +98,7 @@ int main(int argc, char** argv) {
                     std::vector<std::size_t>(order.begin() + static_cast<std::ptrdiff_t>(train_count), order.end()));
   std::size_t correct = 0;
   for (std::size_t n = 0; n != test.labels.size(); ++n) {
-    const auto scores = eval(logits, combine(weights.bindings(), test.sample(n)));
+    const auto scores = eval(net.logits, combine(weights.bindings(), test.sample(n)));
     correct +=
         static_cast<std::size_t>(std::max_element(scores.begin(), scores.end()) - scores.begin()) == test.labels[n];
   }

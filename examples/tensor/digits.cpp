@@ -57,18 +57,21 @@ int main() {
   const digits test = read_digits(table, std::span(order).subspan(train_count));
   std::printf("%zu images: %zu for training, %zu held out\n", order.size(), train.labels.size(), test.labels.size());
 
-  const auto loss = cross_entropy(logits, y);
+  const auto loss = cross_entropy(net.logits, net.y);
   std::printf("E = %s\n", to_string(loss).c_str());
   const auto clock_start = std::chrono::steady_clock::now();
   const auto result =
-      fit(loss, params(W1 = glorot_uniform(W1, 1), b1 = zeros(b1), W2 = glorot_uniform(W2, 2), b2 = zeros(b2)),
-          data(samples(x, train.images), samples(y, train.one_hot)),
+      fit(loss,
+          params(net.W1 = glorot_uniform(net.W1, 1), net.b1 = zeros(net.b1), net.W2 = glorot_uniform(net.W2, 2),
+                 net.b2 = zeros(net.b2)),
+          data(samples(net.x, train.images), samples(net.y, train.one_hot)),
           {.method = optimizer::adam, .learning_rate = 0.01, .max_epochs = 30, .batch_size = 32, .seed = 7});
   const std::chrono::duration<double> seconds = std::chrono::steady_clock::now() - clock_start;
   std::printf("%zu parameters, %zu epochs in %.2f s, training loss %.4f\n", result.flat.size(), result.epochs,
               seconds.count(), result.loss_per_epoch.back());
 
-  const std::vector<std::size_t> predicted = argmax(predict(logits, result, data(samples(x, test.images))), classes);
+  const std::vector<std::size_t> predicted =
+      argmax(predict(net.logits, result, data(samples(net.x, test.images))), classes);
   std::array<std::array<std::size_t, classes>, classes> confusion{};
   for (std::size_t n = 0; n != predicted.size(); ++n) ++confusion[test.labels[n]][predicted[n]];
   std::size_t correct = 0;

@@ -5,6 +5,7 @@
 
 #include <ctdiff/tensor/gradient.hpp>
 #include <ctdiff/tensor/helpers.hpp>
+#include <ctdiff/tensor/models.hpp>
 #include <ctdiff/tensor/nodes.hpp>
 #include <ctdiff/tensor/operations.hpp>
 #include <ctdiff/tensor/print.hpp>

@@ -11,18 +11,13 @@
 
 namespace batch_model {
 
-constexpr std::size_t inputs = 6, hidden = 5, classes = 3;
-constexpr auto x = ctdiff::vector<"x", inputs>;
-constexpr auto y = ctdiff::vector<"y", classes>;
-constexpr auto W1 = ctdiff::matrix<"W1", hidden, inputs>;
-constexpr auto b1 = ctdiff::vector<"b1", hidden>;
-constexpr auto W2 = ctdiff::matrix<"W2", classes, hidden>;
-constexpr auto b2 = ctdiff::vector<"b2", classes>;
-constexpr auto parameters = ctdiff::wrt(W1, b1, W2, b2);
-constexpr auto data = ctdiff::per_sample(x, y);
-constexpr auto loss = ctdiff::cross_entropy(W2 * ctdiff::sigmoid(W1 * x + b1) + b2, y) +
-                      ctdiff::mean_squared_error(ctdiff::softmax(W2 * ctdiff::tanh(W1 * x)), y) +
-                      0.01 * ctdiff::sum(ctdiff::square(W1));
+constexpr ctdiff::two_layer_model<6, 5, 3> net{};
+constexpr std::size_t inputs = net.inputs, classes = net.outputs;
+constexpr auto parameters = net.parameters;
+constexpr auto data = ctdiff::per_sample(net.x, net.y);
+constexpr auto loss = ctdiff::cross_entropy(net.logits, net.y) +
+                      ctdiff::mean_squared_error(ctdiff::softmax(net.W2 * ctdiff::tanh(net.W1 * net.x)), net.y) +
+                      0.01 * ctdiff::sum(ctdiff::square(net.W1));
 
 // Random parameters, inputs and one-hot targets (one sample a row), seeded.
 struct problem {
@@ -40,14 +35,14 @@ struct problem {
   auto batch(std::size_t first, std::size_t count) const {
     return ctdiff::combine(
         parameter_bindings(),
-        ctdiff::at(ctdiff::samples(x, std::span(features).subspan(inputs * first, inputs * count)),
-                   ctdiff::samples(y, std::span(targets).subspan(classes * first, classes * count))));
+        ctdiff::at(ctdiff::samples(net.x, std::span(features).subspan(inputs * first, inputs * count)),
+                   ctdiff::samples(net.y, std::span(targets).subspan(classes * first, classes * count))));
   }
   // Sample n bound alone, for the per-sample path of <ctdiff/tensor.hpp>.
   auto sample(std::size_t n) const {
     return ctdiff::combine(parameter_bindings(),
-                           ctdiff::at(x = std::span<const double, inputs>(features.data() + inputs * n, inputs),
-                                      y = std::span<const double, classes>(targets.data() + classes * n, classes)));
+                           ctdiff::at(net.x = std::span<const double, inputs>(features.data() + inputs * n, inputs),
+                                      net.y = std::span<const double, classes>(targets.data() + classes * n, classes)));
   }
 };
 

@@ -17,13 +17,15 @@ void require_fit_matches_per_sample_training(const ctdiff::options& o) {
   const problem p(45);
   const auto tensors = ctdiff::tensors_in(parameters, std::span<const double>(p.flat));
   const auto result =
-      ctdiff::fit(loss, ctdiff::params(W1 = tensors[W1], b1 = tensors[b1], W2 = tensors[W2], b2 = tensors[b2]),
-                  ctdiff::data(ctdiff::samples(x, p.features), ctdiff::samples(y, p.targets)), o);
+      ctdiff::fit(loss,
+                  ctdiff::params(net.W1 = tensors[net.W1], net.b1 = tensors[net.b1], net.W2 = tensors[net.W2],
+                                 net.b2 = tensors[net.b2]),
+                  ctdiff::data(ctdiff::samples(net.x, p.features), ctdiff::samples(net.y, p.targets)), o);
 
   std::vector<double> flat = p.flat;
   ctdiff::tensor_objective objective(ctdiff::gradient(loss, parameters), flat, [&p](std::size_t n) {
-    return ctdiff::at(x = std::span<const double, inputs>(p.features.data() + inputs * n, inputs),
-                      y = std::span<const double, classes>(p.targets.data() + classes * n, classes));
+    return ctdiff::at(net.x = std::span<const double, inputs>(p.features.data() + inputs * n, inputs),
+                      net.y = std::span<const double, classes>(p.targets.data() + classes * n, classes));
   });
   const auto expected = ctdiff::minimize(objective, flat, 45, o);
 
@@ -33,7 +35,7 @@ void require_fit_matches_per_sample_training(const ctdiff::options& o) {
     REQUIRE(result.loss_per_epoch[e] == Approx(expected.loss_per_epoch[e]).epsilon(1e-10));
   REQUIRE(expected.loss_per_epoch.back() < 0.9 * expected.loss_per_epoch.front());
   for (std::size_t k = 0; k != flat.size(); ++k) REQUIRE(result.flat[k] == Approx(flat[k]).margin(1e-10));
-  REQUIRE(result[W2][3] == result.flat[ctdiff::flat_size(ctdiff::wrt(W1, b1)) + 3]);
+  REQUIRE(result[net.W2][3] == result.flat[ctdiff::flat_size(ctdiff::wrt(net.W1, net.b1)) + 3]);
 }
 
 }  // namespace
@@ -56,12 +58,11 @@ TEST_CASE("fit over batches on two threads takes the steps of one") {
 TEST_CASE("predict gives the per-sample value of the model for every sample") {
   const problem p(300);  // more than one piece of the workspace
   ctdiff::tensor_fit_result<decltype(parameters), double> fitted{{}, p.flat};
-  constexpr auto logits = W2 * ctdiff::sigmoid(W1 * x + b1) + b2;
-  const auto values = ctdiff::predict(logits, fitted, ctdiff::data(ctdiff::samples(x, p.features)));
+  const auto values = ctdiff::predict(net.logits, fitted, ctdiff::data(ctdiff::samples(net.x, p.features)));
   REQUIRE(values.size() == 300 * classes);
   // Logits are sums of terms near 1: a logit near 0 is compared to 1e-13 of them, not of itself.
   for (std::size_t n = 0; n != 300; ++n) {
-    const auto expected = ctdiff::eval(logits, p.sample(n));
+    const auto expected = ctdiff::eval(net.logits, p.sample(n));
     for (std::size_t k = 0; k != classes; ++k)
       REQUIRE(values[classes * n + k] == Approx(expected[k]).epsilon(1e-13).margin(1e-13));
   }

@@ -92,14 +92,13 @@ TEST_CASE("the gradient over a batch matches central differences of its loss") {
 
 TEST_CASE("each sample's values over a batch are those of the per-sample path") {
   const problem p(9);
-  constexpr auto logits = W2 * ctdiff::sigmoid(W1 * x + b1) + b2;
-  auto workspace = ctdiff::make_batch_workspace<double>(logits, ctdiff::per_sample(x), 9);
-  const auto b = ctdiff::combine(p.parameter_bindings(), ctdiff::at(ctdiff::samples(x, p.features)));
-  const auto values = ctdiff::eval_samples(logits, b, workspace);
+  auto workspace = ctdiff::make_batch_workspace<double>(net.logits, ctdiff::per_sample(net.x), 9);
+  const auto b = ctdiff::combine(p.parameter_bindings(), ctdiff::at(ctdiff::samples(net.x, p.features)));
+  const auto values = ctdiff::eval_samples(net.logits, b, workspace);
   REQUIRE(values.size() == 9 * classes);
   // Logits are sums of terms near 1: a logit near 0 is compared to 1e-13 of them, not of itself.
   for (std::size_t n = 0; n != 9; ++n) {
-    const auto expected = ctdiff::eval(logits, p.sample(n));
+    const auto expected = ctdiff::eval(net.logits, p.sample(n));
     for (std::size_t k = 0; k != classes; ++k)
       REQUIRE(values[classes * n + k] == Approx(expected[k]).epsilon(1e-13).margin(1e-13));
   }
@@ -112,7 +111,7 @@ TEST_CASE("a batch in float agrees with the same batch in double") {
   auto workspace = ctdiff::make_batch_workspace<float>(loss, data, 16);
   std::vector<float> gradient(flat.size());
   const auto b = ctdiff::combine(ctdiff::tensors_in(parameters, std::span<const float>(flat)).bindings(),
-                                 ctdiff::at(ctdiff::samples(x, features), ctdiff::samples(y, targets)));
+                                 ctdiff::at(ctdiff::samples(net.x, features), ctdiff::samples(net.y, targets)));
   const float value =
       ctdiff::add_gradient(ctdiff::gradient(loss, parameters), b, workspace, std::span<float>(gradient));
   const per_sample_sums expected = sum_of_samples(p, 0, 16);
@@ -127,11 +126,11 @@ TEST_CASE("a batch that does not fit says so") {
   std::vector<double> gradient(p.flat.size());
   const auto g = ctdiff::gradient(loss, parameters);
   REQUIRE_THROWS_AS(ctdiff::add_gradient(g, p.batch(0, 10), workspace, std::span<double>(gradient)), std::length_error);
-  const auto mismatched =
-      ctdiff::combine(p.parameter_bindings(), ctdiff::at(ctdiff::samples(x, std::span(p.features).first(inputs * 3)),
-                                                         ctdiff::samples(y, std::span(p.targets).first(classes * 4))));
+  const auto mismatched = ctdiff::combine(p.parameter_bindings(),
+                                          ctdiff::at(ctdiff::samples(net.x, std::span(p.features).first(inputs * 3)),
+                                                     ctdiff::samples(net.y, std::span(p.targets).first(classes * 4))));
   REQUIRE_THROWS_AS(ctdiff::add_gradient(g, mismatched, workspace, std::span<double>(gradient)), std::invalid_argument);
-  REQUIRE_THROWS_AS(ctdiff::samples(x, std::span(p.features).first(inputs + 1)), std::length_error);
+  REQUIRE_THROWS_AS(ctdiff::samples(net.x, std::span(p.features).first(inputs + 1)), std::length_error);
   std::vector<double> short_gradient(3);
   REQUIRE_THROWS_AS(ctdiff::add_gradient(g, p.batch(0, 8), workspace, std::span<double>(short_gradient)),
                     std::length_error);
