@@ -305,9 +305,76 @@ T* batch_adjoint_target(batch_state<T, E, Data>& state, T* gradient, std::size_t
 // Whether an argument's adjoint is the node's own, read where it is: a
 // partial of 1 (the left of a sum) between nodes that both depend on the
 // sample, or both not.
-template <class Op, class E, class A, class Data, bool PartialIsOne>
+template <class E, class A, class Data, bool PartialIsOne>
 inline constexpr bool shares_adjoint_v =
     PartialIsOne && !is_tensor_symbol_v<A> && batched_v<A, Data> == batched_v<E, Data>;
+
+// A binary node's operand on side Side (0: left, 1: right), and its state.
+template <std::size_t Side, class Node>
+constexpr auto& operand_of(Node& node) {
+  if constexpr (Side == 0) {
+    return node.left;
+  } else {
+    return node.right;
+  }
+}
+
+template <class W, class E, class Data, class T>
+void backward_batch(const E& e, batch_state<T, E, Data>& state, T* adjoint, T* gradient, std::size_t count);
+
+// Passes a binary node's adjoint on to its operand on side Side, if that
+// holds a parameter: by one matrix-matrix product for a weight matrix times a
+// per-sample vector, else sample by sample through the operation's
+// backward_left (backward_right), with what it kept from the forward pass.
+template <std::size_t Side, class W, class E, class Data, class T>
+void backward_operand(const E& e, batch_state<T, E, Data>& state, T* adjoint, T* gradient, std::size_t count) {
+  using L = typename E::left_type;
+  using R = typename E::right_type;
+  using A = std::remove_cvref_t<decltype(operand_of<Side>(e))>;
+  using Op = std::remove_cvref_t<decltype(e.operation)>;
+  if constexpr (contains_any_v<A, W>) {
+    constexpr bool partial_is_one = Side == 0 ? passes_adjoint_left_v<Op> : passes_adjoint_right_v<Op>;
+    auto& operand_state = operand_of<Side>(state);
+    if constexpr (shares_adjoint_v<E, A, Data, partial_is_one>) {
+      backward_batch<W>(operand_of<Side>(e), operand_state, adjoint, gradient, count);
+    } else {
+      T* target = batch_adjoint_target<W>(operand_state, gradient, count);
+      if constexpr (uses_gemm_v<Op, L, R, Data>) {
+        constexpr std::size_t m = L::dims.rows, k = L::dims.cols;
+        if constexpr (Side == 0) {
+          // dW += adjoint * x^T: (m x n) times (n x k), into W's row-major storage.
+          add_product<Eigen::ColMajor, Eigen::RowMajor, Eigen::RowMajor>(
+              m, k, count, adjoint, m, values_of(state.right), k, target, k, *state.blockings.left_adjoint);
+        } else {
+          // dx += W^T * adjoint: (k x m) times (m x n); W^T is W's storage read column-major.
+          add_product<Eigen::ColMajor, Eigen::ColMajor, Eigen::ColMajor>(k, count, m, values_of(state.left), k, adjoint,
+                                                                         m, target, k, *state.blockings.right_adjoint);
+        }
+      } else {
+        for (std::size_t j = 0; j != slices<E, Data>(count); ++j) {
+          auto call = [&](auto... kept) {
+            const auto left = sample_view<L, Data>(values_of(state.left), j);
+            const auto right = sample_view<R, Data>(values_of(state.right), j);
+            const auto out = sample_view<E, Data>(values_of(state), j);
+            const auto node_adjoint = sample_view<E, Data>(adjoint, j);
+            const auto operand_adjoint = sample_view<A, Data>(target, j);
+            if constexpr (Side == 0) {
+              e.operation.backward_left(left, right, out, node_adjoint, operand_adjoint, kept...);
+            } else {
+              e.operation.backward_right(left, right, out, node_adjoint, operand_adjoint, kept...);
+            }
+          };
+          if constexpr (std::remove_reference_t<decltype(state)>::kept_size != 0) {
+            call(tensor_view<T, Op::kept(L::dims, R::dims)>{state.kept.data() + j * Op::kept(L::dims, R::dims).size()});
+          } else {
+            call();
+          }
+        }
+      }
+      backward_batch<W>(operand_of<Side>(e), operand_state, target, gradient, count);
+    }
+  }
+}
 
 template <class W, class E, class Data, class T>
 void backward_batch(const E& e, batch_state<T, E, Data>& state, T* adjoint, T* gradient, std::size_t count) {
@@ -322,60 +389,8 @@ void backward_batch(const E& e, batch_state<T, E, Data>& state, T* adjoint, T* g
       backward_batch<W>(e.argument, state.argument, target, gradient, count);
     }
   } else if constexpr (!is_tensor_symbol_v<E>) {
-    using L = typename E::left_type;
-    using R = typename E::right_type;
-    using Op = std::remove_cvref_t<decltype(e.operation)>;
-    // Calls one of the operation's backward functions sample by sample, with
-    // what it kept from the forward pass if it keeps anything.
-    auto each_sample = [&](T* target, auto backward, auto argument_tag) {
-      using Argument = typename decltype(argument_tag)::type;
-      for (std::size_t j = 0; j != slices<E, Data>(count); ++j) {
-        auto call = [&](auto... kept) {
-          backward(sample_view<L, Data>(values_of(state.left), j), sample_view<R, Data>(values_of(state.right), j),
-                   sample_view<E, Data>(values_of(state), j), sample_view<E, Data>(adjoint, j),
-                   sample_view<Argument, Data>(target, j), kept...);
-        };
-        if constexpr (std::remove_reference_t<decltype(state)>::kept_size != 0) {
-          call(tensor_view<T, Op::kept(L::dims, R::dims)>{state.kept.data() + j * Op::kept(L::dims, R::dims).size()});
-        } else {
-          call();
-        }
-      }
-    };
-    if constexpr (contains_any_v<L, W>) {
-      if constexpr (shares_adjoint_v<Op, E, L, Data, passes_adjoint_left_v<Op>>) {
-        backward_batch<W>(e.left, state.left, adjoint, gradient, count);
-      } else {
-        T* target = batch_adjoint_target<W>(state.left, gradient, count);
-        if constexpr (uses_gemm_v<Op, L, R, Data>) {
-          // dL += adjoint * x^T: (m x n) times (n x k), into W's row-major storage.
-          constexpr std::size_t m = L::dims.rows, k = L::dims.cols;
-          add_product<Eigen::ColMajor, Eigen::RowMajor, Eigen::RowMajor>(
-              m, k, count, adjoint, m, values_of(state.right), k, target, k, *state.blockings.left_adjoint);
-        } else {
-          each_sample(
-              target, [&](auto... arguments) { e.operation.backward_left(arguments...); }, std::type_identity<L>{});
-        }
-        backward_batch<W>(e.left, state.left, target, gradient, count);
-      }
-    }
-    if constexpr (contains_any_v<R, W>) {
-      if constexpr (shares_adjoint_v<Op, E, R, Data, passes_adjoint_right_v<Op>>) {
-        backward_batch<W>(e.right, state.right, adjoint, gradient, count);
-      } else {
-        T* target = batch_adjoint_target<W>(state.right, gradient, count);
-        if constexpr (uses_gemm_v<Op, L, R, Data>) {
-          // dx += W^T * adjoint: (k x m) times (m x n); W^T is W's storage read column-major.
-          constexpr std::size_t m = L::dims.rows, k = L::dims.cols;
-          add_product<Eigen::ColMajor, Eigen::ColMajor, Eigen::ColMajor>(k, count, m, values_of(state.left), k, adjoint,
-                                                                         m, target, k, *state.blockings.right_adjoint);
-        } else {
-          each_sample(
-              target, [&](auto... arguments) { e.operation.backward_right(arguments...); }, std::type_identity<R>{});
-        }
-        backward_batch<W>(e.right, state.right, target, gradient, count);
-      }
-    }
+    backward_operand<0, W>(e, state, adjoint, gradient, count);
+    backward_operand<1, W>(e, state, adjoint, gradient, count);
   }
 }
 
