@@ -104,12 +104,20 @@ struct binary {
   [[no_unique_address]] R right;
 };
 
+namespace detail {
+// A named value is an expression of its expression's kind: scalar here;
+// tensor/nodes.hpp makes the name of a tensor expression a tensor node.
+template <class E>
+struct named_kind {
+  using ctdiff_node = void;
+};
+}  // namespace detail
+
 // let<"h">(e): e as one named value. Wherever the name appears in a model it
 // is computed once per evaluation, whatever e holds, and it prints as its
 // name (schedule.hpp, print.hpp).
 template <fixed_string Name, class E>
-struct named {
-  using ctdiff_node = void;
+struct named : detail::named_kind<E> {
   using expression_type = E;
   static constexpr fixed_string name = Name;
   [[no_unique_address]] E expression;
@@ -153,7 +161,7 @@ inline constexpr bool is_named_v<named<Name, E>> = true;
 
 template <fixed_string Name, Expression E>
 constexpr named<Name, E> let(const E& e) {
-  return {e};
+  return {{}, e};
 }
 
 template <class T>

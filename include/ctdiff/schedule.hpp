@@ -85,35 +85,81 @@ constexpr bool name_defined_once() {
   return true;  // the message above is the only error
 }
 
-// Post-order: children first, then the node, each key once.
-template <class E, class Path, class State, bool Seen = State::template contains<key_t<E, Path>>>
+// The operands of a node, for the schedule: none for a leaf (a symbol, a
+// number); one for f(x), a name and a tensor function; two for a binary
+// operation, scalar or tensor. One trait, so one schedule serves both kinds.
+template <class Node>
+struct operands {
+  static constexpr std::size_t count = 0;
+};
+template <class Node>
+requires requires { typename Node::argument_type; }
+struct operands<Node> {
+  static constexpr std::size_t count = 1;
+  template <std::size_t>
+  using type = typename Node::argument_type;
+  template <std::size_t>
+  static constexpr const auto& of(const Node& node) {
+    return node.argument;
+  }
+};
+template <fixed_string Name, class E>
+struct operands<named<Name, E>> {
+  static constexpr std::size_t count = 1;
+  template <std::size_t>
+  using type = E;
+  template <std::size_t>
+  static constexpr const E& of(const named<Name, E>& node) {
+    return node.expression;
+  }
+};
+template <class Node>
+requires requires {
+  typename Node::left_type;
+  typename Node::right_type;
+}
+struct operands<Node> {
+  static constexpr std::size_t count = 2;
+  template <std::size_t Operand>
+  using type = std::conditional_t<Operand == 0, typename Node::left_type, typename Node::right_type>;
+  template <std::size_t Operand>
+  static constexpr const auto& of(const Node& node) {
+    if constexpr (Operand == 0) {
+      return node.left;
+    } else {
+      return node.right;
+    }
+  }
+};
+
+template <class Node, std::size_t Operand>
+using operand_t = typename operands<Node>::template type<Operand>;
+
+// Post-order: operands first, then the node, each key once.
+template <class E, class Path, class State, bool Seen = State::template contains<key_t<E, Path>>,
+          std::size_t Operands = operands<E>::count>
 struct visit {
   using type = typename State::template append<entry<key_t<E, Path>, E, Path>>;
 };
-template <class E, class Path, class State>
-struct visit<E, Path, State, true> {
+template <class E, class Path, class State, std::size_t Operands>
+struct visit<E, Path, State, true, Operands> {
   using type = State;
 };
 template <fixed_string Name, class E, class Path, class State>
-struct visit<named<Name, E>, Path, State, true> {
+struct visit<named<Name, E>, Path, State, true, 1> {
   static_assert(name_defined_once<Name, State::template defines<named<Name, E>>>());
   using type = State;
 };
-template <class Op, class A, class Path, class State>
-struct visit<unary<Op, A>, Path, State, false> {
-  using after_argument = typename visit<A, child_path<Path, 0>, State>::type;
-  using type = typename after_argument::template append<entry<key_t<unary<Op, A>, Path>, unary<Op, A>, Path>>;
+template <class E, class Path, class State>
+struct visit<E, Path, State, false, 1> {
+  using after_argument = typename visit<operand_t<E, 0>, child_path<Path, 0>, State>::type;
+  using type = typename after_argument::template append<entry<key_t<E, Path>, E, Path>>;
 };
-template <class Op, class L, class R, class Path, class State>
-struct visit<binary<Op, L, R>, Path, State, false> {
-  using after_left = typename visit<L, child_path<Path, 0>, State>::type;
-  using after_right = typename visit<R, child_path<Path, 1>, after_left>::type;
-  using type = typename after_right::template append<entry<key_t<binary<Op, L, R>, Path>, binary<Op, L, R>, Path>>;
-};
-template <fixed_string Name, class E, class Path, class State>
-struct visit<named<Name, E>, Path, State, false> {
-  using after_expression = typename visit<E, child_path<Path, 0>, State>::type;
-  using type = typename after_expression::template append<entry<name_key<Name>, named<Name, E>, Path>>;
+template <class E, class Path, class State>
+struct visit<E, Path, State, false, 2> {
+  using after_left = typename visit<operand_t<E, 0>, child_path<Path, 0>, State>::type;
+  using after_right = typename visit<operand_t<E, 1>, child_path<Path, 1>, after_left>::type;
+  using type = typename after_right::template append<entry<key_t<E, Path>, E, Path>>;
 };
 
 // Calls visit.template operator()<I>() for I = 0, 1, ..., N - 1, in order.
@@ -171,20 +217,9 @@ struct schedule {
 
   // The slot of the child-th operand of the entry at Index.
   template <std::size_t Index, std::size_t Child>
-  static constexpr std::size_t child_slot = [] {
-    using Entry = entry<Index>;
-    using Node = typename Entry::node;
-    using Path = detail::child_path<typename Entry::path, Child>;
-    if constexpr (is_unary_v<Node>) {
-      return index_of<detail::key_t<typename Node::argument_type, Path>>;
-    } else if constexpr (is_named_v<Node>) {
-      return index_of<detail::key_t<typename Node::expression_type, Path>>;
-    } else if constexpr (Child == 0) {
-      return index_of<detail::key_t<typename Node::left_type, Path>>;
-    } else {
-      return index_of<detail::key_t<typename Node::right_type, Path>>;
-    }
-  }();
+  static constexpr std::size_t child_slot =
+      index_of<detail::key_t<detail::operand_t<typename entry<Index>::node, Child>,
+                             detail::child_path<typename entry<Index>::path, Child>>>;
 
   template <class Key>
   static constexpr bool contains = entries::template contains<Key>;
@@ -207,16 +242,7 @@ constexpr const auto& node_at(const Root& root) {
 template <class Parent, std::size_t Child, class Root>
 constexpr const auto& child_at(const Root& root, child_path<Parent, Child>) {
   const auto& parent = node_at<Parent>(root);
-  using P = std::remove_cvref_t<decltype(parent)>;
-  if constexpr (is_unary_v<P>) {
-    return parent.argument;
-  } else if constexpr (is_named_v<P>) {
-    return parent.expression;
-  } else if constexpr (Child == 0) {
-    return parent.left;
-  } else {
-    return parent.right;
-  }
+  return operands<std::remove_cvref_t<decltype(parent)>>::template of<Child>(parent);
 }
 
 }  // namespace detail

@@ -163,6 +163,30 @@ inline constexpr bool contains_v<tensor_binary<Op, L, R>, S> = contains_v<L, S> 
 template <fixed_string Name, shape S>
 inline constexpr bool is_wrt_symbol_v<tensor_symbol<Name, S>> = true;
 
+// A tensor node is one value wherever it appears (schedule.hpp) when its type
+// fixes its value: its operation holds no data (a number does) and its
+// operands are such nodes too.
+template <class Op, class A>
+inline constexpr bool is_static_v<tensor_unary<Op, A>> = std::is_empty_v<Op>&& is_static_v<A>;
+template <class Op, class L, class R>
+inline constexpr bool is_static_v<tensor_binary<Op, L, R>> = std::is_empty_v<Op>&& is_static_v<L>&& is_static_v<R>;
+
+// let<"h">(W1 * x + b1): a tensor expression as one named value, computed once
+// per evaluation wherever the name appears; a tensor node of its shape.
+namespace detail {
+template <class E>
+requires TensorExpression<E>
+struct named_kind<E> {
+  using ctdiff_tensor_node = void;
+  static constexpr shape dims = E::dims;
+};
+}  // namespace detail
+
+template <fixed_string Name, TensorExpression E>
+constexpr named<Name, E> let(const E& e) {
+  return {{}, e};
+}
+
 // The flat layout of a tensor gradient: the symbols of wrt(...) in order, each
 // row-major, one after the other.
 template <class W>

@@ -55,7 +55,7 @@ tensor_text infix_text(const tensor_text& left, const tensor_text& right) {
 
 template <class E>
 tensor_text render_tensor(const E& e) {
-  if constexpr (is_tensor_symbol_v<E>) {
+  if constexpr (is_tensor_symbol_v<E> || is_named_v<E>) {  // a named value prints as its name
     return {std::string(E::name.view()), precedence::atom};
   } else if constexpr (is_tensor_unary_v<E>) {
     using Op = std::remove_cvref_t<decltype(e.operation)>;
