@@ -192,8 +192,10 @@ std::string to_latex(const E& e) {
 
 // The formula after the definitions of the named intermediates it uses, one
 // per line, each after those it uses itself, the way backprop is written out
-// by hand: "z = w*x + b\na = relu(z)\n2*(a - y)*step(z)*x".
-template <Expression E>
+// by hand: "z = w*x + b\na = relu(z)\n2*(a - y)*step(z)*x". A tensor
+// expression too, where tensor/print.hpp is included (its to_string).
+template <class E>
+requires requires(const E& e) { to_string(e); }
 std::string to_string_with_definitions(const E& e) {
   using S = schedule<E>;
   std::string text;

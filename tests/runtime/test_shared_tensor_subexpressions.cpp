@@ -141,12 +141,13 @@ TEST_CASE("a node holding a number is one value only by a name") {
   require_same_gradient(loss, sum(W2 * scaled) + sum(square(counted_sigmoid<1>(0.5 * (W1 * x) + b1))));
 }
 
-TEST_CASE("a named loss, and a name inside a name") {
+TEST_CASE("a named loss, and a name inside a name, printed with its definitions") {
   const auto z = let<"z">(W1 * x + b1);
   const auto h = let<"h">(sigmoid(z) + z);
   const auto loss = let<"loss">(sum(square(W2 * h)) + sum(z));
   CHECK(to_string(loss) == "loss");
-  CHECK(to_string(sum(square(W2 * h)) + sum(z)) == "sum(square(W2*h)) + sum(z)");
+  CHECK(to_string_with_definitions(sum(square(W2 * h)) + sum(z)) ==
+        "z = W1*x + b1\nh = sigmoid(z) + z\nsum(square(W2*h)) + sum(z)");
   const auto tree = sum(square(W2 * (sigmoid(W1 * x + b1) + (W1 * x + b1)))) + sum(W1 * x + b1);
   require_same_gradient(loss, tree);
 }
