@@ -7,12 +7,13 @@
 // per-sample loss (times a weight: 1/n gives the mean), so its gradient is the
 // sum of the per-sample gradients.
 //
-// Every node that depends on a per-sample symbol holds the values of all n
-// samples, one after the other (a column vector's: a column-major rows x n
-// matrix). A weight matrix times such a node is one matrix-matrix product, and
-// so are its two adjoints, computed by Eigen's cache-blocked, vectorised GEMM
-// kernel (compile with -march=native or -mavx2 -mfma for its full speed); every
-// other operation runs sample by sample through the per-sample operation of
+// The model is laid out by its schedule (schedule.hpp), as for one sample: a
+// subexpression used twice is computed once per batch, and its adjoint,
+// summed over its uses, is passed on once. Every entry that depends on a
+// per-sample symbol holds the values of all n samples, one after the other
+// (a column vector's: a column-major rows x n matrix). A weight matrix times such a node is one matrix-matrix product,
+// and so are its two adjoints, computed by Eigen's cache-blocked, vectorised GEMM kernel (compile with -march=native or
+// -mavx2 -mfma for its full speed); every other operation runs sample by sample through the per-sample operation of
 // <ctdiff/tensor.hpp>. The workspace is sized by the largest batch once, with
 // the GEMM kernel's packing buffers: evaluating allocates nothing.
 //
@@ -185,23 +186,31 @@ struct batch_values {
         adjoint(E::dims.size() * samples_per_node(largest_batch)) {}
 };
 
-// A symbol: where its bound values are, or the number bound to it (a scalar symbol).
+// The storage of one entry of the model's schedule (schedule.hpp), the same
+// layout as a one-sample workspace: a symbol's is where its bound values are,
+// or the number bound to it (a scalar symbol); a name's, its adjoint (its
+// values are its expression's).
 template <class T, class E, class Data>
-struct batch_state {
+struct batch_slot {
   const T* values = nullptr;
   T number{};
-  explicit batch_state(std::size_t) {}
+  explicit batch_slot(std::size_t) {}
 };
 
 template <class T, class Op, class A, class Data>
-struct batch_state<T, tensor_unary<Op, A>, Data> : batch_values<T, tensor_unary<Op, A>, Data> {
-  batch_state<T, A, Data> argument;
-  explicit batch_state(std::size_t largest_batch)
-      : batch_values<T, tensor_unary<Op, A>, Data>(largest_batch), argument(largest_batch) {}
+struct batch_slot<T, tensor_unary<Op, A>, Data> : batch_values<T, tensor_unary<Op, A>, Data> {
+  using batch_values<T, tensor_unary<Op, A>, Data>::batch_values;
+};
+
+template <class T, fixed_string Name, class E, class Data>
+struct batch_slot<T, named<Name, E>, Data> {
+  std::vector<T> adjoint;
+  explicit batch_slot(std::size_t largest_batch)
+      : adjoint(E::dims.size() * batch_values<T, E, Data>::samples_per_node(largest_batch)) {}
 };
 
 template <class T, class Op, class L, class R, class Data>
-struct batch_state<T, tensor_binary<Op, L, R>, Data> : batch_values<T, tensor_binary<Op, L, R>, Data> {
+struct batch_slot<T, tensor_binary<Op, L, R>, Data> : batch_values<T, tensor_binary<Op, L, R>, Data> {
   static constexpr std::size_t kept_size = [] {
     if constexpr (requires { Op::kept(L::dims, R::dims); }) {
       return Op::kept(L::dims, R::dims).size();
@@ -211,22 +220,36 @@ struct batch_state<T, tensor_binary<Op, L, R>, Data> : batch_values<T, tensor_bi
   }();
   std::vector<T> kept;
   [[no_unique_address]] std::conditional_t<uses_gemm_v<Op, L, R, Data>, product_blockings<T>, no_blockings> blockings;
-  batch_state<T, L, Data> left;
-  batch_state<T, R, Data> right;
-  explicit batch_state(std::size_t largest_batch)
+  explicit batch_slot(std::size_t largest_batch)
       : batch_values<T, tensor_binary<Op, L, R>, Data>(largest_batch),
         kept(kept_size * this->samples_per_node(largest_batch)),
-        blockings(L::dims, largest_batch),
-        left(largest_batch),
-        right(largest_batch) {}
+        blockings(L::dims, largest_batch) {}
 };
 
-template <class E, class Data, class T>
-const T* values_of(const batch_state<T, E, Data>& state) {
-  if constexpr (is_tensor_symbol_v<E>) {
-    return state.values;
+template <class T, class S, class Data, class Indices>
+struct batch_slots;
+template <class T, class S, class Data, std::size_t... Index>
+struct batch_slots<T, S, Data, std::index_sequence<Index...>>
+    : indexed_slot<Index, batch_slot<T, typename S::template entry<Index>::node, Data>>... {
+  using value_type = T;
+  explicit batch_slots(std::size_t largest_batch)
+      : indexed_slot<Index, batch_slot<T, typename S::template entry<Index>::node, Data>>{
+            batch_slot<T, typename S::template entry<Index>::node, Data>(largest_batch)}... {}
+};
+
+template <class T, class E, class Data>
+using batch_slots_t = batch_slots<T, schedule<E>, Data, std::make_index_sequence<schedule<E>::size>>;
+
+// The values of the entry at Index, sample after sample.
+template <class E, std::size_t Index, class Slots>
+const typename Slots::value_type* values_of(const Slots& slots) {
+  using Node = tensor_node_t<E, Index>;
+  if constexpr (is_named_v<Node>) {
+    return values_of<E, schedule<E>::template child_slot<Index, 0>>(slots);
+  } else if constexpr (is_tensor_symbol_v<Node>) {
+    return slot_at<Index>(slots).values;
   } else {
-    return state.values.data();
+    return slot_at<Index>(slots).values.data();
   }
 }
 
@@ -242,156 +265,164 @@ std::size_t slices(std::size_t count) {
   return batched_v<E, Data> ? count : 1;
 }
 
-template <class E, class Data, class B, class T>
-void forward_batch(const E& e, const B& b, batch_state<T, E, Data>& state, std::size_t count) {
-  if constexpr (is_tensor_symbol_v<E>) {
-    state.values = bound_tensor_values<E::name>(b, state.number);
-  } else if constexpr (is_tensor_unary_v<E>) {
-    using A = typename E::argument_type;
-    using Op = std::remove_cvref_t<decltype(e.operation)>;
-    forward_batch(e.argument, b, state.argument, count);
-    if constexpr (batched_v<E, Data> && is_vectorised_v<Op>) {
-      using array = Eigen::Array<T, Eigen::Dynamic, 1>;
-      const auto size = Eigen::Index(E::dims.size() * count);
-      Eigen::Map<array>(state.values.data(), size) =
-          vectorised_function<Op>::apply(Eigen::Map<const array>(values_of(state.argument), size));
-    } else {
-      for (std::size_t j = 0; j != slices<E, Data>(count); ++j)
-        e.operation.forward(sample_view<A, Data>(values_of(state.argument), j),
-                            sample_view<E, Data>(state.values.data(), j));
-    }
+// Calls operation with sample j's view of what a binary node keeps from its
+// forward pass, if it keeps anything, else with no argument.
+template <class T, class Op, class L, class R, class Data, class Call>
+void with_kept_sample(batch_slot<T, tensor_binary<Op, L, R>, Data>& slot, std::size_t j, Call call) {
+  if constexpr (std::remove_reference_t<decltype(slot)>::kept_size != 0) {
+    constexpr shape kept = Op::kept(L::dims, R::dims);
+    call(tensor_view<T, kept>{slot.kept.data() + j * kept.size()});
   } else {
-    using L = typename E::left_type;
-    using R = typename E::right_type;
-    using Op = std::remove_cvref_t<decltype(e.operation)>;
-    forward_batch(e.left, b, state.left, count);
-    forward_batch(e.right, b, state.right, count);
+    call();
+  }
+}
+
+template <class E, class Data, std::size_t Index, class B, class Slots>
+void forward_batch_entry(const E& e, const B& b, Slots& slots, std::size_t count) {
+  using S = schedule<E>;
+  using T = typename Slots::value_type;
+  using Node = tensor_node_t<E, Index>;
+  auto& slot = slot_at<Index>(slots);
+  if constexpr (is_tensor_symbol_v<Node>) {
+    slot.values = bound_tensor_values<Node::name>(b, slot.number);
+  } else if constexpr (is_tensor_unary_v<Node>) {
+    using A = typename Node::argument_type;
+    using Op = decltype(Node::operation);
+    const T* argument = values_of<E, S::template child_slot<Index, 0>>(slots);
+    if constexpr (batched_v<Node, Data> && is_vectorised_v<Op>) {
+      using array = Eigen::Array<T, Eigen::Dynamic, 1>;
+      const auto size = Eigen::Index(Node::dims.size() * count);
+      Eigen::Map<array>(slot.values.data(), size) =
+          vectorised_function<Op>::apply(Eigen::Map<const array>(argument, size));
+    } else {
+      const auto operation = operation_at<E, Index>(e);
+      for (std::size_t j = 0; j != slices<Node, Data>(count); ++j)
+        operation.forward(sample_view<A, Data>(argument, j), sample_view<Node, Data>(slot.values.data(), j));
+    }
+  } else if constexpr (operands<Node>::count == 2) {
+    using L = typename Node::left_type;
+    using R = typename Node::right_type;
+    using Op = decltype(Node::operation);
+    const T* left = values_of<E, S::template child_slot<Index, 0>>(slots);
+    const T* right = values_of<E, S::template child_slot<Index, 1>>(slots);
     if constexpr (uses_gemm_v<Op, L, R, Data>) {
       constexpr std::size_t m = L::dims.rows, k = L::dims.cols;
-      std::fill_n(state.values.data(), m * count, T(0));
-      add_product<Eigen::RowMajor, Eigen::ColMajor, Eigen::ColMajor>(m, count, k, values_of(state.left), k,
-                                                                     values_of(state.right), k, state.values.data(), m,
-                                                                     *state.blockings.value);
+      std::fill_n(slot.values.data(), m * count, T(0));
+      add_product<Eigen::RowMajor, Eigen::ColMajor, Eigen::ColMajor>(m, count, k, left, k, right, k, slot.values.data(),
+                                                                     m, *slot.blockings.value);
     } else {
-      for (std::size_t j = 0; j != slices<E, Data>(count); ++j) {
-        auto forward = [&](auto... kept) {
-          e.operation.forward(sample_view<L, Data>(values_of(state.left), j),
-                              sample_view<R, Data>(values_of(state.right), j),
-                              sample_view<E, Data>(state.values.data(), j), kept...);
-        };
-        if constexpr (std::remove_reference_t<decltype(state)>::kept_size != 0) {
-          forward(
-              tensor_view<T, Op::kept(L::dims, R::dims)>{state.kept.data() + j * Op::kept(L::dims, R::dims).size()});
-        } else {
-          forward();
-        }
+      const auto operation = operation_at<E, Index>(e);
+      for (std::size_t j = 0; j != slices<Node, Data>(count); ++j) {
+        with_kept_sample(slot, j, [&](auto... kept) {
+          operation.forward(sample_view<L, Data>(left, j), sample_view<R, Data>(right, j),
+                            sample_view<Node, Data>(slot.values.data(), j), kept...);
+        });
       }
     }
-  }
+  }  // a name's values are its expression's
 }
 
-// Where the adjoint of an argument goes: a parameter of W adds into its slice
-// of the flat gradient; an inner node gets its own adjoint storage, cleared.
-template <class W, class E, class Data, class T>
-T* batch_adjoint_target(batch_state<T, E, Data>& state, T* gradient, std::size_t count) {
-  if constexpr (is_tensor_symbol_v<E>) {
-    return gradient + flat_offset_v<W, E>;
-  } else {
-    std::fill_n(state.adjoint.data(), E::dims.size() * slices<E, Data>(count), T(0));
-    return state.adjoint.data();
-  }
+template <class E, class Data, class B, class Slots>
+void forward_batch(const E& e, const B& b, Slots& slots, std::size_t count) {
+  for_each_index<schedule<E>::size>(
+      [&]<std::size_t Index>() { forward_batch_entry<E, Data, Index>(e, b, slots, count); });
 }
 
-// Whether an argument's adjoint is the node's own, read where it is: a
-// partial of 1 (the left of a sum) between nodes that both depend on the
-// sample, or both not.
-template <class E, class A, class Data, bool PartialIsOne>
-inline constexpr bool shares_adjoint_v =
-    PartialIsOne && !is_tensor_symbol_v<A> && batched_v<A, Data> == batched_v<E, Data>;
+// An operand reads its user's adjoint in place (a partial of 1, its only use)
+// only if both depend on the sample, or both not.
+template <class Data>
+struct same_batching {
+  template <class User, class Operand>
+  static constexpr bool value = batched_v<User, Data> == batched_v<Operand, Data>;
+};
 
-// A binary node's operand on side Side (0: left, 1: right), and its state.
-template <std::size_t Side, class Node>
-constexpr auto& operand_of(Node& node) {
-  if constexpr (Side == 0) {
-    return node.left;
-  } else {
-    return node.right;
-  }
-}
+template <class E, class Data>
+inline constexpr const auto& batch_layout_v = adjoint_layout_v<E, same_batching<Data>>;
 
-template <class W, class E, class Data, class T>
-void backward_batch(const E& e, batch_state<T, E, Data>& state, T* adjoint, T* gradient, std::size_t count);
-
-// Passes a binary node's adjoint on to its operand on side Side, if that
-// holds a parameter: by one matrix-matrix product for a weight matrix times a
-// per-sample vector, else sample by sample through the operation's
-// backward_left (backward_right), with what it kept from the forward pass.
-template <std::size_t Side, class W, class E, class Data, class T>
-void backward_operand(const E& e, batch_state<T, E, Data>& state, T* adjoint, T* gradient, std::size_t count) {
-  using L = typename E::left_type;
-  using R = typename E::right_type;
-  using A = std::remove_cvref_t<decltype(operand_of<Side>(e))>;
-  using Op = std::remove_cvref_t<decltype(e.operation)>;
-  if constexpr (contains_any_v<A, W>) {
-    constexpr bool partial_is_one = Side == 0 ? passes_adjoint_left_v<Op> : passes_adjoint_right_v<Op>;
-    auto& operand_state = operand_of<Side>(state);
-    if constexpr (shares_adjoint_v<E, A, Data, partial_is_one>) {
-      backward_batch<W>(operand_of<Side>(e), operand_state, adjoint, gradient, count);
+// Passes the user's adjoint on to its Operand-th operand, if that holds a
+// parameter and does not read it in place: by one matrix-matrix product for
+// a weight matrix times a per-sample vector, else sample by sample through
+// the operation's backward (backward_left, backward_right), with what it kept
+// from the forward pass. A parameter's share is added into the gradient; an
+// inner entry's into its adjoint, cleared by its first use.
+template <class W, class E, class Data, std::size_t User, std::size_t Operand, class Slots>
+void pass_batch_adjoint_to_operand(const E& e, Slots& slots, typename Slots::value_type* gradient, std::size_t count) {
+  using S = schedule<E>;
+  using T = typename Slots::value_type;
+  using Node = tensor_node_t<E, User>;
+  constexpr std::size_t argument = S::template child_slot<User, Operand>;
+  using A = tensor_node_t<E, argument>;
+  constexpr const auto& layout = batch_layout_v<E, Data>;
+  if constexpr (contains_any_v<A, W> && layout.home[argument] != layout.home[User]) {
+    const T* adjoint = slot_at<layout.home[User]>(slots).adjoint.data();
+    T* target;
+    if constexpr (is_tensor_symbol_v<A>) {
+      target = gradient + flat_offset_v<W, A>;
     } else {
-      T* target = batch_adjoint_target<W>(operand_state, gradient, count);
+      target = slot_at<argument>(slots).adjoint.data();
+      if constexpr (layout.clears[2 * User + Operand])
+        std::fill_n(target, A::dims.size() * slices<A, Data>(count), T(0));
+    }
+    if constexpr (is_named_v<Node>) {
+      for (std::size_t i = 0; i != A::dims.size() * slices<A, Data>(count); ++i) target[i] += adjoint[i];
+    } else if constexpr (is_tensor_unary_v<Node>) {
+      const auto operation = operation_at<E, User>(e);
+      for (std::size_t j = 0; j != slices<Node, Data>(count); ++j)
+        operation.backward(sample_view<A, Data>(values_of<E, argument>(slots), j),
+                           sample_view<Node, Data>(values_of<E, User>(slots), j), sample_view<Node, Data>(adjoint, j),
+                           sample_view<A, Data>(target, j));
+    } else {
+      using L = typename Node::left_type;
+      using R = typename Node::right_type;
+      using Op = decltype(Node::operation);
+      auto& slot = slot_at<User>(slots);
+      const T* left = values_of<E, S::template child_slot<User, 0>>(slots);
+      const T* right = values_of<E, S::template child_slot<User, 1>>(slots);
       if constexpr (uses_gemm_v<Op, L, R, Data>) {
         constexpr std::size_t m = L::dims.rows, k = L::dims.cols;
-        if constexpr (Side == 0) {
+        if constexpr (Operand == 0) {
           // dW += adjoint * x^T: (m x n) times (n x k), into W's row-major storage.
-          add_product<Eigen::ColMajor, Eigen::RowMajor, Eigen::RowMajor>(
-              m, k, count, adjoint, m, values_of(state.right), k, target, k, *state.blockings.left_adjoint);
+          add_product<Eigen::ColMajor, Eigen::RowMajor, Eigen::RowMajor>(m, k, count, adjoint, m, right, k, target, k,
+                                                                         *slot.blockings.left_adjoint);
         } else {
           // dx += W^T * adjoint: (k x m) times (m x n); W^T is W's storage read column-major.
-          add_product<Eigen::ColMajor, Eigen::ColMajor, Eigen::ColMajor>(k, count, m, values_of(state.left), k, adjoint,
-                                                                         m, target, k, *state.blockings.right_adjoint);
+          add_product<Eigen::ColMajor, Eigen::ColMajor, Eigen::ColMajor>(k, count, m, left, k, adjoint, m, target, k,
+                                                                         *slot.blockings.right_adjoint);
         }
       } else {
-        for (std::size_t j = 0; j != slices<E, Data>(count); ++j) {
-          auto call = [&](auto... kept) {
-            const auto left = sample_view<L, Data>(values_of(state.left), j);
-            const auto right = sample_view<R, Data>(values_of(state.right), j);
-            const auto out = sample_view<E, Data>(values_of(state), j);
-            const auto node_adjoint = sample_view<E, Data>(adjoint, j);
+        const auto operation = operation_at<E, User>(e);
+        for (std::size_t j = 0; j != slices<Node, Data>(count); ++j) {
+          with_kept_sample(slot, j, [&](auto... kept) {
+            const auto out = sample_view<Node, Data>(slot.values.data(), j);
+            const auto node_adjoint = sample_view<Node, Data>(adjoint, j);
             const auto operand_adjoint = sample_view<A, Data>(target, j);
-            if constexpr (Side == 0) {
-              e.operation.backward_left(left, right, out, node_adjoint, operand_adjoint, kept...);
+            if constexpr (Operand == 0) {
+              operation.backward_left(sample_view<L, Data>(left, j), sample_view<R, Data>(right, j), out, node_adjoint,
+                                      operand_adjoint, kept...);
             } else {
-              e.operation.backward_right(left, right, out, node_adjoint, operand_adjoint, kept...);
+              operation.backward_right(sample_view<L, Data>(left, j), sample_view<R, Data>(right, j), out, node_adjoint,
+                                       operand_adjoint, kept...);
             }
-          };
-          if constexpr (std::remove_reference_t<decltype(state)>::kept_size != 0) {
-            call(tensor_view<T, Op::kept(L::dims, R::dims)>{state.kept.data() + j * Op::kept(L::dims, R::dims).size()});
-          } else {
-            call();
-          }
+          });
         }
       }
-      backward_batch<W>(operand_of<Side>(e), operand_state, target, gradient, count);
     }
   }
 }
 
-template <class W, class E, class Data, class T>
-void backward_batch(const E& e, batch_state<T, E, Data>& state, T* adjoint, T* gradient, std::size_t count) {
-  if constexpr (is_tensor_unary_v<E>) {
-    using A = typename E::argument_type;
-    if constexpr (contains_any_v<A, W>) {
-      T* target = batch_adjoint_target<W>(state.argument, gradient, count);
-      for (std::size_t j = 0; j != slices<E, Data>(count); ++j)
-        e.operation.backward(sample_view<A, Data>(values_of(state.argument), j),
-                             sample_view<E, Data>(values_of(state), j), sample_view<E, Data>(adjoint, j),
-                             sample_view<A, Data>(target, j));
-      backward_batch<W>(e.argument, state.argument, target, gradient, count);
+// The reverse sweep: each entry's adjoint, complete when reached, passed on
+// to its operands once.
+template <class W, class E, class Data, class Slots>
+void backward_batch(const E& e, Slots& slots, typename Slots::value_type* gradient, std::size_t count) {
+  constexpr std::size_t root = schedule<E>::size - 1;
+  for_each_index<schedule<E>::size>([&]<std::size_t Reversed>() {
+    using Node = tensor_node_t<E, root - Reversed>;
+    if constexpr (contains_any_v<Node, W>) {
+      for_each_index<operands<Node>::count>([&]<std::size_t Operand>() {
+        pass_batch_adjoint_to_operand<W, E, Data, root - Reversed, Operand>(e, slots, gradient, count);
+      });
     }
-  } else if constexpr (!is_tensor_symbol_v<E>) {
-    backward_operand<0, W>(e, state, adjoint, gradient, count);
-    backward_operand<1, W>(e, state, adjoint, gradient, count);
-  }
+  });
 }
 
 template <class W, class Data>
@@ -440,7 +471,7 @@ class batch_workspace {
   using expression_type = std::remove_cv_t<E>;
   using data_list = Data;
 
-  explicit batch_workspace(std::size_t largest_batch) : largest_batch_(largest_batch), root_(largest_batch) {}
+  explicit batch_workspace(std::size_t largest_batch) : largest_batch_(largest_batch), slots_(largest_batch) {}
 
   [[nodiscard]] std::size_t largest_batch() const { return largest_batch_; }
 
@@ -452,15 +483,15 @@ class batch_workspace {
       throw std::length_error("ctdiff: a batch of " + std::to_string(count) +
                               " samples in a workspace made for at most " + std::to_string(largest_batch_));
     }
-    detail::forward_batch(e, b, root_, count);
+    detail::forward_batch<expression_type, Data>(e, b, slots_, count);
     return count;
   }
 
-  detail::batch_state<T, expression_type, Data>& root() { return root_; }
+  detail::batch_slots_t<T, expression_type, Data>& slots() { return slots_; }
 
  private:
   std::size_t largest_batch_;
-  detail::batch_state<T, expression_type, Data> root_;
+  detail::batch_slots_t<T, expression_type, Data> slots_;
 };
 
 // make_batch_workspace<double>(loss, per_sample(x, y), 128): a workspace for
@@ -476,7 +507,7 @@ batch_workspace<T, E, wrt_list<Data...>> make_batch_workspace(const E&, wrt_list
 template <TensorExpression E, Bindings B, class T, class Data>
 std::span<const T> eval_samples(const E& e, const B& b, batch_workspace<T, E, Data>& state) {
   const std::size_t count = state.forward(e, b);
-  return {detail::values_of(state.root()), E::dims.size() * detail::slices<E, Data>(count)};
+  return {detail::values_of<E, schedule<E>::size - 1>(state.slots()), E::dims.size() * detail::slices<E, Data>(count)};
 }
 
 // The loss of a batch: the sum over its samples of e, a 1x1 per-sample loss.
@@ -502,13 +533,14 @@ T add_gradient(const tensor_gradient_expression<E, W>& g, const B& b, batch_work
                             " values; the tensors of wrt(...) have " + std::to_string(flat_size_v<W>));
   }
   const std::size_t count = state.forward(g.expression, b);
-  auto& root = state.root();
+  constexpr std::size_t root = schedule<E>::size - 1;
   constexpr bool batched = detail::batched_v<E, Data>;
   const T seed = batched ? weight : weight * T(count);
-  std::fill_n(root.adjoint.data(), detail::slices<E, Data>(count), seed);
-  detail::backward_batch<W>(g.expression, root, root.adjoint.data(), gradient.data(), count);
+  std::fill_n(detail::slot_at<root>(state.slots()).adjoint.data(), detail::slices<E, Data>(count), seed);
+  detail::backward_batch<W, E, Data>(g.expression, state.slots(), gradient.data(), count);
+  const T* values = detail::values_of<E, root>(state.slots());
   T total = T(0);
-  for (std::size_t j = 0; j != detail::slices<E, Data>(count); ++j) total += root.values[j];
+  for (std::size_t j = 0; j != detail::slices<E, Data>(count); ++j) total += values[j];
   return batched ? weight * total : seed * total;
 }
 

@@ -9,45 +9,13 @@
 #include <span>
 #include <vector>
 
+#include "counted_tensor_op.hpp"
 #include "tensor_checks.hpp"
 
 namespace {
 
 using namespace ctdiff;
-
-// The elementwise sigmoid, counting its forward and backward passes. Each
-// Copy is a type of its own: copies 0 and 1 of one expression are two values.
-template <int Copy>
-struct counted_sigmoid_op {
-  static inline int forward_calls = 0;
-  static inline int backward_calls = 0;
-  static constexpr shape result(shape argument) { return argument; }
-  void forward(auto argument, auto out) const {
-    ++forward_calls;
-    elementwise_op<sigmoid_op>{}.forward(argument, out);
-  }
-  void backward(auto argument, auto out, auto adjoint, auto argument_adjoint) const {
-    ++backward_calls;
-    elementwise_op<sigmoid_op>{}.backward(argument, out, adjoint, argument_adjoint);
-  }
-};
-template <int Copy = 0, class E>
-constexpr auto counted_sigmoid(const E& e) {
-  return tensor_unary<counted_sigmoid_op<Copy>, E>{{}, e};
-}
-
-struct calls {
-  int forward;
-  int backward;
-};
-template <int Copy>
-calls calls_of() {
-  return {counted_sigmoid_op<Copy>::forward_calls, counted_sigmoid_op<Copy>::backward_calls};
-}
-void reset_calls() {
-  counted_sigmoid_op<0>::forward_calls = counted_sigmoid_op<0>::backward_calls = 0;
-  counted_sigmoid_op<1>::forward_calls = counted_sigmoid_op<1>::backward_calls = 0;
-}
+using namespace counted_tensor_op;
 
 constexpr auto x = ctdiff::vector<"x", 3>;
 constexpr auto W1 = matrix<"W1", 4, 3>;

@@ -208,13 +208,21 @@ constexpr bool passes_adjoint() {
 // adjoint where it is (home): a copy would be a pass over it and a clear.
 // Any other inner entry has its own, cleared by the use the sweep meets first
 // (the user latest in the schedule) and summed into by every use.
+// Whether an operand and its user keep their adjoints alike, so that one may
+// read the other's in place: always for one sample (batch.hpp: not between a
+// node of the batch's samples and one shared by them).
+struct same_storage {
+  template <class User, class Operand>
+  static constexpr bool value = true;
+};
+
 template <std::size_t Size>
 struct adjoint_layout {
   std::array<std::size_t, Size> home{};
   std::array<bool, 2 * Size> clears{};  // by 2 * user + operand
 };
 
-template <class E>
+template <class E, class SameStorage>
 constexpr auto lay_out_adjoints() {
   using S = schedule<E>;
   adjoint_layout<S::size> layout;
@@ -231,7 +239,8 @@ constexpr auto lay_out_adjoints() {
     for_each_index<operands<Node>::count>([&]<std::size_t Operand>() {
       constexpr std::size_t argument = S::template child_slot<user, Operand>;
       if (is_tensor_symbol_v<tensor_node_t<E, argument>>) return;
-      if (uses[argument] == 1 && passes_adjoint<Node, Operand>()) {
+      if (uses[argument] == 1 && passes_adjoint<Node, Operand>() &&
+          SameStorage::template value<Node, tensor_node_t<E, argument>>) {
         layout.home[argument] = layout.home[user];
       } else if (!met[argument]) {
         layout.clears[2 * user + Operand] = true;
@@ -242,8 +251,8 @@ constexpr auto lay_out_adjoints() {
   return layout;
 }
 
-template <class E>
-inline constexpr auto adjoint_layout_v = lay_out_adjoints<E>();
+template <class E, class SameStorage = same_storage>
+inline constexpr auto adjoint_layout_v = lay_out_adjoints<E, SameStorage>();
 
 template <class E, std::size_t Index, class T>
 constexpr tensor_view<T, tensor_node_t<E, Index>::dims> adjoint_view(workspace<T, E>& state) {
