@@ -17,7 +17,7 @@ namespace detail {
 // under let<"h">(sigmoid(z)) reads h*(1 - h), and computes from h's slot.
 template <class E, class S, class Value>
 constexpr auto derivative(const E& e, S s, const Value& value) {
-  if constexpr (!contains_v<E, S>) {  // constants, other symbols, and subtrees without s
+  if constexpr (!contains_symbol<E, S>::value) {  // constants, other symbols, and subtrees without s
     return int_c<0>;
   } else if constexpr (is_symbol_v<E>) {
     return int_c<1>;
@@ -28,14 +28,14 @@ constexpr auto derivative(const E& e, S s, const Value& value) {
   } else {
     using Op = typename E::operation;
     auto through_left = [&] {
-      if constexpr (contains_v<typename E::left_type, S>) {
+      if constexpr (contains_symbol<typename E::left_type, S>::value) {
         return make_product(Op::d_left(e.left, e.right, value), derivative(e.left, s, e.left));
       } else {
         return int_c<0>;
       }
     };
     auto through_right = [&] {
-      if constexpr (contains_v<typename E::right_type, S>) {
+      if constexpr (contains_symbol<typename E::right_type, S>::value) {
         return make_product(Op::d_right(e.left, e.right, value), derivative(e.right, s, e.right));
       } else {
         return int_c<0>;

@@ -5,8 +5,10 @@
 // optimizer reduces to the plain arithmetic.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cstddef>
+#include <cstdint>
 #include <ctdiff/bindings.hpp>
 #include <ctdiff/expression.hpp>
 #include <ctdiff/schedule.hpp>
@@ -21,32 +23,111 @@ using forward_values = std::array<T, schedule<E>::size>;
 
 namespace detail {
 
-template <class T, class E, std::size_t Index, class B>
-constexpr T entry_value(const E& root, const B& b, const forward_values<T, E>& values) {
-  using S = schedule<E>;
-  using Node = typename S::template entry<Index>::node;
-  if constexpr (is_symbol_v<Node>) {
-    return static_cast<T>(bound_value<Node::name>(b));
-  } else if constexpr (is_integer_v<Node>) {
-    return static_cast<T>(Node::value);
-  } else if constexpr (is_named_v<Node>) {
-    return values[S::template child_slot<Index, 0>];
-  } else if constexpr (is_unary_v<Node>) {
-    return static_cast<T>(Node::operation::apply(values[S::template child_slot<Index, 0>]));
-  } else if constexpr (is_binary_v<Node>) {
-    return static_cast<T>(
-        Node::operation::apply(values[S::template child_slot<Index, 0>], values[S::template child_slot<Index, 1>]));
-  } else {  // a runtime literal, read where the expression holds it
-    return static_cast<T>(node_at<typename S::template entry<Index>::path>(root).value);
+// How an entry's value is made from its operands' values, by the kind of its
+// node, naming the operation and nothing of the model. The forward pass and
+// the sweep instantiate a function per entry, and g++ spells out (mangles)
+// every instantiated function's template arguments: with the model's type
+// among them, compile time grew as entries x model size (2->64->1 network,
+// 6.6 min); with the operation alone, a model's entries share a handful.
+struct read_before {};  // a symbol or a runtime literal, read from its source first
+template <class Op>
+struct apply_unary {
+  using operation = Op;
+};
+template <class Op>
+struct apply_binary {
+  using operation = Op;
+};
+struct copy_operand {};  // a named value: its expression's
+
+template <class Node>
+struct value_rule {
+  using type = read_before;
+};
+template <std::intmax_t N>
+struct value_rule<integer<N>> {
+  using type = integer<N>;
+};
+template <class Op, class A>
+struct value_rule<unary<Op, A>> {
+  using type = apply_unary<Op>;
+};
+template <class Op, class L, class R>
+struct value_rule<binary<Op, L, R>> {
+  using type = apply_binary<Op>;
+};
+template <fixed_string Name, class E>
+struct value_rule<named<Name, E>> {
+  using type = copy_operand;
+};
+template <class S, std::size_t Index>
+using value_rule_t = typename value_rule<typename S::template entry<Index>::node>::type;
+
+template <class T, class Rule>
+[[gnu::always_inline]] constexpr T entry_value(const T& own, const T& first, const T& second) {
+  if constexpr (std::is_same_v<Rule, read_before>) {
+    return own;
+  } else if constexpr (std::is_same_v<Rule, copy_operand>) {
+    return first;
+  } else if constexpr (is_integer_v<Rule>) {
+    return static_cast<T>(Rule::value);
+  } else if constexpr (std::is_same_v<Rule, apply_unary<typename Rule::operation>>) {
+    return static_cast<T>(Rule::operation::apply(first));
+  } else {
+    return static_cast<T>(Rule::operation::apply(first, second));
   }
 }
 
+// The slots of the entries whose node satisfies Is, in schedule order.
+template <class S, template <class> class Is>
+constexpr auto slots_where() {
+  constexpr auto selected = []<std::size_t... I>(std::index_sequence<I...>) {
+    return std::array<bool, S::size>{Is<typename S::template entry<I>::node>::value...};
+  }
+  (std::make_index_sequence<S::size>{});
+  std::array<std::size_t, std::count(selected.begin(), selected.end(), true)> slots{};
+  for (std::size_t slot = 0, next = 0; slot != S::size; ++slot)
+    if (selected[slot]) slots[next++] = slot;
+  return slots;
+}
+template <auto Slots, std::size_t... I>
+constexpr std::index_sequence<Slots[I]...> as_sequence(std::index_sequence<I...>) {
+  return {};
+}
+template <class S, template <class> class Is>
+using slots_where_t =
+    decltype(as_sequence<slots_where<S, Is>()>(std::make_index_sequence<slots_where<S, Is>().size()>{}));
+
+template <class Node>
+struct is_symbol_node : std::bool_constant<is_symbol_v<Node>> {};
+template <class Node>
+struct is_literal_node : std::false_type {};
+template <class T>
+struct is_literal_node<literal<T>> : std::true_type {};
+
 template <class T, class E, class B>
 [[gnu::always_inline]] constexpr forward_values<T, E> forward(const E& e, const B& b) {
+  using S = schedule<E>;
   forward_values<T, E> values{};
-  for_each_index<schedule<E>::size>([&]<std::size_t Index>() __attribute__((always_inline)) {
-    values[Index] = entry_value<T, E, Index>(e, b, values);
-  });
+  // Symbols from the bindings and runtime literals from the expression, where they are held.
+  [&]<std::size_t... Slot>(std::index_sequence<Slot...>) __attribute__((always_inline)) {
+    [[maybe_unused]] const int read[] = {
+        0, (values[Slot] = static_cast<T>(bound_value<S::template entry<Slot>::node::name>(b)), 0)...};
+  }
+  (slots_where_t<S, is_symbol_node>{});
+  [&]<std::size_t... Slot>(std::index_sequence<Slot...>) __attribute__((always_inline)) {
+    [[maybe_unused]] const int read[] = {
+        0, (values[Slot] = static_cast<T>(node_at<typename S::template entry<Slot>::path>(e).value), 0)...};
+  }
+  (slots_where_t<S, is_literal_node>{});
+  // Then every entry in order, children first.
+  [&]<std::size_t... Index>(std::index_sequence<Index...>) __attribute__((always_inline)) {
+    [[maybe_unused]] const int in_order[] = {
+        0, (values[Index] = entry_value<T, value_rule_t<S, Index>>(
+                values[Index], values[operand_slot<S, Index, 0>::value], values[operand_slot<S, Index, 1>::value]),
+            0)...};
+  }
+  (std::make_index_sequence<S::size>{});
   return values;
 }
 

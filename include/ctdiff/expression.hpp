@@ -174,17 +174,24 @@ inline constexpr bool is_zero_v = std::is_same_v<T, integer<0>>;
 template <class T>
 inline constexpr bool is_one_v = std::is_same_v<T, integer<1>>;
 
-// Does the expression type E contain the symbol S? (Decided by the type alone.)
+namespace detail {
+// Does the expression type E contain the symbol S? (Decided by the type
+// alone.) A type, not a variable, as the schedule's lookups (see value_rule
+// in evaluate.hpp): it is asked for every node and symbol of a model.
 template <class E, class S>
-inline constexpr bool contains_v = false;
+struct contains_symbol : std::false_type {};
 template <fixed_string Name>
-inline constexpr bool contains_v<symbol<Name>, symbol<Name>> = true;
+struct contains_symbol<symbol<Name>, symbol<Name>> : std::true_type {};
 template <class Op, class A, class S>
-inline constexpr bool contains_v<unary<Op, A>, S> = contains_v<A, S>;
+struct contains_symbol<unary<Op, A>, S> : contains_symbol<A, S> {};
 template <class Op, class L, class R, class S>
-inline constexpr bool contains_v<binary<Op, L, R>, S> = contains_v<L, S> || contains_v<R, S>;
+struct contains_symbol<binary<Op, L, R>, S> : std::disjunction<contains_symbol<L, S>, contains_symbol<R, S>> {};
 template <fixed_string Name, class E, class S>
-inline constexpr bool contains_v<named<Name, E>, S> = contains_v<E, S>;
+struct contains_symbol<named<Name, E>, S> : contains_symbol<E, S> {};
+}  // namespace detail
+
+template <class E, class S>
+inline constexpr bool contains_v = detail::contains_symbol<E, S>::value;
 
 // Is the value of E fixed by its type alone (no runtime literal inside)?
 // Only such types can be compared for equality at compile time, which is what

@@ -21,10 +21,16 @@
 
 namespace ctdiff {
 
+namespace detail {
+template <class Symbol>
+struct member_tag {};
+}  // namespace detail
+
 // The symbols a gradient or Hessian is taken with respect to, in order.
 template <class... Symbols>
 struct wrt_list {
   static constexpr std::size_t size = sizeof...(Symbols);
+  struct set : detail::member_tag<Symbols>... {};
 
   // Position of S in the list; size if absent.
   template <class S>
@@ -48,10 +54,21 @@ constexpr auto wrt(Symbols...) {
   }
 }
 
+namespace detail {
+// Does E hold a symbol of W? One question per node, each answered from its
+// operands' answers and, at a leaf, by one base-class lookup in W's set: a
+// question per node and symbol made compile time and memory grow with
+// (nodes x symbols of W), and a gradient asks it of every node.
+template <class E, class W, std::size_t Operands = operands<E>::count>
+struct contains_any : std::is_base_of<member_tag<E>, typename W::set> {};
 template <class E, class W>
-inline constexpr bool contains_any_v = false;
-template <class E, class... Symbols>
-inline constexpr bool contains_any_v<E, wrt_list<Symbols...>> = (contains_v<E, Symbols> || ...);
+struct contains_any<E, W, 1> : contains_any<operand_t<E, 0>, W> {};
+template <class E, class W>
+struct contains_any<E, W, 2> : std::disjunction<contains_any<operand_t<E, 0>, W>, contains_any<operand_t<E, 1>, W>> {};
+}  // namespace detail
+
+template <class E, class W>
+inline constexpr bool contains_any_v = detail::contains_any<E, W>::value;
 
 // The value of an expression and its gradient, from one forward pass.
 template <class T, std::size_t N>
@@ -98,32 +115,67 @@ constexpr auto chain(const Adjoint& adjoint, const T& argument, const T& value) 
 template <class Op>
 inline constexpr bool stops_sweep_v = is_zero_v<decltype(Op::derivative(0.0, 0.0))>;
 
+// What the reverse sweep does at an entry that passes its adjoint on, by the
+// kind of its node, naming the operation and nothing of the model (for the
+// reason given at value_rule in evaluate.hpp): nothing, a unary node's chain
+// rule, a binary node's to the operands that hold a symbol of W, or a named
+// value's adjoint handed to its expression.
+struct no_step {};
+template <class Op>
+struct unary_step {};
+template <class Op, bool ToLeft, bool ToRight>
+struct binary_step {};
+struct copy_step {};
+
+template <class Node, class W>
+struct sweep_step {
+  using type = no_step;
+};
+template <class Op, class A, class W>
+struct sweep_step<unary<Op, A>, W> {
+  using type = std::conditional_t<contains_any<A, W>::value && !stops_sweep_v<Op>, unary_step<Op>, no_step>;
+};
+template <class Op, class L, class R, class W>
+struct sweep_step<binary<Op, L, R>, W> {
+  using type = std::conditional_t<contains_any<L, W>::value || contains_any<R, W>::value,
+                                  binary_step<Op, contains_any<L, W>::value, contains_any<R, W>::value>, no_step>;
+};
+template <fixed_string Name, class E, class W>
+struct sweep_step<named<Name, E>, W> {
+  using type = std::conditional_t<contains_any<E, W>::value, copy_step, no_step>;
+};
+template <class S, class W, std::size_t Index>
+using sweep_step_t = typename sweep_step<typename S::template entry<Index>::node, W>::type;
+
 // Which entries the reverse sweep reaches from the root: an entry below a
 // sweep stop only, or holding no symbol of W, never gets an adjoint, so no
 // code is made for it.
 template <class E, class W>
 constexpr auto reached_entries() {
   using S = schedule<E>;
+  struct step {
+    bool passes;
+    std::size_t first, second;
+  };
+  constexpr auto steps = []<std::size_t... Index>(std::index_sequence<Index...>) {
+    return std::array<step, S::size>{step{!std::is_same_v<sweep_step_t<S, W, Index>, no_step>,
+                                          operand_slot<S, Index, 0>::value, operand_slot<S, Index, 1>::value}...};
+  }
+  (std::make_index_sequence<S::size>{});
   std::array<bool, S::size> reached{};
   reached[S::size - 1] = true;
-  auto pass_on = [&]<std::size_t Index>() {
-    using Node = typename S::template entry<Index>::node;
-    if (!reached[Index] || !contains_any_v<Node, W>) return;
-    if constexpr (is_named_v<Node>) {
-      reached[S::template child_slot<Index, 0>] = true;
-    } else if constexpr (is_unary_v<Node>) {
-      if constexpr (!stops_sweep_v<typename Node::operation>) reached[S::template child_slot<Index, 0>] = true;
-    } else if constexpr (is_binary_v<Node>) {
-      reached[S::template child_slot<Index, 0>] = true;
-      reached[S::template child_slot<Index, 1>] = true;
-    }
-  };
-  for_each_index<S::size>([&]<std::size_t Index>() { pass_on.template operator()<S::size - 1 - Index>(); });
+  for (std::size_t index = S::size; index-- != 0;) {
+    if (reached[index] && steps[index].passes) reached[steps[index].first] = reached[steps[index].second] = true;
+  }
   return reached;
 }
 
 template <class E, class W>
 inline constexpr auto reached_v = reached_entries<E, W>();
+
+// The step at an entry the sweep reaches; none elsewhere.
+template <class E, class W, std::size_t Index>
+using reached_step_t = std::conditional_t<reached_v<E, W>[Index], sweep_step_t<schedule<E>, W, Index>, no_step>;
 
 // Adds an adjoint contribution into a slot; a compile-time 0 adds nothing.
 template <class T, class Contribution>
@@ -131,62 +183,76 @@ constexpr void accumulate(T& slot, const Contribution& contribution) {
   if constexpr (!is_zero_v<Contribution>) slot += static_cast<T>(constant_value(contribution));
 }
 
-// Passes the adjoint of the entry at Index to its operands.
-template <class W, class E, std::size_t Index, class T, std::size_t N>
-constexpr void pass_adjoint(const std::array<T, N>& values, std::array<T, N>& adjoints) {
-  using S = schedule<E>;
-  using Node = typename S::template entry<Index>::node;
-  if constexpr (reached_v<E, W>[Index] && contains_any_v<Node, W> && !is_symbol_v<Node>) {
-    const T adjoint = adjoints[Index];
-    if constexpr (is_named_v<Node>) {
-      adjoints[S::template child_slot<Index, 0>] += adjoint;
-    } else if constexpr (is_unary_v<Node>) {
-      constexpr std::size_t argument = S::template child_slot<Index, 0>;
-      accumulate(adjoints[argument], chain<typename Node::operation>(adjoint, values[argument], values[Index]));
-    } else if constexpr (is_binary_v<Node>) {
-      using Op = typename Node::operation;
-      constexpr std::size_t left = S::template child_slot<Index, 0>;
-      constexpr std::size_t right = S::template child_slot<Index, 1>;
-      if constexpr (contains_any_v<typename Node::left_type, W>) {
-        accumulate(adjoints[left], make_product(adjoint, Op::d_left(values[left], values[right], values[Index])));
-      }
-      if constexpr (contains_any_v<typename Node::right_type, W>) {
-        accumulate(adjoints[right], make_product(adjoint, Op::d_right(values[left], values[right], values[Index])));
-      }
-    }
+// Passes the adjoint of the entry at Self to its operands at First and Second.
+template <std::size_t Self, std::size_t First, std::size_t Second, class T, std::size_t N>
+constexpr void pass_adjoint(no_step, const std::array<T, N>&, std::array<T, N>&) {}
+
+template <std::size_t Self, std::size_t First, std::size_t Second, class T, std::size_t N>
+[[gnu::always_inline]] constexpr void pass_adjoint(copy_step, const std::array<T, N>&, std::array<T, N>& adjoints) {
+  adjoints[First] += adjoints[Self];
+}
+
+template <std::size_t Self, std::size_t First, std::size_t Second, class T, std::size_t N, class Op>
+[[gnu::always_inline]] constexpr void pass_adjoint(unary_step<Op>, const std::array<T, N>& values,
+                                                   std::array<T, N>& adjoints) {
+  accumulate(adjoints[First], chain<Op>(adjoints[Self], values[First], values[Self]));
+}
+
+template <std::size_t Self, std::size_t First, std::size_t Second, class T, std::size_t N, class Op, bool ToLeft,
+          bool ToRight>
+[[gnu::always_inline]] constexpr void pass_adjoint(binary_step<Op, ToLeft, ToRight>, const std::array<T, N>& values,
+                                                   std::array<T, N>& adjoints) {
+  const T adjoint = adjoints[Self];
+  if constexpr (ToLeft) {
+    accumulate(adjoints[First], make_product(adjoint, Op::d_left(values[First], values[Second], values[Self])));
+  }
+  if constexpr (ToRight) {
+    accumulate(adjoints[Second], make_product(adjoint, Op::d_right(values[First], values[Second], values[Self])));
   }
 }
 
-// The partial for one symbol of W: its entry's adjoint if the sweep reaches
-// it, else +0. Adjoints start at -0.0, the identity of IEEE addition
-// (-0.0 + x == x for every x, -0.0 included), so the compiler drops the
-// first addition into each slot without -ffast-math.
-template <class E, class W, class Symbol, class T, std::size_t N>
-constexpr T partial_for(const std::array<T, N>& adjoints) {
-  using S = schedule<E>;
-  if constexpr (S::template contains<Symbol>) {
-    constexpr std::size_t slot = S::template index_of<Symbol>;
-    if constexpr (reached_v<E, W>[slot]) return adjoints[slot];
+// The slot of Symbol's adjoint if the sweep reaches it, else the schedule's size (no slot).
+template <class E, class W, class Symbol, bool Scheduled = schedule<E>::entries::template contains<Symbol>::value>
+struct partial_slot : std::integral_constant<std::size_t, schedule<E>::size> {};
+template <class E, class W, class Symbol>
+struct partial_slot<E, W, Symbol, true>
+    : std::integral_constant<std::size_t, reached_v<E, W>[slot_of<schedule<E>, Symbol>::value]
+                                              ? slot_of<schedule<E>, Symbol>::value
+                                              : schedule<E>::size> {};
+
+// The partial at a slot: its adjoint, or +0 where the sweep does not reach the
+// symbol. Adjoints start at -0.0, the identity of IEEE addition (-0.0 + x == x
+// for every x, -0.0 included), so the compiler drops the first addition into
+// each slot without -ffast-math.
+template <std::size_t Slot, class T, std::size_t N>
+[[gnu::always_inline]] constexpr T partial_at(const std::array<T, N>& adjoints) {
+  if constexpr (Slot < N) {
+    return adjoints[Slot];
+  } else {
+    return T(0);
   }
-  return T(0);
 }
 
 template <class T, class W, class E, class B>
 [[gnu::always_inline]] constexpr value_and_gradient<T, W::size> value_and_gradient_at(const E& e, const B& b) {
   using S = schedule<E>;
   const auto values = forward<T>(e, b);
-  // One initializer per slot, not fill(): without AVX g++ vectorizes fill's
-  // loop and keeps it, and every adjoint is then read back from memory.
-  auto adjoints = [&]<std::size_t... Index>(std::index_sequence<Index...>) {
-    return std::array<T, S::size>{(Index == S::size - 1 ? T(1) : T(-0.0))...};
+  return [&]<std::size_t... Index>(std::index_sequence<Index...>) __attribute__((always_inline)) {
+    // One initializer per slot, not fill(): without AVX g++ vectorizes fill's
+    // loop and keeps it, and every adjoint is then read back from memory.
+    std::array<T, S::size> adjoints{(Index == S::size - 1 ? T(1) : T(-0.0))...};
+    [[maybe_unused]] const int from_the_root[] = {
+        0, (pass_adjoint<S::size - 1 - Index, operand_slot<S, S::size - 1 - Index, 0>::value,
+                         operand_slot<S, S::size - 1 - Index, 1>::value>(reached_step_t<E, W, S::size - 1 - Index>{},
+                                                                         values, adjoints),
+            0)...};
+    return [&]<class... Symbols>(wrt_list<Symbols...>) __attribute__((always_inline)) {
+      return value_and_gradient<T, W::size>{values[S::size - 1],
+                                            {partial_at<partial_slot<E, W, Symbols>::value>(adjoints)...}};
+    }
+    (W{});
   }
   (std::make_index_sequence<S::size>{});
-  for_each_index<S::size>([&]<std::size_t Index>() __attribute__((always_inline)) {
-    pass_adjoint<W, E, S::size - 1 - Index>(values, adjoints);
-  });
-  return [&]<class... Symbols>(wrt_list<Symbols...>) {
-    return value_and_gradient<T, W::size>{values[S::size - 1], {partial_for<E, W, Symbols>(adjoints)...}};
-  }(W{});
 }
 
 template <class T, class W, class E, class B>

@@ -62,17 +62,25 @@ struct definition_of<entry<name_key<Name>, named<Name, E>, Path>> {
   using type = named<Name, E>;
 };
 
-// The schedule while it is built: the entries so far, and a set of their
-// keys whose membership test is one base-class lookup.
-template <class... Entries>
+// The keys and definitions seen so far, as bases: each entry's set derives
+// from the previous one and adds that entry's two tags, so the set grows by
+// one small class per entry (a class listing every key anew at each step
+// made building the schedule quadratic in the compiler's base-class work).
+struct nothing_seen {};
+template <class Previous, class Entry>
+struct seen_with : Previous, key_tag<typename Entry::key>, definition_tag<typename definition_of<Entry>::type> {};
+
+// The schedule while it is built: the entries so far, and the set of their
+// keys, whose membership test is one base-class lookup.
+template <class Seen, class... Entries>
 struct entries {
-  struct seen : key_tag<typename Entries::key>..., definition_tag<typename definition_of<Entries>::type>... {};
+  // Types, not variables: see value_rule in evaluate.hpp.
   template <class Key>
-  static constexpr bool contains = std::is_base_of_v<key_tag<Key>, seen>;
+  using contains = std::is_base_of<key_tag<Key>, Seen>;
   template <class Definition>
-  static constexpr bool defines = std::is_base_of_v<definition_tag<Definition>, seen>;
+  using defines = std::is_base_of<definition_tag<Definition>, Seen>;
   template <class Entry>
-  using append = entries<Entries..., Entry>;
+  using append = entries<seen_with<Seen, Entry>, Entries..., Entry>;
 };
 
 // Instantiated for every named node met again, with Same false only when
@@ -136,7 +144,7 @@ template <class Node, std::size_t Operand>
 using operand_t = typename operands<Node>::template type<Operand>;
 
 // Post-order: operands first, then the node, each key once.
-template <class E, class Path, class State, bool Seen = State::template contains<key_t<E, Path>>,
+template <class E, class Path, class State, bool Seen = State::template contains<key_t<E, Path>>::value,
           std::size_t Operands = operands<E>::count>
 struct visit {
   using type = typename State::template append<entry<key_t<E, Path>, E, Path>>;
@@ -147,7 +155,7 @@ struct visit<E, Path, State, true, Operands> {
 };
 template <fixed_string Name, class E, class Path, class State>
 struct visit<named<Name, E>, Path, State, true, 1> {
-  static_assert(name_defined_once<Name, State::template defines<named<Name, E>>>());
+  static_assert(name_defined_once<Name, State::template defines<named<Name, E>>::value>());
   using type = State;
 };
 template <class E, class Path, class State>
@@ -178,30 +186,48 @@ template <std::size_t N, class Visit>
 template <class Key, std::size_t Index, class Entry>
 struct indexed {};
 
+// Declared only, for decltype: a lookup by overload resolution on the
+// schedule's bases, which makes no function (see value_rule in evaluate.hpp).
 template <std::size_t Index, class Key, class Entry>
 Entry entry_at_index(const indexed<Key, Index, Entry>*);
 template <class Key, std::size_t Index, class Entry>
-constexpr std::size_t index_of_key(const indexed<Key, Index, Entry>*) {
-  return Index;
-}
+std::integral_constant<std::size_t, Index> index_of_key(const indexed<Key, Index, Entry>*);
 
 template <class Entries, class Indices>
 struct laid_out;
-template <class... Entries, std::size_t... Indices>
-struct laid_out<entries<Entries...>, std::index_sequence<Indices...>> {
+template <class Seen, class... Entries, std::size_t... Indices>
+struct laid_out<entries<Seen, Entries...>, std::index_sequence<Indices...>> {
   struct map : indexed<typename Entries::key, Indices, Entries>... {};
 };
+
+// The entry at Index in S, and the slot of the entry keyed Key, each found
+// once: a class template's instances are remembered, where an alias would
+// deduce from every one of the schedule's bases at each use.
+template <class S, std::size_t Index>
+struct entry_at {
+  using type = decltype(entry_at_index<Index>(static_cast<const typename S::map*>(nullptr)));
+};
+template <class S, class Key>
+struct slot_of : decltype(index_of_key<Key>(static_cast<const typename S::map*>(nullptr))) {};
+
+// The slot of an entry's child-th operand, or the entry's own where it has none.
+template <class S, std::size_t Index, std::size_t Child, class Node = typename S::template entry<Index>::node,
+          bool HasOperand = (Child < operands<Node>::count)>
+struct operand_slot : std::integral_constant<std::size_t, Index> {};
+template <class S, std::size_t Index, std::size_t Child, class Node>
+struct operand_slot<S, Index, Child, Node, true>
+    : slot_of<S, key_t<operand_t<Node, Child>, child_path<typename S::template entry<Index>::path, Child>>> {};
 
 }  // namespace detail
 
 // The schedule of E: size entries, the root last.
 template <class E>
 struct schedule {
-  using entries = typename detail::visit<E, detail::root_path, detail::entries<>>::type;
+  using entries = typename detail::visit<E, detail::root_path, detail::entries<detail::nothing_seen>>::type;
 
  private:
-  template <class... Entries>
-  static constexpr std::size_t count(detail::entries<Entries...>) {
+  template <class Seen, class... Entries>
+  static constexpr std::size_t count(detail::entries<Seen, Entries...>) {
     return sizeof...(Entries);
   }
 
@@ -210,19 +236,17 @@ struct schedule {
   using map = typename detail::laid_out<entries, std::make_index_sequence<size>>::map;
 
   template <std::size_t Index>
-  using entry = decltype(detail::entry_at_index<Index>(static_cast<const map*>(nullptr)));
+  using entry = typename detail::entry_at<schedule, Index>::type;
 
   template <class Key>
-  static constexpr std::size_t index_of = detail::index_of_key<Key>(static_cast<const map*>(nullptr));
+  static constexpr std::size_t index_of = detail::slot_of<schedule, Key>::value;
 
-  // The slot of the child-th operand of the entry at Index.
+  // The slot of the child-th operand of the entry at Index (Index itself if it has none).
   template <std::size_t Index, std::size_t Child>
-  static constexpr std::size_t child_slot =
-      index_of<detail::key_t<detail::operand_t<typename entry<Index>::node, Child>,
-                             detail::child_path<typename entry<Index>::path, Child>>>;
+  static constexpr std::size_t child_slot = detail::operand_slot<schedule, Index, Child>::value;
 
   template <class Key>
-  static constexpr bool contains = entries::template contains<Key>;
+  static constexpr bool contains = entries::template contains<Key>::value;
 };
 
 namespace detail {

@@ -153,12 +153,14 @@ template <class Op, class A>
 inline constexpr bool is_tensor_unary_v<tensor_unary<Op, A>> = true;
 
 // The scalar core's contains_v (and so contains_any_v) covers tensor nodes too.
+namespace detail {
 template <fixed_string Name, shape S>
-inline constexpr bool contains_v<tensor_symbol<Name, S>, tensor_symbol<Name, S>> = true;
+struct contains_symbol<tensor_symbol<Name, S>, tensor_symbol<Name, S>> : std::true_type {};
 template <class Op, class A, class S>
-inline constexpr bool contains_v<tensor_unary<Op, A>, S> = contains_v<A, S>;
+struct contains_symbol<tensor_unary<Op, A>, S> : contains_symbol<A, S> {};
 template <class Op, class L, class R, class S>
-inline constexpr bool contains_v<tensor_binary<Op, L, R>, S> = contains_v<L, S> || contains_v<R, S>;
+struct contains_symbol<tensor_binary<Op, L, R>, S> : std::disjunction<contains_symbol<L, S>, contains_symbol<R, S>> {};
+}  // namespace detail
 
 template <fixed_string Name, shape S>
 inline constexpr bool is_wrt_symbol_v<tensor_symbol<Name, S>> = true;
