@@ -183,24 +183,25 @@ constexpr void accumulate(T& slot, const Contribution& contribution) {
   if constexpr (!is_zero_v<Contribution>) slot += static_cast<T>(constant_value(contribution));
 }
 
-// Passes the adjoint of the entry at Self to its operands at First and Second.
+// Passes the adjoint of the entry at Self to its operands at First and Second
+// (not forced inline: see entry_value in evaluate.hpp).
 template <std::size_t Self, std::size_t First, std::size_t Second, class T, std::size_t N>
 constexpr void pass_adjoint(no_step, const std::array<T, N>&, std::array<T, N>&) {}
 
 template <std::size_t Self, std::size_t First, std::size_t Second, class T, std::size_t N>
-[[gnu::always_inline]] constexpr void pass_adjoint(copy_step, const std::array<T, N>&, std::array<T, N>& adjoints) {
+constexpr void pass_adjoint(copy_step, const std::array<T, N>&, std::array<T, N>& adjoints) {
   adjoints[First] += adjoints[Self];
 }
 
 template <std::size_t Self, std::size_t First, std::size_t Second, class T, std::size_t N, class Op>
-[[gnu::always_inline]] constexpr void pass_adjoint(unary_step<Op>, const std::array<T, N>& values,
+constexpr void pass_adjoint(unary_step<Op>, const std::array<T, N>& values,
                                                    std::array<T, N>& adjoints) {
   accumulate(adjoints[First], chain<Op>(adjoints[Self], values[First], values[Self]));
 }
 
 template <std::size_t Self, std::size_t First, std::size_t Second, class T, std::size_t N, class Op, bool ToLeft,
           bool ToRight>
-[[gnu::always_inline]] constexpr void pass_adjoint(binary_step<Op, ToLeft, ToRight>, const std::array<T, N>& values,
+constexpr void pass_adjoint(binary_step<Op, ToLeft, ToRight>, const std::array<T, N>& values,
                                                    std::array<T, N>& adjoints) {
   const T adjoint = adjoints[Self];
   if constexpr (ToLeft) {
@@ -225,7 +226,7 @@ struct partial_slot<E, W, Symbol, true>
 // for every x, -0.0 included), so the compiler drops the first addition into
 // each slot without -ffast-math.
 template <std::size_t Slot, class T, std::size_t N>
-[[gnu::always_inline]] constexpr T partial_at(const std::array<T, N>& adjoints) {
+constexpr T partial_at(const std::array<T, N>& adjoints) {
   if constexpr (Slot < N) {
     return adjoints[Slot];
   } else {
