@@ -156,25 +156,31 @@ rendered render(const binary<Op, L, R>& e) {
   }
 }
 
-// What a node of a DOT graph shows: a symbol's or a name's name, a number,
-// or the operation.
-template <class Node>
-std::string dot_label(const Node& node) {
-  if constexpr (is_symbol_v<Node> || is_named_v<Node>) {
-    return std::string(Node::name.view());
-  } else if constexpr (is_integer_v<Node> || is_literal_v<Node>) {
-    return render<false>(node).text;
-  } else if constexpr (is_unary_v<Node> && requires { Node::operation::exponent; }) {
-    return join({"^", number_text(Node::operation::exponent)});
-  } else if constexpr (is_unary_v<Node>) {
-    return std::string(Node::operation::name);
-  } else {
-    std::string_view symbol = Node::operation::symbol;
-    while (symbol.starts_with(' ')) symbol.remove_prefix(1);
-    while (symbol.ends_with(' ')) symbol.remove_suffix(1);
-    return std::string(symbol);
-  }
+// An operator's symbol without the spaces that infix text puts around it.
+inline std::string operator_label(std::string_view symbol) {
+  while (symbol.starts_with(' ')) symbol.remove_prefix(1);
+  while (symbol.ends_with(' ')) symbol.remove_suffix(1);
+  return std::string(symbol);
 }
+
+// What a node of a DOT graph shows: a symbol's or a name's name, a number,
+// or the operation. A class, so that tensor/print.hpp adds the tensor nodes.
+template <class Node>
+struct dot_label {
+  static std::string of(const Node& node) {
+    if constexpr (is_symbol_v<Node> || is_named_v<Node>) {
+      return std::string(Node::name.view());
+    } else if constexpr (is_integer_v<Node> || is_literal_v<Node>) {
+      return render<false>(node).text;
+    } else if constexpr (is_unary_v<Node> && requires { Node::operation::exponent; }) {
+      return join({"^", number_text(Node::operation::exponent)});
+    } else if constexpr (is_unary_v<Node>) {
+      return std::string(Node::operation::name);
+    } else {
+      return operator_label(Node::operation::symbol);
+    }
+  }
+};
 
 }  // namespace detail
 
@@ -212,8 +218,10 @@ std::string to_string_with_definitions(const E& e) {
 
 // The expression's DAG in Graphviz DOT: every entry of its schedule once
 // (a shared subexpression is one node with several parents), edges from an
-// operation to its operands, named intermediates drawn as boxes.
-template <Expression E>
+// operation to its operands, named intermediates drawn as boxes. A tensor
+// expression too, where tensor/print.hpp is included.
+template <class E>
+requires requires(const E& e) { to_string(e); }
 std::string to_dot(const E& e) {
   using S = schedule<E>;
   std::string text = "digraph expression {\n  rankdir=BT;\n";
@@ -222,19 +230,14 @@ std::string to_dot(const E& e) {
     using Node = typename Entry::node;
     const std::string id = detail::join({"n", std::to_string(I)});
     std::string label;
-    for (char c : detail::dot_label(detail::node_at<typename Entry::path>(e))) {
+    for (char c : detail::dot_label<Node>::of(detail::node_at<typename Entry::path>(e))) {
       if (c == '"' || c == '\\') label.push_back('\\');
       label.push_back(c);
     }
     text.append(detail::join({"  ", id, " [label=\"", label, "\"", is_named_v<Node> ? ", shape=box" : "", "];\n"}));
-    auto edge = [&](std::size_t child) {
-      text.append(detail::join({"  n", std::to_string(child), " -> ", id, ";\n"}));
-    };
-    if constexpr (is_unary_v<Node> || is_named_v<Node>) edge(S::template child_slot<I, 0>);
-    if constexpr (is_binary_v<Node>) {
-      edge(S::template child_slot<I, 0>);
-      edge(S::template child_slot<I, 1>);
-    }
+    detail::for_each_index<detail::operands<Node>::count>([&]<std::size_t Operand>() {
+      text.append(detail::join({"  n", std::to_string(S::template child_slot<I, Operand>), " -> ", id, ";\n"}));
+    });
   };
   detail::for_each_index<S::size>(draw);
   return text.append("}\n");

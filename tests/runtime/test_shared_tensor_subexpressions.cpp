@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <ctdiff/ctdiff.hpp>
 #include <span>
+#include <string>
 #include <vector>
 
 #include "counted_tensor_op.hpp"
@@ -118,6 +119,31 @@ TEST_CASE("a named loss, and a name inside a name, printed with its definitions"
         "z = W1*x + b1\nh = sigmoid(z) + z\nsum(square(W2*h)) + sum(z)");
   const auto tree = sum(square(W2 * (sigmoid(W1 * x + b1) + (W1 * x + b1)))) + sum(W1 * x + b1);
   require_same_gradient(loss, tree);
+}
+
+// How often text holds pattern.
+std::size_t occurrences(const std::string& text, const std::string& pattern) {
+  std::size_t count = 0;
+  for (std::size_t at = text.find(pattern); at != std::string::npos; at = text.find(pattern, at + 1)) ++count;
+  return count;
+}
+
+TEST_CASE("to_dot draws a tensor model's shared layer once, with an edge to each use") {
+  const auto h = let<"h">(sigmoid(W1 * x + b1));
+  const auto loss = sum(square(W2 * h)) + 0.5 * sum(h);
+  using S = schedule<std::remove_cvref_t<decltype(loss)>>;
+  const std::string dot = to_dot(loss);
+  CHECK(occurrences(dot, "[label=") == S::size);
+  CHECK(occurrences(dot, " -> ") == 14);  // two for each of *, +, *, + and one for sigmoid, h, square, sum, sum, 0.5*
+  // Strings built by append: g++ 12 warns falsely (-Wrestrict) on "n" + std::to_string(...).
+  std::string h_node = "n";
+  h_node.append(std::to_string(S::index_of<detail::name_key<"h">>));
+  CHECK(occurrences(dot, std::string(h_node).append(" [label=\"h\", shape=box]")) == 1);
+  CHECK(occurrences(dot, std::string("  ").append(h_node).append(" -> ")) == 2);  // into W2*h and into sum(h)
+  for (const char* label : {"W1", "x", "b1", "W2", "sigmoid", "square", "sum", "0.5*", "*", "+"}) {
+    INFO(label);
+    CHECK(occurrences(dot, std::string("[label=\"").append(label).append("\"")) >= 1);
+  }
 }
 
 }  // namespace

@@ -91,6 +91,43 @@ tensor_text render_tensor(const E& e) {
   }
 }
 
+// The labels of tensor nodes in to_dot: a symbol's name, the function, or
+// the operator as to_string writes it (a number with its operator, 2*).
+template <fixed_string Name, shape S>
+struct dot_label<tensor_symbol<Name, S>> {
+  static std::string of(const tensor_symbol<Name, S>&) { return std::string(Name.view()); }
+};
+template <class Op, class A>
+struct dot_label<tensor_unary<Op, A>> {
+  static std::string of(const tensor_unary<Op, A>& node) {
+    if constexpr (std::is_same_v<Op, elementwise_op<negate_op>>) {
+      return "-";
+    } else if constexpr (is_number_op_v<Op>) {
+      const std::string number = render_number(node.operation.number).text;
+      const std::string symbol = operator_label(Op::scalar_operation::symbol);
+      return Op::number_on_left ? join({number, symbol}) : join({symbol, number});
+    } else if constexpr (is_broadcast_v<Op>) {
+      return join({"broadcast<", std::to_string(tensor_unary<Op, A>::dims.cols), ">"});
+    } else {
+      return std::string(Op::name);
+    }
+  }
+};
+template <class Op, class L, class R>
+struct dot_label<tensor_binary<Op, L, R>> {
+  static std::string of(const tensor_binary<Op, L, R>&) {
+    if constexpr (std::is_same_v<Op, matrix_product_op>) {
+      return "*";
+    } else if constexpr (std::is_same_v<Op, zip_op<product_op>> && L::dims != shape{1, 1} && R::dims != shape{1, 1}) {
+      return "hadamard";
+    } else if constexpr (is_zip_v<Op>) {
+      return operator_label(Op::scalar_operation::symbol);
+    } else {
+      return std::string(Op::name);
+    }
+  }
+};
+
 }  // namespace detail
 
 template <TensorExpression E>
