@@ -18,7 +18,6 @@
 #include <vector>
 
 #include "../tensor/digits_model.hpp"
-#include "../tensor/initialize.hpp"
 
 namespace {
 
@@ -78,7 +77,8 @@ int main(int argc, char** argv) {
 
   std::vector<double> flat(flat_size(parameters), 0.0);
   const auto weights = tensors_in(parameters, std::span<double>(flat));
-  example::initialize(weights, 1, net.W1, net.W2);
+  std::ranges::copy(glorot_uniform(net.W1, 1), weights[net.W1].begin());
+  std::ranges::copy(glorot_uniform(net.W2, 2), weights[net.W2].begin());
   tensor_objective objective(gradient(cross_entropy(net.logits, net.y), parameters), flat,
                              [&](std::size_t local) { return train.sample(local); });
   const options o{.method = optimizer::adam,
