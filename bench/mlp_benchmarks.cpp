@@ -174,9 +174,6 @@ BENCHMARK(ctdiff_per_sample_row<float>)->Name("mlp_784_128_10_float/ctdiff_per_s
 }  // namespace
 
 int main(int argc, char** argv) {
-  // The library's targets build with OpenMP, under which Eigen's own products
-  // would use every core: the reference row runs on one, as ctdiff's kernel.
-  Eigen::setNbThreads(1);
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
   benchmark::RunSpecifiedBenchmarks();

@@ -6,24 +6,12 @@ include(CMakePackageConfigHelpers)
 install(DIRECTORY include/ctdiff DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 install(TARGETS ctdiff EXPORT ctdiff-targets)
 install(EXPORT ctdiff-targets NAMESPACE ctdiff:: DESTINATION ${CMAKE_INSTALL_DATADIR}/cmake/ctdiff)
-# The least_squares component has its own export set, so that only
-# find_package(ctdiff COMPONENTS least_squares) looks for Eigen.
-if(TARGET ctdiff_least_squares)
-  install(TARGETS ctdiff_least_squares EXPORT ctdiff-least-squares-targets)
-  install(EXPORT ctdiff-least-squares-targets NAMESPACE ctdiff:: DESTINATION ${CMAKE_INSTALL_DATADIR}/cmake/ctdiff)
-endif()
-
-# Likewise the batch component: only find_package(ctdiff COMPONENTS batch) looks for Eigen.
-if(TARGET ctdiff_batch)
-  install(TARGETS ctdiff_batch EXPORT ctdiff-batch-targets)
-  install(EXPORT ctdiff-batch-targets NAMESPACE ctdiff:: DESTINATION ${CMAKE_INSTALL_DATADIR}/cmake/ctdiff)
-endif()
-
-# Likewise the mpi component: only find_package(ctdiff COMPONENTS mpi) looks for MPI.
-if(TARGET ctdiff_mpi)
-  install(TARGETS ctdiff_mpi EXPORT ctdiff-mpi-targets)
-  install(EXPORT ctdiff-mpi-targets NAMESPACE ctdiff:: DESTINATION ${CMAKE_INSTALL_DATADIR}/cmake/ctdiff)
-endif()
+# Each optional component has its own export set, so that only
+# find_package(ctdiff COMPONENTS <name>) looks for its dependencies.
+foreach(component IN LISTS CTDIFF_COMPONENTS)
+  install(TARGETS ctdiff_${component} EXPORT ctdiff-${component}-targets)
+  install(EXPORT ctdiff-${component}-targets NAMESPACE ctdiff:: DESTINATION ${CMAKE_INSTALL_DATADIR}/cmake/ctdiff)
+endforeach()
 
 configure_package_config_file(cmake/ctdiff-config.cmake.in ${PROJECT_BINARY_DIR}/ctdiff-config.cmake
                               INSTALL_DESTINATION ${CMAKE_INSTALL_DATADIR}/cmake/ctdiff)

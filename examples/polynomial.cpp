@@ -12,6 +12,7 @@
 #include <cmath>
 #include <cstdio>
 #include <ctdiff/ctdiff.hpp>
+#include <ctdiff/newton.hpp>
 #include <filesystem>
 #include <fstream>
 #include <span>

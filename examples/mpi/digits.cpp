@@ -54,7 +54,7 @@ struct images {
 
 int main(int argc, char** argv) {
   using namespace ctdiff;
-  // OpenMP threads sum a rank's samples; only the main thread calls MPI.
+  // Threads sum a rank's samples; only the main thread calls MPI.
   boost::mpi::environment environment(argc, argv, boost::mpi::threading::funneled);
   const boost::mpi::communicator world;
   const std::size_t epochs = argc > 1 ? std::strtoul(argv[1], nullptr, 10) : 30;

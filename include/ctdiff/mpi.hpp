@@ -96,7 +96,7 @@ class distributed_objective {
                         std::size_t width, const options& o)
       : world_(world),
         shard_(samples),
-        local_sum_(local, width, o.threads),
+        local_sum_(local, width, o.threads, o.split),
         local_samples_(),
         sent_(width + 1),
         received_((width + 1) * samples.ranks) {
@@ -157,8 +157,7 @@ auto minimize(const boost::mpi::communicator& world, Objective& objective, Param
   return abort_on_exception(world, [&] {
     const std::size_t size = std::ranges::size(parameters);
     detail::distributed_objective<T, Objective> sum(world, shard(world, global_count), objective, size, o);
-    ctdiff::detail::no_hessian none;
-    return ctdiff::detail::run<T>(sum, none, std::span<T>(parameters), global_count, o);
+    return ctdiff::detail::run<T>(sum, std::span<T>(parameters), global_count, o);
   });
 }
 

@@ -3,45 +3,69 @@
 // indices, on options.threads threads, bitwise the same for every thread count.
 //
 // The rule: the list is cut into chunks of consecutive positions whose size
-// depends on the list's length alone (never on the thread count); each chunk
-// is summed in order, sample after sample, from zero; the chunks' partial sums
-// are then added in chunk order, element by element. Which thread sums which
-// chunk does not enter the arithmetic, so 1, 2, 3 or 8 threads give the same
-// bits, and threads = 1 runs the very same chunked order on the caller's thread.
+// depends on the list's length and the sum's width alone (never on the thread
+// count); each chunk is summed in order, sample after sample, from zero; the
+// chunks' partial sums are then added in chunk order, element by element.
+// Which thread sums which chunk does not enter the arithmetic, so 1, 2, 3 or 8
+// threads give the same bits, and one thread runs the very same chunked order.
 //
-// The threads are OpenMP's: the loops below are plain C++ with a pragma, so
-// this header needs no library header beyond the compiler's <omp.h>, and
-// without -fopenmp (which linking ctdiff::ctdiff adds) it compiles to the
-// same serial arithmetic.
+// The threads: the caller and options.threads − 1 helpers, started once per
+// sum and asleep between calls. Every thread claims chunks from one counter,
+// so a helper that the scheduler has not run yet (on a busy machine) delays
+// nobody: the caller sums the chunks it did not take, and waits only for a
+// chunk a helper is in the middle of. Whether a call is split at all is
+// decided per call from measured times (see splitting), so that more threads
+// are never much slower than one.
 #pragma once
 
 #include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cmath>
 #include <cstddef>
+#include <cstdint>
 #include <exception>
+#include <mutex>
 #include <span>
 #include <stdexcept>
-#include <string>
+#include <thread>
 #include <type_traits>
 #include <vector>
-#if defined(_OPENMP)
-#include <omp.h>
-#endif
 
-namespace ctdiff::detail {
+namespace ctdiff {
 
-// The chunks of a list of `count` samples: at least chunk_min_samples each
-// (so a chunk's fixed cost, clearing and adding one partial gradient, stays
-// small against its samples' work) and at most chunk_max_count of them (so a
-// large data set is split into enough pieces to keep many cores busy).
+// How a call of the sum over samples uses options.threads.
+enum class splitting {
+  // Split a call over the threads only where that has measured faster than
+  // one thread (and its work is large enough to gain): never much slower than
+  // one thread, on a busy machine too.
+  measured,
+  // Split every call of more than one chunk: for tests and measurements of the threads themselves.
+  always,
+};
+
+namespace detail {
+
+// The chunks of a list of `count` samples whose partial sums are `width`
+// values: at least chunk_min_samples each (so a chunk's fixed cost, clearing
+// and adding one partial sum, stays small against its samples' work) and at
+// most chunk_max_count of them (so a large data set is split into enough
+// pieces to keep many cores busy), fewer for wide sums so that all partial
+// sums fit in partial_sum_budget values.
 struct chunking {
   static constexpr std::size_t chunk_min_samples = 16;
   static constexpr std::size_t chunk_max_count = 256;
+  static constexpr std::size_t partial_sum_budget = std::size_t(1) << 19;
 
   std::size_t size;   // samples per chunk; the last chunk may hold fewer
   std::size_t count;  // number of chunks
 
-  explicit constexpr chunking(std::size_t samples)
-      : size(std::max(chunk_min_samples, (samples + chunk_max_count - 1) / chunk_max_count)),
+  static constexpr std::size_t max_count(std::size_t width) {
+    return std::clamp<std::size_t>(partial_sum_budget / std::max<std::size_t>(width, 1), 2, chunk_max_count);
+  }
+
+  explicit constexpr chunking(std::size_t samples, std::size_t width = 0)
+      : size(std::max(chunk_min_samples, (samples + max_count(width) - 1) / max_count(width))),
         count((samples + size - 1) / size) {}
 
   constexpr std::span<const std::size_t> chunk(std::span<const std::size_t> samples, std::size_t k) const {
@@ -50,48 +74,120 @@ struct chunking {
   }
 };
 
-// options.threads resolved: 0 is every processor OpenMP sees; without OpenMP
-// only one thread exists, and asking for more is an error, not a silent 1.
+// options.threads resolved: 0 is every processor.
 inline std::size_t resolve_threads(std::size_t requested) {
-#if defined(_OPENMP)
-  return requested == 0 ? static_cast<std::size_t>(std::max(1, omp_get_num_procs())) : requested;
-#else
-  if (requested > 1) {
-    throw std::invalid_argument("ctdiff: options.threads = " + std::to_string(requested) +
-                                " needs OpenMP: compile with -fopenmp (linking ctdiff::ctdiff adds it)");
-  }
-  return 1;
-#endif
+  return requested == 0 ? std::max<std::size_t>(1, std::thread::hardware_concurrency()) : requested;
 }
+
+// The per-call choice between one thread and all of them, from times
+// measured on this sum's own calls: the time per sample on one thread and on
+// all, as running means. A call is split when its work on one thread is
+// worth more than min_split_work and splitting has measured faster; while it
+// measures slower (a busy machine), a split call is tried again after an
+// interval that doubles with every failure, so a machine that has become
+// quiet is noticed.
+class split_decision {
+ public:
+  using clock = std::chrono::steady_clock;
+
+  split_decision(std::size_t threads, splitting rule) : threads_(threads), rule_(rule) {}
+
+  // Whether to split this call; timed() tells whether to time it.
+  bool split(std::size_t samples, std::size_t chunk_count) {
+    timed_ = false;
+    if (threads_ == 1 || chunk_count < 2) return false;
+    if (rule_ == splitting::always) return true;
+    ++calls_;
+    timed_ = true;
+    if (!(serial_per_sample_ >= 0)) return false;  // not measured yet: measure one thread first
+    if (static_cast<double>(samples) * serial_per_sample_ < min_split_work) {
+      timed_ = calls_ % refresh_interval == 0;  // keep the estimate current, rarely
+      return false;
+    }
+    if (!(parallel_per_sample_ >= 0)) return true;
+    if (parallel_per_sample_ < gain_needed * serial_per_sample_) return true;
+    if (calls_until_retry_ > 0) {
+      --calls_until_retry_;
+      return false;
+    }
+    retry_interval_ = std::min(retry_interval_ * 2, max_retry_interval);
+    calls_until_retry_ = retry_interval_;
+    return true;
+  }
+
+  bool timed() const { return timed_; }
+
+  void record(bool was_split, std::size_t samples, double seconds) {
+    const double per_sample = seconds / static_cast<double>(samples);
+    double& mean = was_split ? parallel_per_sample_ : serial_per_sample_;
+    mean = mean >= 0 ? (1 - weight) * mean + weight * per_sample : per_sample;
+    if (was_split && parallel_per_sample_ < gain_needed * serial_per_sample_) {
+      retry_interval_ = 1;
+      calls_until_retry_ = 1;
+    }
+  }
+
+ private:
+  // One thread's work, in seconds, below which a call is never split: waking
+  // a sleeping helper costs tens of microseconds.
+  static constexpr double min_split_work = 100e-6;
+  static constexpr double gain_needed = 0.9;  // split only where it saves at least a tenth
+  static constexpr double weight = 0.25;      // of the newest time in the running means
+  static constexpr std::size_t refresh_interval = 64;
+  static constexpr std::size_t max_retry_interval = 256;
+
+  std::size_t threads_;
+  splitting rule_;
+  bool timed_ = false;
+  std::size_t calls_ = 0;
+  double serial_per_sample_ = -1;  // negative: not measured yet
+  double parallel_per_sample_ = -1;
+  std::size_t retry_interval_ = 1;
+  std::size_t calls_until_retry_ = 1;
+};
 
 // The deterministic sum over samples of a worker: worker(samples, partial)
 // adds the sum over `samples` of a per-sample vector into `partial` (zero on
 // entry; empty when the caller asks for the scalar sum alone) and returns the
-// sum of a per-sample scalar (the loss). With one thread the worker is called
+// sum of a per-sample scalar (the loss). On one thread the worker is called
 // in place; with more, each thread calls its own copy, made here, before any
 // sum. All the buffers are made here too: summing allocates nothing.
 template <class T, class Worker>
 class sample_sum {
  public:
-  sample_sum(Worker& worker, std::size_t width, std::size_t threads)
+  sample_sum(Worker& worker, std::size_t width, std::size_t threads, splitting rule = splitting::measured)
       : single_(worker),
         threads_(resolve_threads(threads)),
         width_(width),
-        wave_(std::clamp(slot_budget / std::max<std::size_t>(width, 1), 4 * threads_, chunking::chunk_max_count)) {
+        stride_((width + line_values - 1) / line_values * line_values + line_values),
+        decision_(threads_, rule) {
+    // Each chunk but the first sums into a partial sum of its own, a cache
+    // line apart so that threads never write the same line; one thread needs one.
+    const std::size_t partial_sums = threads_ > 1 ? chunking::max_count(width) : 1;
+    partials_.assign(partial_sums * stride_ + line_values, T(0));
+    chunk_sums_.assign(chunking::chunk_max_count, T(0));
     if (threads_ > 1) {
       if constexpr (std::is_copy_constructible_v<Worker>) {
         copies_.reserve(threads_);
         for (std::size_t t = 0; t != threads_; ++t) copies_.push_back(padded{worker});
+        helpers_.reserve(threads_ - 1);
+        for (std::size_t t = 1; t != threads_; ++t) helpers_.emplace_back([this, t] { help(copies_[t].worker); });
       } else {
         throw std::invalid_argument(
             "ctdiff: options.threads > 1 needs a copyable objective: each thread calls its own copy");
       }
     }
-    // Each chunk but the first of a call sums into a slot of its own; slots
-    // are a cache line apart so that threads never write the same line.
-    stride_ = (width_ + line_values - 1) / line_values * line_values + line_values;
-    slots_.assign(wave_ * stride_ + line_values, T(0));
-    chunk_sums_.assign(chunking::chunk_max_count, T(0));
+  }
+
+  // The helpers hold `this`.
+  sample_sum(const sample_sum&) = delete;
+  sample_sum& operator=(const sample_sum&) = delete;
+
+  ~sample_sum() {
+    stopping_.store(true, std::memory_order_relaxed);
+    generation_.fetch_add(1, std::memory_order_release);
+    generation_.notify_all();
+    for (std::thread& helper : helpers_) helper.join();
   }
 
   std::size_t threads() const { return threads_; }
@@ -99,16 +195,19 @@ class sample_sum {
   // Writes the summed vector over `samples` into `total` (unless it is empty)
   // and returns the summed scalar.
   T operator()(std::span<const std::size_t> samples, std::span<T> total) {
-    const chunking chunks(samples.size());
+    const chunking chunks(samples.size(), width_);
     std::fill(total.begin(), total.end(), T(0));
     if (chunks.count == 0) return T(0);
-    if (threads_ == 1 || chunks.count == 1) {
-      for (std::size_t k = 0; k != chunks.count; ++k) {
-        sum_chunk(single_, samples, chunks, k, total);
-        fold_wave(k, k + 1, 0, total.size(), total);
-      }
-    } else {
+    const bool split = decision_.split(samples.size(), chunks.count);
+    const auto start = decision_.timed() ? split_decision::clock::now() : split_decision::clock::time_point();
+    if (split) {
       sum_in_parallel(samples, chunks, total);
+    } else {
+      sum_in_order(samples, chunks, total);
+    }
+    if (decision_.timed()) {
+      const std::chrono::duration<double> elapsed = split_decision::clock::now() - start;
+      decision_.record(split, samples.size(), elapsed.count());
     }
     T sum = chunk_sums_[0];
     for (std::size_t k = 1; k != chunks.count; ++k) sum += chunk_sums_[k];
@@ -117,62 +216,87 @@ class sample_sum {
 
  private:
   static constexpr std::size_t line_values = 128 / sizeof(T);
-  // Values the slots may hold (2 MB of doubles): a small model's call is one
-  // wave, with fewer barriers; a large model's slots stay a few per thread.
-  static constexpr std::size_t slot_budget = std::size_t(1) << 18;
 
-  // The chunks in waves of wave_: the threads sum a wave's chunks into their
-  // slots, then fold them into the total, each thread a range of elements.
-  // Two barriers per wave (one where a call has a single wave): a barrier
-  // costs about a microsecond on idle cores, but a scheduler's time slice
-  // where the cores are shared with other busy processes.
-  void sum_in_parallel(std::span<const std::size_t> samples, const chunking& chunks, std::span<T> total) {
-    std::exception_ptr failure;
-#if defined(_OPENMP)
-#pragma omp parallel num_threads(static_cast <int>(threads_))
-#endif
-    {
-#if defined(_OPENMP)
-      Worker& worker = copies_[static_cast<std::size_t>(omp_get_thread_num())].worker;
-#else
-      Worker& worker = copies_[0].worker;
-#endif
-      for (std::size_t first = 0; first < chunks.count; first += wave_) {
-        if (first != 0) {
-          // The previous wave's fold has read the slots this wave overwrites.
-#if defined(_OPENMP)
-#pragma omp barrier
-#endif
-        }
-        const std::size_t last = std::min(chunks.count, first + wave_);
-        const auto wave_length = static_cast<std::ptrdiff_t>(last - first);
-#if defined(_OPENMP)
-#pragma omp for schedule(dynamic, 1)
-#endif
-        for (std::ptrdiff_t offset = 0; offset < wave_length; ++offset) {
-          // An exception must not leave an OpenMP region: it is kept and
-          // rethrown by the calling thread once every thread is done.
-          try {
-            sum_chunk(worker, samples, chunks, first + static_cast<std::size_t>(offset), total);
-          } catch (...) {
-#if defined(_OPENMP)
-#pragma omp critical(ctdiff_sample_sum_failure)
-#endif
-            if (!failure) failure = std::current_exception();
-          }
-        }
-        const auto width = static_cast<std::ptrdiff_t>(total.size());
-        const std::ptrdiff_t block = 64;
-#if defined(_OPENMP)
-#pragma omp for schedule(static) nowait
-#endif
-        for (std::ptrdiff_t start = 0; start < width; start += block) {
-          fold_wave(first, last, static_cast<std::size_t>(start),
-                    static_cast<std::size_t>(std::min(width, start + block)), total);
-        }
-      }
+  // On the calling thread: each chunk into the one partial sum, then into the total.
+  void sum_in_order(std::span<const std::size_t> samples, const chunking& chunks, std::span<T> total) {
+    for (std::size_t k = 0; k != chunks.count; ++k) {
+      const std::span<T> partial = k == 0 || total.empty() ? total : partial_sum(0, total.size());
+      if (k != 0) std::fill(partial.begin(), partial.end(), T(0));
+      chunk_sums_[k] = static_cast<T>(single_(chunks.chunk(samples, k), partial));
+      if (k != 0) add(partial, total);
     }
-    if (failure) std::rethrow_exception(failure);
+  }
+
+  // The call is published, the helpers woken, and the caller claims chunks
+  // like any helper; then it waits for the chunks still being summed and adds
+  // the partial sums in chunk order.
+  void sum_in_parallel(std::span<const std::size_t> samples, const chunking& chunks, std::span<T> total) {
+    call_ = {samples, chunks, total};
+    completed_.store(0, std::memory_order_relaxed);
+    failure_ = nullptr;
+    const std::uint32_t generation = generation_.load(std::memory_order_relaxed) + 1;
+    next_chunk_.store(ticket(generation, chunks.count, 0), std::memory_order_release);
+    generation_.store(generation, std::memory_order_release);
+    generation_.notify_all();
+    claim_and_sum(copies_[0].worker, generation);
+    for (std::uint32_t done = completed_.load(std::memory_order_acquire); done != chunks.count;
+         done = completed_.load(std::memory_order_acquire)) {
+      completed_.wait(done, std::memory_order_acquire);
+    }
+    for (std::size_t k = 1; k < chunks.count && !total.empty(); ++k) add(partial_sum(k, total.size()), total);
+    if (failure_) std::rethrow_exception(failure_);
+  }
+
+  // A helper: asleep until a call is published, then claims its chunks.
+  void help(Worker& worker) {
+    std::uint32_t seen = 0;
+    for (;;) {
+      generation_.wait(seen, std::memory_order_acquire);
+      seen = generation_.load(std::memory_order_acquire);
+      if (stopping_.load(std::memory_order_relaxed)) return;
+      claim_and_sum(worker, seen);
+    }
+  }
+
+  // A claim names its call (generation) and the call's chunk count, so that a
+  // thread that wakes late never takes a chunk of a later call for its own,
+  // and reads the call only once its claim holds the call open.
+  static constexpr std::uint64_t ticket(std::uint32_t generation, std::size_t count, std::size_t chunk) {
+    return std::uint64_t(generation) << 32 | std::uint64_t(count) << 16 | std::uint64_t(chunk);
+  }
+
+  void claim_and_sum(Worker& worker, std::uint32_t generation) {
+    std::uint64_t claim = next_chunk_.load(std::memory_order_acquire);
+    for (;;) {
+      const std::size_t count = (claim >> 16) & 0xffff;
+      const std::size_t k = claim & 0xffff;
+      if (claim >> 32 != generation || k >= count) return;
+      if (!next_chunk_.compare_exchange_weak(claim, claim + 1, std::memory_order_acq_rel)) continue;
+      sum_chunk(worker, k);
+      if (completed_.fetch_add(1, std::memory_order_acq_rel) + 1 == count) completed_.notify_all();
+      claim = next_chunk_.load(std::memory_order_acquire);
+    }
+  }
+
+  void sum_chunk(Worker& worker, std::size_t k) {
+    const std::span<T> total = call_.total;
+    const std::span<T> partial = total.empty() || k == 0 ? total : partial_sum(k, total.size());
+    if (k != 0) std::fill(partial.begin(), partial.end(), T(0));
+    // An exception must not end a helper: it is kept and rethrown by the caller.
+    try {
+      chunk_sums_[k] = static_cast<T>(worker(call_.chunks.chunk(call_.samples, k), partial));
+    } catch (...) {
+      const std::lock_guard lock(failure_mutex_);
+      if (!failure_) failure_ = std::current_exception();
+    }
+  }
+
+  static void add(std::span<const T> partial, std::span<T> total) {
+    for (std::size_t i = 0; i != total.size(); ++i) total[i] += partial[i];
+  }
+
+  std::span<T> partial_sum(std::size_t k, std::size_t width) {
+    return std::span<T>(partials_.data() + line_values + k * stride_, width);
   }
 
   // A worker on a cache line of its own: its bindings are written per sample.
@@ -180,36 +304,28 @@ class sample_sum {
     Worker worker;
   };
 
-  // Chunk k of a call into its slot of the current wave (the first chunk
-  // straight into the total, which needs no fold).
-  void sum_chunk(Worker& worker, std::span<const std::size_t> samples, const chunking& chunks, std::size_t k,
-                 std::span<T> total) {
-    const std::size_t slot = k % wave_;
-    std::span<T> partial = total.empty() || k == 0 ? total : slot_span(slot, total.size());
-    if (k != 0) std::fill(partial.begin(), partial.end(), T(0));
-    chunk_sums_[k] = static_cast<T>(worker(chunks.chunk(samples, k), partial));
-  }
-
-  // Adds the partial sums of chunks [first, last) to total[begin, end) in chunk order.
-  void fold_wave(std::size_t first, std::size_t last, std::size_t begin, std::size_t end, std::span<T> total) {
-    for (std::size_t k = std::max<std::size_t>(first, 1); k < last; ++k) {
-      const T* partial = slot_span(k % wave_, total.size()).data();
-      for (std::size_t i = begin; i != end; ++i) total[i] += partial[i];
-    }
-  }
-
-  std::span<T> slot_span(std::size_t slot, std::size_t width) {
-    return std::span<T>(slots_.data() + line_values + slot * stride_, width);
-  }
+  struct call {
+    std::span<const std::size_t> samples;
+    chunking chunks{0};
+    std::span<T> total;
+  };
 
   Worker& single_;
   std::size_t threads_;
   std::size_t width_;
-  std::size_t wave_;  // chunks summed between two folds: as many as slot_budget allows, and a few per thread
-  std::size_t stride_ = 0;
+  std::size_t stride_;
+  split_decision decision_;
   std::vector<padded> copies_;
-  std::vector<T> slots_;
+  std::vector<T> partials_;
   std::vector<T> chunk_sums_;
+  call call_;
+  std::atomic<std::uint32_t> generation_{0};
+  std::atomic<std::uint64_t> next_chunk_{0};
+  std::atomic<std::uint32_t> completed_{0};  // 32 bits: what the platform's wait takes directly
+  std::atomic<bool> stopping_{false};
+  std::mutex failure_mutex_;
+  std::exception_ptr failure_;
+  std::vector<std::thread> helpers_;  // last: started after, and joined before, everything they use goes
 };
 
 // A worker that already sums whole batches in an order of its own (the MPI
@@ -223,11 +339,12 @@ template <class T, class Worker>
 requires whole_batch_worker<Worker>
 class sample_sum<T, Worker> {
  public:
-  sample_sum(Worker& worker, std::size_t, std::size_t) : worker_(worker) {}
+  sample_sum(Worker& worker, std::size_t, std::size_t, splitting = splitting::measured) : worker_(worker) {}
   T operator()(std::span<const std::size_t> samples, std::span<T> total) { return worker_(samples, total); }
 
  private:
   Worker& worker_;
 };
 
-}  // namespace ctdiff::detail
+}  // namespace detail
+}  // namespace ctdiff

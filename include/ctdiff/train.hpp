@@ -42,18 +42,18 @@ namespace ctdiff {
 // ---------------------------------------------------------------------------
 
 // The first-order update rules. Newton's method has its own entry points
-// (minimize_newton, fit_newton) because it needs a Hessian. L-BFGS
+// (minimize_newton, fit_newton in newton.hpp) because it needs a Hessian. L-BFGS
 // (optimize/lbfgs.hpp) always uses all samples: its line search needs the
 // same loss at every trial point.
 enum class optimizer { gradient_descent, momentum, adam, lbfgs };
 
 enum class stop_reason {
-  max_epochs,          // ran options.max_epochs epochs
-  loss_tolerance,      // mean loss <= options.loss_tolerance
-  gradient_tolerance,  // norm of the mean gradient <= options.gradient_tolerance
-  non_finite_loss,     // the loss became NaN or infinite; the parameters are the last finite ones
-  singular_hessian,    // Newton's method met a Hessian it cannot solve with
-  line_search_failed,  // L-BFGS found no step satisfying the strong Wolfe conditions (at a minimum, to rounding)
+  max_epochs,           // ran options.max_epochs epochs
+  loss_tolerance,       // mean loss <= options.loss_tolerance
+  gradient_tolerance,   // norm of the mean gradient <= options.gradient_tolerance
+  non_finite_loss,      // the loss became NaN or infinite; the parameters are the last finite ones
+  no_further_decrease,  // Newton's trust region shrank to rounding: no step lowers the loss (a minimum, to rounding)
+  line_search_failed,   // L-BFGS found no step satisfying the strong Wolfe conditions (at a minimum, to rounding)
 };
 
 constexpr std::string_view to_string(optimizer method) {
@@ -80,8 +80,8 @@ constexpr std::string_view to_string(stop_reason reason) {
       return "gradient norm below tolerance";
     case stop_reason::non_finite_loss:
       return "loss became non-finite";
-    case stop_reason::singular_hessian:
-      return "Hessian is singular";
+    case stop_reason::no_further_decrease:
+      return "no step lowers the loss";
     case stop_reason::line_search_failed:
       return "line search found no step";
   }
@@ -108,13 +108,16 @@ struct options {
   // calling thread, 0 uses every processor. Any count gives bitwise the same
   // results (see parallel.hpp); above 1 each thread calls its own copy of the objective.
   std::size_t threads = 1;
+  // With threads above 1: split a batch over them where that measured faster
+  // (the default), or always (to measure the threads themselves).
+  splitting split = splitting::measured;
   double loss_tolerance = 0;      // stop once the mean loss is <= this; 0: off
   double gradient_tolerance = 0;  // stop once the mean gradient's norm is <= this; 0: off
   double momentum = 0.9;
   double adam_beta1 = 0.9;
   double adam_beta2 = 0.999;
   double adam_epsilon = 1e-8;
-  double newton_step = 1.0;  // fraction of the Newton step taken; 1 is the full step
+  double newton_step = 1.0;  // fraction of each trust-region Newton step taken; 1 is the whole step
   bool shuffle = true;       // reshuffle the samples every epoch of a stochastic or mini-batch run
   std::uint64_t seed = 0;    // the shuffles are a function of this seed alone
   bool progress = false;     // print a progress line to stderr about 20 times per run
@@ -128,6 +131,18 @@ struct training_result {
   std::size_t epochs = 0;         // epochs of updates that led to the returned parameters
   std::vector<T> loss_per_epoch;  // [0] at the start, back() at the returned parameters (empty if [0] is not finite)
   T gradient_norm = T(0);         // at the returned parameters; NaN where not computed
+  // Newton's method: the extreme eigenvalues of the mean Hessian at the
+  // returned parameters; NaN for the other methods.
+  T smallest_hessian_eigenvalue = std::numeric_limits<T>::quiet_NaN();
+  T largest_hessian_eigenvalue = std::numeric_limits<T>::quiet_NaN();
+
+  // A strict minimum, to working precision: every curvature positive beyond
+  // rounding relative to the largest. False where not computed.
+  bool hessian_positive_definite() const {
+    using std::abs;
+    const T scale = std::max(T(1), abs(largest_hessian_eigenvalue));
+    return smallest_hessian_eigenvalue > std::sqrt(std::numeric_limits<T>::epsilon()) * scale;
+  }
 };
 
 // ---------------------------------------------------------------------------
@@ -158,38 +173,6 @@ inline void fisher_yates_shuffle(std::span<std::size_t> items, std::mt19937_64& 
 // ---------------------------------------------------------------------------
 
 namespace detail {
-
-// Solves a x = b in place (a row-major n×n, b becomes x) by Gaussian
-// elimination with partial pivoting. False if a is singular to working precision.
-template <class T>
-bool solve_in_place(std::span<T> a, std::span<T> b) {
-  const std::size_t n = b.size();
-  T scale = T(0);
-  for (T value : a) scale = std::max(scale, std::abs(value));
-  const T negligible = scale * static_cast<T>(n) * std::numeric_limits<T>::epsilon();
-  for (std::size_t column = 0; column != n; ++column) {
-    std::size_t pivot = column;
-    for (std::size_t row = column + 1; row != n; ++row) {
-      if (std::abs(a[row * n + column]) > std::abs(a[pivot * n + column])) pivot = row;
-    }
-    if (!(std::abs(a[pivot * n + column]) > negligible)) return false;
-    if (pivot != column) {
-      std::swap_ranges(a.begin() + pivot * n, a.begin() + pivot * n + n, a.begin() + column * n);
-      std::swap(b[pivot], b[column]);
-    }
-    for (std::size_t row = column + 1; row != n; ++row) {
-      const T factor = a[row * n + column] / a[column * n + column];
-      for (std::size_t k = column; k != n; ++k) a[row * n + k] -= factor * a[column * n + k];
-      b[row] -= factor * b[column];
-    }
-  }
-  for (std::size_t row = n; row-- > 0;) {
-    T sum = b[row];
-    for (std::size_t k = row + 1; k != n; ++k) sum -= a[row * n + k] * b[k];
-    b[row] = sum / a[row * n + row];
-  }
-  return true;
-}
 
 // The update rules and their state, allocated once before the first epoch.
 template <class T>
@@ -271,7 +254,8 @@ class progress_printer {
   std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
 };
 
-struct no_hessian {};
+// The second-order part of run(), absent for the first-order methods (newton.hpp provides Newton's).
+struct first_order_only {};
 
 template <class T>
 T squared_norm(std::span<const T> values) {
@@ -292,25 +276,14 @@ inline void validate(const options& o, std::size_t sample_count) {
   }
 }
 
-// Newton's hessian(samples, matrix) as a worker of sample_sum: each thread
-// sums its chunks' Hessians with its own copy.
-template <class T, class Hessian>
-struct hessian_sum {
-  Hessian hessian;
-  T operator()(std::span<const std::size_t> samples, std::span<T> matrix) {
-    if constexpr (!std::is_same_v<Hessian, no_hessian>) hessian(samples, matrix);
-    return T(0);
-  }
-};
-
 // The loop shared by the first-order methods and Newton's method. All the
 // memory it needs is allocated before the first epoch; inside, nothing
 // allocates (loss_per_epoch grows only past its reserved length) or throws.
-template <class T, class Objective, class Hessian>
-training_result<T> run(Objective& objective, Hessian& hessian, std::span<T> parameters, std::size_t sample_count,
-                       const options& o) {
+template <class T, class Objective, class SecondOrder = first_order_only>
+training_result<T> run(Objective& objective, std::span<T> parameters, std::size_t sample_count, const options& o,
+                       SecondOrder&& second_order = SecondOrder{}) {
   validate(o, sample_count);
-  constexpr bool newton = !std::is_same_v<Hessian, no_hessian>;
+  constexpr bool newton = !std::is_same_v<std::remove_cvref_t<SecondOrder>, first_order_only>;
   const std::size_t size = parameters.size();
   const bool lbfgs = !newton && o.method == optimizer::lbfgs;
   const std::size_t batch_size =
@@ -322,11 +295,7 @@ training_result<T> run(Objective& objective, Hessian& hessian, std::span<T> para
   std::iota(order.begin(), order.end(), std::size_t(0));
   std::vector<T> gradient(size);
   std::vector<T> last_finite(parameters.begin(), parameters.end());
-  std::vector<T> hessian_matrix(newton ? size * size : 0);
-  sample_sum<T, Objective> sum_over(objective, size, o.threads);
-  hessian_sum<T, Hessian> hessian_worker{hessian};
-  sample_sum<T, hessian_sum<T, Hessian>> sum_hessian_over(hessian_worker, newton ? size * size : 0,
-                                                          newton ? o.threads : 1);
+  sample_sum<T, Objective> sum_over(objective, size, o.threads, o.split);
   stepper<T> update(o, size);
   lbfgs_stepper<T> quasi_newton(lbfgs ? size : 0, std::max<std::size_t>(1, o.lbfgs_memory));
   std::mt19937_64 generator(o.seed);
@@ -357,11 +326,21 @@ training_result<T> run(Objective& objective, Hessian& hessian, std::span<T> para
     result.epochs = epoch;
     result.gradient_norm = gradient_norm;
 
+    bool stationary_point_is_minimum = true;
+    if constexpr (newton) {
+      second_order.set_hessian_at(order);
+      result.smallest_hessian_eigenvalue = second_order.smallest_eigenvalue();
+      result.largest_hessian_eigenvalue = second_order.largest_eigenvalue();
+      // A small gradient where the curvature is negative is a saddle or a maximum, not a place to stop.
+      stationary_point_is_minimum = second_order.positive_semidefinite();
+    }
+
     const epoch_report report{epoch, static_cast<double>(loss), static_cast<double>(gradient_norm),
                               newton ? o.newton_step : o.learning_rate};
     if (o.on_epoch) o.on_epoch(report);
     const bool loss_reached = o.loss_tolerance > 0 && loss <= o.loss_tolerance;
-    const bool gradient_reached = o.gradient_tolerance > 0 && gradient_norm <= o.gradient_tolerance;
+    const bool gradient_reached =
+        o.gradient_tolerance > 0 && gradient_norm <= o.gradient_tolerance && stationary_point_is_minimum;
     const bool last = loss_reached || gradient_reached || epoch == o.max_epochs;
     progress.epoch_done(report, (epoch + 1) * sample_count, last);
     if (loss_reached) {
@@ -378,14 +357,11 @@ training_result<T> run(Objective& objective, Hessian& hessian, std::span<T> para
     }
 
     if constexpr (newton) {
-      sum_hessian_over(std::span<const std::size_t>(order), std::span<T>(hessian_matrix));
-      scale(std::span<T>(hessian_matrix), T(1) / static_cast<T>(sample_count));
-      if (!solve_in_place(std::span<T>(hessian_matrix), std::span<T>(gradient))) {
-        result.stop = stop_reason::singular_hessian;
+      auto loss_here = [&] { return mean_over(order, false); };
+      if (!second_order.step(parameters, std::span<const T>(gradient), loss, loss_here)) {
+        result.stop = stop_reason::no_further_decrease;
         break;
       }
-      const T step = static_cast<T>(o.newton_step);
-      for (std::size_t i = 0; i != size; ++i) parameters[i] -= step * gradient[i];
     } else if (lbfgs) {
       // The line search ends at a point whose loss and gradient it knows;
       // the next epoch evaluates them again, as every epoch begins.
@@ -423,18 +399,7 @@ concept parameter_storage = std::ranges::contiguous_range<R> && std::floating_po
 template <class Objective, detail::parameter_storage Parameters>
 auto minimize(Objective&& objective, Parameters&& parameters, std::size_t sample_count, const options& o = {}) {
   using T = std::ranges::range_value_t<Parameters>;
-  detail::no_hessian none;
-  return detail::run<T>(objective, none, std::span<T>(parameters), sample_count, o);
-}
-
-// Newton's method: hessian(samples, matrix) adds the summed n×n Hessian over
-// the samples into matrix (row-major). Every step uses all samples; the step
-// is options.newton_step times the Newton step.
-template <class Objective, class Hessian, detail::parameter_storage Parameters>
-auto minimize_newton(Objective&& objective, Hessian&& hessian, Parameters&& parameters, std::size_t sample_count,
-                     const options& o = {}) {
-  using T = std::ranges::range_value_t<Parameters>;
-  return detail::run<T>(objective, hessian, std::span<T>(parameters), sample_count, o);
+  return detail::run<T>(objective, std::span<T>(parameters), sample_count, o);
 }
 
 // ---------------------------------------------------------------------------
@@ -652,32 +617,12 @@ auto fit(const Loss& loss, const parameter_list<ParameterBindings>& parameters, 
   return problem.finish(std::move(record), parameters.initial);
 }
 
-// Newton's method with the compile-time Hessian: n derivative trees for n
-// parameters, so meant for models with few parameters.
-template <Expression Loss, class ParameterBindings, class... Columns>
-auto fit_newton(const Loss& loss, const parameter_list<ParameterBindings>& parameters,
-                const dataset<Columns...>& samples, const options& o = {}) {
-  using problem_type = detail::fit_problem<Loss, ParameterBindings, dataset<Columns...>>;
-  auto flat = problem_type::flatten(parameters.initial);
-  problem_type problem(loss, flat, parameters.initial, samples);
-  // Captured by value: each thread's copy of the Hessian has bindings of its own.
-  auto hessian = [problem](std::span<const std::size_t> indices, std::span<typename problem_type::T> matrix) mutable {
-    problem.add_hessian(indices, matrix);
-  };
-  auto record = minimize_newton(problem, hessian, flat, samples.size, o);
-  return problem.finish(std::move(record), parameters.initial);
-}
-
 // Without data: minimizes f over the parameters alone, by options.method
-// (minimize(rosenbrock, params(a = -1.2, b = 1.0), {.method = optimizer::lbfgs})),
-// or by Newton's method. fit's loop with one sample that binds no column.
+// (minimize(rosenbrock, params(a = -1.2, b = 1.0), {.method = optimizer::lbfgs})).
+// fit's loop with one sample that binds no column.
 template <Expression F, class ParameterBindings>
 auto minimize(const F& f, const parameter_list<ParameterBindings>& parameters, const options& o = {}) {
   return fit(f, parameters, dataset<>{{}, 1}, o);
-}
-template <Expression F, class ParameterBindings>
-auto fit_newton(const F& f, const parameter_list<ParameterBindings>& parameters, const options& o = {}) {
-  return fit_newton(f, parameters, dataset<>{{}, 1}, o);
 }
 
 // The value of `model` for every sample, with the given parameter values

@@ -51,8 +51,12 @@ TEST_CASE("fit over batches takes the steps of per-sample training: shuffled min
 }
 
 TEST_CASE("fit over batches on two threads takes the steps of one") {
-  require_fit_matches_per_sample_training(
-      {.method = ctdiff::optimizer::adam, .learning_rate = 0.01, .max_epochs = 5, .batch_size = 40, .threads = 2});
+  require_fit_matches_per_sample_training({.method = ctdiff::optimizer::adam,
+                                           .learning_rate = 0.01,
+                                           .max_epochs = 5,
+                                           .batch_size = 40,
+                                           .threads = 2,
+                                           .split = ctdiff::splitting::always});
 }
 
 TEST_CASE("predict gives the per-sample value of the model for every sample") {

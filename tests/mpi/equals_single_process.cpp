@@ -75,6 +75,7 @@ void scalar_fit(const boost::mpi::communicator& world, std::size_t batch_size, s
                   .max_epochs = 40,
                   .batch_size = batch_size,
                   .threads = threads,
+                  .split = splitting::always,
                   .seed = 5};
   const auto single = fit(loss, params(a = 1.0, k = 1.0, c = 0.0), data(x = xs, y = ys), o);
   const mpi::shard mine(world, xs.size());

@@ -9,8 +9,10 @@
 #include <stdexcept>
 #include <vector>
 
+using ctdiff::splitting;
 using ctdiff::detail::chunking;
 using ctdiff::detail::sample_sum;
+using ctdiff::detail::split_decision;
 
 namespace {
 
@@ -48,6 +50,9 @@ TEST_CASE("the chunks depend on the number of samples alone") {
   REQUIRE(chunking(4097).size == 17);
   REQUIRE(chunking(1'000'000).size == 3907);  // ceil(10^6 / 256)
   REQUIRE(chunking(1'000'000).count == 256);
+  // A wide sum has fewer chunks, so that its partial sums stay within the budget.
+  REQUIRE(chunking(1'000'000, 10'000).count == 52);  // 2^19 / 10^4 = 52.4: 52 chunks of ceil(10^6 / 52) samples
+  REQUIRE(chunking(1'000'000, 10'000'000).count == 2);
 }
 
 TEST_CASE("each chunk is summed from zero, then the chunks are added in order") {
@@ -60,7 +65,7 @@ TEST_CASE("each chunk is summed from zero, then the chunks are added in order") 
   const std::vector<std::size_t> samples = first_indices(values.size());
   const std::size_t threads = GENERATE(1, 2, 3, 8);
   value_worker worker{&values};
-  sample_sum<double, value_worker> sum(worker, 2, threads);
+  sample_sum<double, value_worker> sum(worker, 2, threads, splitting::always);
   std::array<double, 2> total{-5, -5};  // overwritten, not added to
   REQUIRE(sum(samples, total) == 1e16 + 16);
   REQUIRE(total[0] == 1e16 + 16);
@@ -68,7 +73,7 @@ TEST_CASE("each chunk is summed from zero, then the chunks are added in order") 
   REQUIRE(sum(samples, {}) == 1e16 + 16);
 }
 
-TEST_CASE("any thread count gives the same bits over many chunks and several waves") {
+TEST_CASE("any thread count gives the same bits over many chunks") {
   // 5000 values spread over many binades: reordering any addition changes the sum.
   std::vector<double> values(5000);
   for (std::size_t i = 0; i != values.size(); ++i) values[i] = 1.0 / (1.0 + double(i % 97)) * (i % 3 ? 1e3 : 1e-3);
@@ -89,11 +94,13 @@ TEST_CASE("any thread count gives the same bits over many chunks and several wav
   REQUIRE(expected_sum == by_hand);
 
   const std::size_t threads = GENERATE(2, 3, 8);
-  sample_sum<double, value_worker> parallel(worker, 2, threads);
+  sample_sum<double, value_worker> parallel(worker, 2, threads, splitting::always);
   REQUIRE(parallel.threads() == threads);
   std::array<double, 2> total{};
-  REQUIRE(parallel(samples, total) == expected_sum);
-  REQUIRE(total == expected);
+  for (int call = 0; call != 50; ++call) {  // many calls: the helpers sleep and wake between them
+    REQUIRE(parallel(samples, total) == expected_sum);
+    REQUIRE(total == expected);
+  }
 }
 
 TEST_CASE("an exception thrown by a worker on any thread reaches the caller") {
@@ -106,7 +113,7 @@ TEST_CASE("an exception thrown by a worker on any thread reaches the caller") {
   };
   throwing_worker worker;
   const std::size_t threads = GENERATE(1, 2, 3);
-  sample_sum<double, throwing_worker> sum(worker, 0, threads);
+  sample_sum<double, throwing_worker> sum(worker, 0, threads, splitting::always);
   const std::vector<std::size_t> samples = first_indices(1000);
   REQUIRE_THROWS_WITH(sum(samples, {}), "bad sample 777");
 }
@@ -120,4 +127,41 @@ TEST_CASE("more than one thread needs an objective each thread can copy") {
   REQUIRE_NOTHROW(sample_sum<double, move_only_worker>(worker, 0, 1));
   REQUIRE_THROWS_WITH((sample_sum<double, move_only_worker>(worker, 0, 2)),
                       Catch::Contains("options.threads > 1 needs a copyable objective"));
+}
+
+TEST_CASE("a call is split only where splitting measured faster, and tried again at doubling intervals") {
+  split_decision decision(2, splitting::measured);
+  // First call: one thread, timed. 10^5 samples at 10 ns each: 1 ms, worth splitting.
+  REQUIRE_FALSE(decision.split(100'000, 256));
+  REQUIRE(decision.timed());
+  decision.record(false, 100'000, 1e-3);
+  REQUIRE(decision.split(100'000, 256));  // split not measured yet: tried
+  decision.record(true, 100'000, 5e-3);   // a busy machine: five times slower
+  // Slower: one thread, with a split tried again after 1, 2, 4, 8, 16 calls of one thread.
+  std::vector<int> split_calls;
+  for (int call = 0; call != 40; ++call) {
+    if (decision.split(100'000, 256)) {
+      split_calls.push_back(call);
+      decision.record(true, 100'000, 5e-3);
+    } else {
+      decision.record(false, 100'000, 1e-3);
+    }
+  }
+  REQUIRE(split_calls == std::vector<int>{1, 4, 9, 18, 35});
+  // The machine became quiet: the next tried split measures faster, and every call is split from then on.
+  for (int call = 0; call != 64 && !decision.split(100'000, 256); ++call) decision.record(false, 100'000, 1e-3);
+  for (int call = 0; call != 10; ++call) decision.record(true, 100'000, 0.4e-3);
+  for (int call = 0; call != 10; ++call) REQUIRE(decision.split(100'000, 256));
+}
+
+TEST_CASE("a call whose work is below the threshold is never split, and a single chunk never") {
+  split_decision decision(2, splitting::measured);
+  REQUIRE_FALSE(decision.split(1'000, 63));
+  decision.record(false, 1'000, 20e-6);  // 20 microseconds: below the threshold
+  for (int call = 0; call != 100; ++call) REQUIRE_FALSE(decision.split(1'000, 63));
+  split_decision always(2, splitting::always);
+  REQUIRE(always.split(1'000, 63));
+  REQUIRE_FALSE(always.split(10, 1));
+  split_decision one_thread(1, splitting::always);
+  REQUIRE_FALSE(one_thread.split(100'000, 256));
 }

@@ -2,9 +2,8 @@
 // heap allocations as a run of 10 (everything is allocated before the first
 // epoch), whether batch, stochastic or mini-batch, on one thread or several
 // (each thread's copy of the objective and its partial sums are made before
-// the first epoch). Counted by replacing the global operator new in this test
-// program; the OpenMP runtime's own thread pool is made with malloc, which
-// this count does not see.
+// the first epoch; the helper threads are started there too). Counted by
+// replacing the global operator new in this test program.
 #include <catch2/catch.hpp>
 #include <ctdiff/ctdiff.hpp>
 #include <vector>
@@ -32,9 +31,13 @@ TEST_CASE("fit() allocates the same whether it runs 10 epochs or 1000") {
   CAPTURE(batch_size, threads);
   auto allocations_for = [&](std::size_t epochs) {
     const std::size_t before = allocations;
-    const auto result = fit(
-        loss, params(w = 0.1, b = 0.0), data(x = xs, y = ys),
-        {.method = method, .learning_rate = 0.1, .max_epochs = epochs, .batch_size = batch_size, .threads = threads});
+    const auto result = fit(loss, params(w = 0.1, b = 0.0), data(x = xs, y = ys),
+                            {.method = method,
+                             .learning_rate = 0.1,
+                             .max_epochs = epochs,
+                             .batch_size = batch_size,
+                             .threads = threads,
+                             .split = splitting::always});
     const std::size_t made = allocations - before;
     REQUIRE(result.epochs == epochs);
     return made;

@@ -86,16 +86,6 @@ TEST_CASE("every method fits θ0x² + θ1x + θ2 to [0, 3, 1]") {
   REQUIRE(result[t2] == Approx(1).margin(1e-8));
 }
 
-TEST_CASE("fit_newton solves the quadratic loss in one step with the compile-time Hessian") {
-  const auto result = fit_newton(quadratic_loss, params(t0 = 1.0, t1 = 1.0, t2 = 1.0), data(x = xs, y = ys),
-                                 {.max_epochs = 5, .gradient_tolerance = 1e-10});
-  REQUIRE(result.stop == stop_reason::gradient_tolerance);
-  REQUIRE(result.epochs == 1);
-  REQUIRE(result[t0] == Approx(0).margin(1e-12));
-  REQUIRE(result[t1] == Approx(3));
-  REQUIRE(result[t2] == Approx(1));
-}
-
 TEST_CASE("learning rate 10 on the quadratic diverges: non-finite stop, last finite parameters kept") {
   const auto result = fit(quadratic_loss, params(t0 = 1.0, t1 = 1.0, t2 = 1.0), data(x = xs, y = ys),
                           {.learning_rate = 10, .max_epochs = 100000});

@@ -1,5 +1,4 @@
-// L-BFGS as an optimizer of fit, and minimizing without data (any method,
-// and Newton's).
+// L-BFGS as an optimizer of fit, and minimizing without data (any method).
 #include <catch2/catch.hpp>
 #include <ctdiff/ctdiff.hpp>
 #include <string>
@@ -56,10 +55,6 @@ TEST_CASE("minimizing without data with the other methods") {
   CHECK(descent.stop == stop_reason::gradient_tolerance);
   CHECK(descent[a] == Approx(3.0).epsilon(1e-9));
   CHECK(descent[b] == Approx(-1.0).epsilon(1e-9));
-  auto newton = fit_newton(bowl, params(a = 0.0, b = 0.0), {.max_epochs = 5, .gradient_tolerance = 1e-12});
-  CHECK(newton.epochs == 1);  // a quadratic: one Newton step
-  CHECK(newton[a] == Approx(3.0).epsilon(1e-14));
-  CHECK(newton[b] == Approx(-1.0).epsilon(1e-14));
 }
 
 }  // namespace

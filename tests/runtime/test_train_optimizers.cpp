@@ -72,29 +72,6 @@ TEST_CASE("every first-order method reaches the minimum of a quadratic bowl") {
   REQUIRE(p[1] == Approx(7.0 / 11).margin(1e-9));
 }
 
-TEST_CASE("Newton's method solves a quadratic bowl in one step") {
-  std::array<double, 2> p{5, -3};
-  auto hessian = [](std::span<const std::size_t>, std::span<double> h) {
-    const std::array<double, 4> a{4, 1, 1, 3};
-    for (std::size_t i = 0; i != 4; ++i) h[i] += a[i];
-  };
-  const auto result = minimize_newton(bowl{p}, hessian, p, 1, {.max_epochs = 10, .gradient_tolerance = 1e-12});
-  REQUIRE(result.stop == stop_reason::gradient_tolerance);
-  REQUIRE(result.epochs == 1);
-  REQUIRE(p[0] == Approx(1.0 / 11).margin(1e-14));
-  REQUIRE(p[1] == Approx(7.0 / 11).margin(1e-14));
-}
-
-TEST_CASE("Newton's method stops at a singular Hessian and keeps the parameters") {
-  std::array<double, 2> p{5, -3};
-  auto rank_one = [](std::span<const std::size_t>, std::span<double> h) {
-    for (double& value : h) value += 1;
-  };
-  const auto result = minimize_newton(bowl{p}, rank_one, p, 1, {.max_epochs = 10});
-  REQUIRE(result.stop == stop_reason::singular_hessian);
-  REQUIRE(p == std::array<double, 2>{5, -3});
-}
-
 TEST_CASE("a diverging run stops at the first non-finite loss and keeps the last finite parameters") {
   // loss p², gradient 2p: rate 10 multiplies p by −19 per step until p² overflows.
   std::array<double, 1> p{1};
