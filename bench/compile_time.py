@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Compile time and peak memory of a ctdiff gradient as the network grows.
+"""Compile time and peak memory of ctdiff's gradients, headers and programs.
 
 For each H, generates a translation unit holding the loss ½(output − y)² of a
 2→H→1 network (sigmoid hidden units, linear output) written with scalar
@@ -9,11 +9,26 @@ prints the wall time, the peak memory and their growth from the previous H.
 Targets: H = 16 in at most 10 s and 1.5 GB. With --dense I×H×O (repeatable),
 also the gradient of issue 9's I→H→O network, whose sigmoid hidden units all
 feed every sigmoid output (loss Σ_k (o_k − t_k)²), at --dense-flags.
---include measures another checkout's headers. Standard library only.
+--include measures another checkout's headers.
+
+With --suite, issue 18's rows instead, at --flags: every public header alone,
+the peers (<iostream>, <Eigen/Dense>, <boost/hana.hpp>, <ceres/jet.h>), the
+flagship, the Michaelis–Menten fit with ctdiff and with Ceres, a 3-parameter
+fit, the 2→H→1 gradient (H = 16, 32, 64 unless given) and the batched
+784→128→10 fit (the programs in bench/compile_time/), each compiled with -c,
+one compile at a time, in --runs interleaved rounds (a change of load touches
+every row alike); prints a Markdown table of the medians and the ratios issue
+18 sets targets for. --only REGEX keeps the rows whose name matches; --output
+FILE also writes the table there, under a line naming the compiler, flags,
+machine and date. Standard library only.
 """
 import argparse
+import datetime
+import glob
 import os
 import re
+import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -80,29 +95,175 @@ std::array<double, {len(names)}> network_gradient(const double* p, const double*
 """
 
 
-def measure(source_path, compiler, flags=("-O2",)):
-    command = ["/usr/bin/time", "-v", compiler, "-std=c++20", *flags, "-I", INCLUDE, "-c", source_path, "-o",
-               os.devnull]
-    result = subprocess.run(command, capture_output=True, text=True)
+def run_compiler(command):
+    """One compile under /usr/bin/time -v: (wall s, user + system s, peak MB, None), or Nones and the error."""
+    result = subprocess.run(["/usr/bin/time", "-v", *command], capture_output=True, text=True)
     if result.returncode != 0:
-        return None, None, result.stderr.strip().splitlines()[-1]
+        return None, None, None, result.stderr.strip().splitlines()[-1]
     wall = re.search(r"Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (?:(\d+):)?(\d+):([\d.]+)", result.stderr)
+    user = re.search(r"User time \(seconds\): ([\d.]+)", result.stderr)
+    system = re.search(r"System time \(seconds\): ([\d.]+)", result.stderr)
     memory = re.search(r"Maximum resident set size \(kbytes\): (\d+)", result.stderr)
     seconds = int(wall.group(1) or 0) * 3600 + int(wall.group(2)) * 60 + float(wall.group(3))
-    return seconds, int(memory.group(1)) / 1024, None
+    return seconds, float(user.group(1)) + float(system.group(1)), int(memory.group(1)) / 1024, None
+
+
+def measure(source_path, compiler, flags=("-O2",)):
+    seconds, _, megabytes, error = run_compiler(
+        [compiler, "-std=c++20", *flags, "-I", INCLUDE, "-c", source_path, "-o", os.devnull])
+    return seconds, megabytes, error
+
+
+# Issue 18's targets (g++ 12 -O2): absolute ones by row name, and ratios of median wall times within one run.
+TARGETS = {
+    "<ctdiff/ctdiff.hpp>": "≤ 1.0 s",
+    "flagship": "≤ 5 s",
+    "Michaelis–Menten, ctdiff": "≤ Ceres's, ≤ 350 MB",
+    "fit, 3 parameters": "≤ 3 s",
+    "2→64→1 gradient": "≤ 10 s, ≤ 500 MB",
+    "batched fit 784→128→10": "≤ 4 s",
+}
+RATIOS = [
+    ("<ctdiff/ctdiff.hpp>", "<iostream>", "≤ 1.5"),
+    ("<ctdiff/least_squares.hpp>", "<Eigen/Dense>", "≤ 1"),
+    ("Michaelis–Menten, ctdiff", "Michaelis–Menten, Ceres", "≤ 1"),
+    ("2→64→1 gradient", "2→16→1 gradient", "≤ 4"),
+]
+
+
+def suite_rows(arguments, directory):
+    """(name, source path, compiler arguments besides flags) for each row of the suite."""
+    common = ["-I", INCLUDE, "-I", arguments.eigen]
+    rows = []
+
+    def add_source(name, text, extra=()):
+        path = os.path.join(directory, re.sub(r"\W+", "_", name).strip("_") + ".cpp")
+        with open(path, "w", encoding="utf-8") as file:
+            file.write(text)
+        rows.append((name, path, [*common, *extra]))
+
+    # mpi.hpp needs the MPI headers, which only the wrapper knows; without them it is left out.
+    mpi = subprocess.run(["mpicxx", "--showme:compile"], capture_output=True, text=True) if shutil.which(
+        "mpicxx") else None
+    for header in sorted(glob.glob(os.path.join(INCLUDE, "ctdiff", "**", "*.hpp"), recursive=True)):
+        relative = os.path.relpath(header, INCLUDE)
+        if "detail" in relative.split(os.sep)[:-1]:
+            continue
+        extra = []
+        if relative == os.path.join("ctdiff", "mpi.hpp"):
+            if not mpi or mpi.returncode != 0:
+                continue
+            extra = mpi.stdout.split()
+        add_source(f"<{relative}>", f"#include <{relative}>\nint main() {{}}\n", extra)
+    peers = ["iostream", "Eigen/Dense", "boost/hana.hpp"]
+    ceres = os.path.isdir("/usr/include/ceres")
+    if ceres:
+        peers.append("ceres/jet.h")
+    for peer in peers:
+        add_source(f"<{peer}>", f"#include <{peer}>\nint main() {{}}\n")
+    # As examples/CMakeLists.txt builds it where Eigen is found.
+    examples = os.path.join(ROOT, "examples")
+    rows.append(("flagship", os.path.join(examples, "flagship.cpp"),
+                 [*common, "-I", examples, "-DCTDIFF_HAVE_LEAST_SQUARES",
+                  f'-DCTDIFF_DATA_DIR="{os.path.join(examples, "data")}"']))
+    programs = os.path.join(ROOT, "bench", "compile_time")
+    rows.append(("Michaelis–Menten, ctdiff", os.path.join(programs, "michaelis_menten.cpp"), common))
+    if ceres:
+        rows.append(("Michaelis–Menten, Ceres", os.path.join(programs, "michaelis_menten_ceres.cpp"), common))
+    rows.append(("fit, 3 parameters", os.path.join(programs, "fit_three_parameters.cpp"), common))
+    for hidden in arguments.hidden or [16, 32, 64]:
+        add_source(f"2→{hidden}→1 gradient", network_source(hidden))
+    rows.append(("batched fit 784→128→10", os.path.join(programs, "batch_fit_784_128_10.cpp"), common))
+    if arguments.only:
+        rows = [row for row in rows if re.search(arguments.only, row[0])]
+    return rows
+
+
+def machine_line(arguments, flags):
+    version = subprocess.run([arguments.compiler, "--version"], capture_output=True, text=True).stdout.splitlines()[0]
+    with open("/proc/cpuinfo", encoding="utf-8") as file:
+        cpu = re.search(r"^model name\s*:\s*(.*)$", file.read(), re.MULTILINE)
+    commit = subprocess.run(["git", "-C", ROOT, "describe", "--always", "--dirty= with uncommitted changes"],
+                            capture_output=True, text=True).stdout.strip()
+    date = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    return (f"{version}, `-std=c++20 {' '.join(flags)} -c`, median of {arguments.runs} "
+            f"run{'s' if arguments.runs > 1 else ''} in interleaved rounds, one compile at a time; "
+            f"{len(os.sched_getaffinity(0))} cores (nproc), {cpu.group(1) if cpu else 'unknown CPU'}, "
+            f"load average {os.getloadavg()[0]:.1f} at the start; {date}; ctdiff {commit or 'unknown commit'}")
+
+
+def run_suite(arguments):
+    flags = arguments.flags.split()
+    directory = arguments.keep or tempfile.mkdtemp(prefix="ctdiff-compile-time-")
+    os.makedirs(directory, exist_ok=True)
+    header = machine_line(arguments, flags)
+    rows = suite_rows(arguments, directory)
+    samples = {name: [] for name, _, _ in rows}
+    errors = {}
+    for round_index in range(arguments.runs):
+        for name, path, extra in rows:
+            if name in errors:
+                continue
+            wall, cpu, megabytes, error = run_compiler(
+                [arguments.compiler, "-std=c++20", *flags, *extra, "-c", path, "-o", os.devnull])
+            if error:
+                errors[name] = error
+            else:
+                samples[name].append((wall, cpu, megabytes))
+            print(f"round {round_index + 1}/{arguments.runs}: {name}: "
+                  f"{error or f'{wall:.2f} s, {megabytes:.0f} MB'}", file=sys.stderr, flush=True)
+    medians = {name: tuple(statistics.median(column) for column in zip(*runs)) for name, runs in samples.items()
+               if runs}
+    lines = [header, "", "| row | wall time | CPU time (user + system) | peak memory | wall range | issue 18 target |",
+             "|---|---:|---:|---:|---:|---|"]
+    for name, _, _ in rows:
+        name_cell = name.replace("|", "\\|")
+        if name in errors:
+            lines.append(f"| {name_cell} | failed: {errors[name].replace('|', '/')} | | | | |")
+            continue
+        wall, cpu, megabytes = medians[name]
+        walls = [run[0] for run in samples[name]]
+        spread = f"{min(walls):.2f}–{max(walls):.2f} s" if len(walls) > 1 else ""
+        lines.append(f"| {name_cell} | {wall:.2f} s | {cpu:.2f} s | {megabytes:.0f} MB | {spread} | "
+                     f"{TARGETS.get(name, '')} |")
+    ratios = [(numerator, denominator, target) for numerator, denominator, target in RATIOS
+              if numerator in medians and denominator in medians]
+    if ratios:
+        lines += ["", "| ratio of medians | wall time | CPU time | issue 18 target |", "|---|---:|---:|---|"]
+        for numerator, denominator, target in ratios:
+            lines.append(f"| {numerator} / {denominator} | {medians[numerator][0] / medians[denominator][0]:.2f} | "
+                         f"{medians[numerator][1] / medians[denominator][1]:.2f} | {target} |")
+    text = "\n".join(lines) + "\n"
+    print(text, end="")
+    if arguments.output:
+        with open(arguments.output, "w", encoding="utf-8") as file:
+            file.write(text)
+    if not arguments.keep:
+        shutil.rmtree(directory)
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("hidden", nargs="*", type=int, default=[2, 4, 8, 16, 32], help="the values of H")
+    parser.add_argument("hidden", nargs="*", type=int,
+                        help="the values of H (default 2 4 8 16 32; with --suite, 16 32 64)")
     parser.add_argument("--compiler", default="g++")
     parser.add_argument("--keep", help="write the generated sources into this directory")
     parser.add_argument("--dense", action="append", default=[], help="an I×H×O (or IxHxO) network, e.g. 4x8x4")
     parser.add_argument("--dense-flags", default="-O3 -march=x86-64-v3", help="flags for the --dense networks")
     parser.add_argument("--include", help="the ctdiff headers to measure (default: this checkout's)")
+    parser.add_argument("--suite", action="store_true", help="issue 18's rows (headers, peers, programs)")
+    parser.add_argument("--flags", default="-O2", help="the suite's flags besides -std=c++20")
+    parser.add_argument("--runs", type=int, default=3, help="the suite's runs of each row (their median is shown)")
+    parser.add_argument("--only", help="the suite's rows whose name matches this regular expression")
+    parser.add_argument("--eigen", default="/usr/include/eigen3", help="Eigen's include directory, for the suite")
+    parser.add_argument("--output", help="also write the suite's table to this file")
     arguments = parser.parse_args()
     global INCLUDE
     INCLUDE = arguments.include or INCLUDE
+    if arguments.suite:
+        run_suite(arguments)
+        return
+    arguments.hidden = arguments.hidden or [2, 4, 8, 16, 32]
     directory = arguments.keep or tempfile.mkdtemp(prefix="ctdiff-compile-time-")
     os.makedirs(directory, exist_ok=True)
     print(f"{arguments.compiler} -std=c++20 -O2, one gradient of a 2→H→1 sigmoid network with scalar symbols")

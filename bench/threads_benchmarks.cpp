@@ -20,11 +20,13 @@ using ctdiff::detail::sample_sum;
 
 // The sum of the gradient over the first state.range(0) samples on
 // state.range(1) threads, as an epoch runs it: the objective's copies and the
-// partial sums made once, before timing.
+// partial sums made once, before timing. Every call is split over the
+// threads (the mechanism itself; fit's rows below decide per call).
 template <class Objective>
 void summed_gradient(benchmark::State& state, Objective& objective, std::size_t width) {
   const auto count = static_cast<std::size_t>(state.range(0));
-  sample_sum<double, Objective> sum(objective, width, static_cast<std::size_t>(state.range(1)));
+  sample_sum<double, Objective> sum(objective, width, static_cast<std::size_t>(state.range(1)),
+                                    ctdiff::splitting::always);
   std::vector<std::size_t> indices(count);
   std::iota(indices.begin(), indices.end(), std::size_t(0));
   std::vector<double> gradient(width);
@@ -127,8 +129,39 @@ void digits_epoch(benchmark::State& state) {
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()) * 1797);
 }
 
+// What a user runs: fit of a*exp(-k*x) + c to 200,000 samples by Adam, 5
+// epochs, mini-batches of state.range(0) (0: the whole batch), on
+// state.range(1) threads with the default splitting. bench/scale.sh runs it
+// on a quiet machine and beside two busy processes.
+void decay_fit(benchmark::State& state) {
+  using namespace ctdiff;
+  static const columns data;
+  constexpr std::size_t count = 200'000;
+  constexpr auto x = var<"x">;
+  constexpr auto y = var<"y">;
+  constexpr auto a = var<"a">;
+  constexpr auto k = var<"k">;
+  constexpr auto c = var<"c">;
+  const auto samples = ctdiff::data(x = std::span(data.x1).first(count), y = std::span(data.y).first(count));
+  const options o{.method = optimizer::adam,
+                  .learning_rate = 0.01,
+                  .max_epochs = 5,
+                  .batch_size = static_cast<std::size_t>(state.range(0)),
+                  .threads = static_cast<std::size_t>(state.range(1))};
+  for (auto _ : state) {
+    const auto r = fit(pow<2>(a * exp(-k * x) + c - y), params(a = 1.0, k = 1.0, c = 0.0), samples, o);
+    benchmark::DoNotOptimize(r.loss_per_epoch.back());
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * 5 * count));
+}
+
 }  // namespace
 
+BENCHMARK(decay_fit)
+    ->ArgNames({"batch", "threads"})
+    ->ArgsProduct({{1000, 0}, {1, 2}})
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
 BENCHMARK(quadratic_fit)
     ->ArgNames({"samples", "threads"})
     ->ArgsProduct({{1000, 10'000, million}, {1, 2}})

@@ -78,7 +78,7 @@ int main() {
                                std::printf("%5zu   %.6f\n", report.epoch, report.loss);
                            }});
   std::printf("stopped after %zu epochs: %s (the noise alone gives ½·0.1²/12 = 0.000417)\n\n", result.epochs,
-              std::string(to_string(result.stop)).c_str());
+              to_string(result.stop));
 
   std::printf("parameter   fitted   true\n");
   const std::array fitted{result[a], result[b], result[c]};
@@ -90,7 +90,7 @@ int main() {
 #ifdef CTDIFF_HAVE_LEAST_SQUARES
   const auto lm = least_squares(model - y, params(a = start[0], b = start[1], c = start[2]), data(x = xs, y = ys));
   std::printf("\nthe same fit by least_squares (Levenberg-Marquardt on ŷ − y): %zu iterations, %s\n", lm.iterations,
-              std::string(to_string(lm.stop)).c_str());
+              to_string(lm.stop));
   std::printf("mean loss %.6f (Adam: %.6f)\n", lm.cost.back() / double(sample_count), result.loss_per_epoch.back());
   std::printf("parameter   fitted   std. error   true\n");
   const std::array least_squares_fit{lm[a], lm[b], lm[c]};

@@ -67,7 +67,7 @@ int main() {
                           {.method = optimizer::adam, .learning_rate = 0.05, .max_epochs = 500, .batch_size = 10});
   const auto& curve = result.loss_per_epoch;
   std::printf("cross-entropy: %.4f at the start, %.4f after 100 epochs, %.4f after %zu epochs (%s)\n", curve.front(),
-              curve[100], curve.back(), result.epochs, std::string(to_string(result.stop)).c_str());
+              curve[100], curve.back(), result.epochs, to_string(result.stop));
 
   const std::array scores{predict(z0, result.parameters, samples), predict(z1, result.parameters, samples),
                           predict(z2, result.parameters, samples)};

@@ -37,7 +37,7 @@ int main(int argc, char** argv) {
       }
       lowest_overall = std::min(lowest_overall, lowest);
       std::printf("| %s | %d | %zu | %s | %s | %.1f |\n", std::string(nist::problems[k].name).c_str(), start,
-                  solved.iterations, std::string(to_string(solved.stop)).c_str(), lres.c_str(), lowest);
+                  solved.iterations, to_string(solved.stop), lres.c_str(), lowest);
     }
   }
   using milliseconds = std::chrono::duration<double, std::milli>;

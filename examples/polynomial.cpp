@@ -93,7 +93,7 @@ int main(int argc, char** argv) {
   const auto start = params(t0 = 1.0, t1 = 1.0, t2 = 1.0);
 
   auto report = [&](const char* method, const auto& result) {
-    std::printf("%s: %zu epochs (%s), loss %.3g\n", method, result.epochs, std::string(to_string(result.stop)).c_str(),
+    std::printf("%s: %zu epochs (%s), loss %.3g\n", method, result.epochs, to_string(result.stop),
                 result.loss_per_epoch.back());
     example::expect_near("  θ0", result[t0], 0.0, 1e-6);
     example::expect_near("  θ1", result[t1], 3.0, 1e-6);

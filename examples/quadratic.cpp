@@ -23,7 +23,7 @@ int main() {
   example::expect_near("one step: θ", one_step[theta], 4.0, 1e-12);
   const auto square_fit = fit(square_loss, params(theta = 0.0), data(x = xs, y = ys),
                               {.learning_rate = 1.0, .max_epochs = 200, .loss_tolerance = 1e-24});
-  std::printf("%zu epochs (%s)\n", square_fit.epochs, std::string(to_string(square_fit.stop)).c_str());
+  std::printf("%zu epochs (%s)\n", square_fit.epochs, to_string(square_fit.stop));
   example::expect_near("θ", square_fit[theta], 3.0, 1e-9);
 
   constexpr auto cube_loss = pow<2>(theta * pow<3>(x) - y);
@@ -32,7 +32,7 @@ int main() {
   const std::array cube_ys{-5.0, -0.625, 0.625, 5.0};
   const auto cube_fit = fit(cube_loss, params(theta = 0.0), data(x = cube_xs, y = cube_ys),
                             {.learning_rate = 0.5, .max_epochs = 200, .loss_tolerance = 1e-24});
-  std::printf("%zu epochs (%s)\n", cube_fit.epochs, std::string(to_string(cube_fit.stop)).c_str());
+  std::printf("%zu epochs (%s)\n", cube_fit.epochs, to_string(cube_fit.stop));
   example::expect_near("θ", cube_fit[theta], 5.0, 1e-9);
   return example::exit_code();
 }

@@ -61,7 +61,7 @@ int main() {
     const auto& curve = result.loss_per_epoch;
     std::printf("%-10s (rate %g): loss %.4f -> ... %.4f, %.4f, %.4f after %zu epochs (%s)\n", r.name, r.learning_rate,
                 curve.front(), curve[curve.size() - 3], curve[curve.size() - 2], curve.back(), result.epochs,
-                std::string(to_string(result.stop)).c_str());
+                to_string(result.stop));
     example::expect(result.stop == stop_reason::loss_tolerance && curve.back() < 0.01, "XOR loss below 0.01");
     const auto outputs = predict(z1, result.parameters, samples);
     std::printf("  outputs for (0,0) (0,1) (1,0) (1,1): %.3f %.3f %.3f %.3f\n", outputs[0], outputs[1], outputs[2],

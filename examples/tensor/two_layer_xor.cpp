@@ -26,9 +26,8 @@ int main() {
       fit(E, params(W1 = glorot_uniform(W1, 3), b1 = zeros(b1), W2 = glorot_uniform(W2, 4), b2 = zeros(b2)),
           data(samples(x, inputs), samples(y, targets)),
           {.method = optimizer::adam, .learning_rate = 0.1, .max_epochs = 5000, .loss_tolerance = 1e-3});
-  const std::string_view stop = to_string(result.stop);
-  std::printf("%zu parameters, %zu epochs: %.*s, loss %.3g\n", result.flat.size(), result.epochs,
-              static_cast<int>(stop.size()), stop.data(), result.loss_per_epoch.back());
+  std::printf("%zu parameters, %zu epochs: %s, loss %.3g\n", result.flat.size(), result.epochs, to_string(result.stop),
+              result.loss_per_epoch.back());
 
   const auto predictions = predict(y_hat, result, data(samples(x, inputs)));
   bool all_right = result.stop == stop_reason::loss_tolerance;

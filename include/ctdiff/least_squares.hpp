@@ -43,7 +43,7 @@ enum class least_squares_stop {
   singular_jacobian,    // Gauss–Newton met a rank-deficient Jacobian
 };
 
-constexpr std::string_view to_string(least_squares_method method) {
+constexpr const char* to_string(least_squares_method method) {
   switch (method) {
     case least_squares_method::levenberg_marquardt:
       return "Levenberg-Marquardt";
@@ -53,7 +53,7 @@ constexpr std::string_view to_string(least_squares_method method) {
   return "unknown method";
 }
 
-constexpr std::string_view to_string(least_squares_stop reason) {
+constexpr const char* to_string(least_squares_stop reason) {
   switch (reason) {
     case least_squares_stop::function_tolerance:
       return "relative cost reduction below tolerance";

@@ -56,7 +56,7 @@ enum class stop_reason {
   line_search_failed,   // L-BFGS found no step satisfying the strong Wolfe conditions (at a minimum, to rounding)
 };
 
-constexpr std::string_view to_string(optimizer method) {
+constexpr const char* to_string(optimizer method) {
   switch (method) {
     case optimizer::gradient_descent:
       return "gradient descent";
@@ -70,7 +70,7 @@ constexpr std::string_view to_string(optimizer method) {
   return "unknown optimizer";
 }
 
-constexpr std::string_view to_string(stop_reason reason) {
+constexpr const char* to_string(stop_reason reason) {
   switch (reason) {
     case stop_reason::max_epochs:
       return "reached the maximum epoch count";
@@ -555,24 +555,42 @@ struct fit_problem {
     return T(0);
   }
 
+  // The loop works on locals: the bindings written per sample and the sums
+  // stay in registers, where the member bindings and the gradient span might
+  // alias the columns, and would be stored and reloaded at every sample.
   T sum_over(std::span<const std::size_t> indices, std::span<T> gradient) {
     load_parameters();
+    auto local = b;
     T sum = T(0);
     if (gradient.empty()) {
-      for (std::size_t index : indices) {
-        load_sample(b, samples, index);
-        sum += eval(loss, b);
-      }
-    } else {
-      const auto loss_gradient = ctdiff::gradient(loss, W{});
-      for (std::size_t index : indices) {
-        load_sample(b, samples, index);
-        const auto [value, partials] = eval_with_value(loss_gradient, b);
-        sum += value;
-        for (std::size_t i = 0; i != W::size; ++i) gradient[i] += partials[i];
-      }
+      for_each_sample(indices, [&](std::size_t index) {
+        load_sample(local, samples, index);
+        sum += eval(loss, local);
+      });
+      return sum;
     }
+    const auto loss_gradient = ctdiff::gradient(loss, W{});
+    std::array<T, W::size> sums{};
+    for_each_sample(indices, [&](std::size_t index) {
+      load_sample(local, samples, index);
+      const auto [value, partials] = eval_with_value(loss_gradient, local);
+      sum += value;
+      for (std::size_t i = 0; i != W::size; ++i) sums[i] += partials[i];
+    });
+    for (std::size_t i = 0; i != W::size; ++i) gradient[i] += sums[i];
     return sum;
+  }
+
+  // A run of consecutive samples (a whole batch in order) is read without
+  // the index list: one load less per sample, and the columns read in order.
+  template <class Body>
+  static void for_each_sample(std::span<const std::size_t> indices, Body&& body) {
+    if (!indices.empty() && indices.back() - indices.front() + 1 == indices.size() &&
+        std::is_sorted(indices.begin(), indices.end())) {
+      for (std::size_t index = indices.front(), end = index + indices.size(); index != end; ++index) body(index);
+    } else {
+      for (std::size_t index : indices) body(index);
+    }
   }
 
   void add_hessian(std::span<const std::size_t> indices, std::span<T> matrix) {

@@ -1,0 +1,151 @@
+// fit's own cost: batch gradient descent over 100,000 samples for 50 epochs
+// (51 passes over the data: fit evaluates the loss and gradient at the start
+// of every epoch and once more at the end), three ways side by side:
+//   hand_written  the loss and its gradient written out, in a plain loop;
+//   kernel_loop   ctdiff's eval_with_value(gradient(...)) in the same plain loop;
+//   fit           ctdiff::fit with {.method = gradient_descent, .max_epochs = 50}.
+// fit / kernel_loop is what the front end costs; kernel_loop / hand_written
+// what the gradient costs. Every row checks its parameters against the
+// hand-written row's before timing.
+#include <benchmark/benchmark.h>
+
+#include <array>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <ctdiff/ctdiff.hpp>
+#include <random>
+#include <vector>
+
+namespace {
+
+using namespace ctdiff;
+constexpr auto x = var<"x">;
+constexpr auto y = var<"y">;
+constexpr auto a = var<"a">;
+constexpr auto b = var<"b">;
+constexpr auto c = var<"c">;
+constexpr std::size_t sample_count = 100'000;
+constexpr std::size_t epochs = 50;
+constexpr double rate = 0.1;
+
+struct samples {
+  std::vector<double> xs, ys;
+  explicit samples(double (*truth)(double)) {
+    std::mt19937_64 generator(5);
+    std::uniform_real_distribution<double> uniform(-1, 1);
+    for (std::size_t i = 0; i != sample_count; ++i) {
+      xs.push_back(uniform(generator));
+      ys.push_back(truth(xs.back()) + 0.01 * uniform(generator));
+    }
+  }
+};
+
+// ½(a·x² + b·x + c − y)², and ½(a·exp(−b·x) + c − y)².
+constexpr auto quadratic_loss = 0.5 * pow<2>(a * pow<2>(x) + b * x + c - y);
+constexpr auto decay_loss = 0.5 * pow<2>(a * exp(-b * x) + c - y);
+
+struct quadratic {
+  static constexpr const auto& loss = quadratic_loss;
+  static double truth(double v) { return 2 * v * v - v + 0.5; }
+  static double add_gradient(const std::array<double, 3>& p, double xv, double yv, std::array<double, 3>& g) {
+    const double r = p[0] * xv * xv + p[1] * xv + p[2] - yv;
+    g[0] += r * xv * xv;
+    g[1] += r * xv;
+    g[2] += r;
+    return 0.5 * r * r;
+  }
+};
+
+struct decay {
+  static constexpr const auto& loss = decay_loss;
+  static double truth(double v) { return 2.5 * std::exp(-1.3 * v) + 0.5; }
+  static double add_gradient(const std::array<double, 3>& p, double xv, double yv, std::array<double, 3>& g) {
+    const double e = std::exp(-p[1] * xv);
+    const double r = p[0] * e + p[2] - yv;
+    g[0] += r * e;
+    g[1] -= r * p[0] * xv * e;
+    g[2] += r;
+    return 0.5 * r * r;
+  }
+};
+
+constexpr std::array<double, 3> start{1.0, 1.0, 0.0};
+
+template <class Model>
+const samples& data_of() {
+  static const samples data(&Model::truth);
+  return data;
+}
+
+// One descent step per pass on the mean gradient; the last pass only evaluates.
+template <class AddGradient>
+std::array<double, 3> descend(AddGradient&& add_gradient) {
+  std::array<double, 3> p = start;
+  for (std::size_t epoch = 0; epoch <= epochs; ++epoch) {
+    std::array<double, 3> g{};
+    double loss = 0;
+    add_gradient(p, g, loss);
+    benchmark::DoNotOptimize(loss);
+    if (epoch == epochs) break;
+    for (std::size_t i = 0; i != 3; ++i) p[i] -= rate * g[i] / static_cast<double>(sample_count);
+  }
+  return p;
+}
+
+template <class Model>
+std::array<double, 3> hand_written() {
+  const samples& d = data_of<Model>();
+  return descend([&](const std::array<double, 3>& p, std::array<double, 3>& g, double& loss) {
+    for (std::size_t i = 0; i != sample_count; ++i) loss += Model::add_gradient(p, d.xs[i], d.ys[i], g);
+  });
+}
+
+template <class Model>
+std::array<double, 3> kernel_loop() {
+  const samples& d = data_of<Model>();
+  return descend([&](const std::array<double, 3>& p, std::array<double, 3>& g, double& loss) {
+    auto point = at(a = p[0], b = p[1], c = p[2], x = 0.0, y = 0.0);
+    constexpr auto loss_gradient = gradient(Model::loss, wrt(a, b, c));
+    for (std::size_t i = 0; i != sample_count; ++i) {
+      point[x] = d.xs[i];
+      point[y] = d.ys[i];
+      const auto [value, partials] = eval_with_value(loss_gradient, point);
+      loss += value;
+      for (std::size_t k = 0; k != 3; ++k) g[k] += partials[k];
+    }
+  });
+}
+
+template <class Model>
+std::array<double, 3> through_fit() {
+  const samples& d = data_of<Model>();
+  const auto r = fit(Model::loss, params(a = start[0], b = start[1], c = start[2]), data(x = d.xs, y = d.ys),
+                     {.method = optimizer::gradient_descent, .learning_rate = rate, .max_epochs = epochs});
+  return {r[a], r[b], r[c]};
+}
+
+template <class Model, std::array<double, 3> (*Run)()>
+void row(benchmark::State& state) {
+  const auto reference = hand_written<Model>();
+  const auto mine = Run();
+  for (std::size_t i = 0; i != 3; ++i) {
+    if (std::abs(mine[i] - reference[i]) > 1e-9 * std::max(1.0, std::abs(reference[i]))) {
+      state.SkipWithError("the parameters differ from the hand-written descent's");
+      return;
+    }
+  }
+  for (auto _ : state) benchmark::DoNotOptimize(Run());
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * (epochs + 1) * sample_count));
+}
+
+}  // namespace
+
+BENCHMARK(row<quadratic, hand_written<quadratic>>)->Name("fit_loop/quadratic/hand_written")->Unit(benchmark::kMillisecond);
+BENCHMARK(row<quadratic, kernel_loop<quadratic>>)->Name("fit_loop/quadratic/kernel_loop")->Unit(benchmark::kMillisecond);
+BENCHMARK(row<quadratic, through_fit<quadratic>>)->Name("fit_loop/quadratic/fit")->Unit(benchmark::kMillisecond);
+BENCHMARK(row<decay, hand_written<decay>>)->Name("fit_loop/decay/hand_written")->Unit(benchmark::kMillisecond);
+BENCHMARK(row<decay, kernel_loop<decay>>)->Name("fit_loop/decay/kernel_loop")->Unit(benchmark::kMillisecond);
+BENCHMARK(row<decay, through_fit<decay>>)->Name("fit_loop/decay/fit")->Unit(benchmark::kMillisecond);
+
+BENCHMARK_MAIN();
