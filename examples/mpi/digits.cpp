@@ -10,7 +10,7 @@
 #include <boost/mpi/timer.hpp>
 #include <cstdio>
 #include <cstdlib>
-#include <ctdiff/csv.hpp>
+#include <ctdiff/io/csv.hpp>
 #include <ctdiff/ctdiff.hpp>
 #include <ctdiff/mpi.hpp>
 #include <numeric>

@@ -8,7 +8,7 @@
 #include <chrono>
 #include <cstdio>
 #include <ctdiff/batch.hpp>
-#include <ctdiff/csv.hpp>
+#include <ctdiff/io/csv.hpp>
 #include <numeric>
 #include <string>
 #include <vector>

@@ -1,24 +1,11 @@
-// ctdiff: compile-time symbolic differentiation. This header only includes the others.
+// ctdiff: compile-time symbolic differentiation. The symbolic core, the
+// engine, input and output, tensors and training; the components that need
+// more than the standard library and Boost.Hana (least_squares.hpp,
+// newton.hpp, batch.hpp: Eigen; mpi.hpp: MPI) are included by their own
+// headers only, so this header means the same whatever is on the include path.
 #pragma once
 
-#include <ctdiff/arithmetic.hpp>
-#include <ctdiff/bindings.hpp>
-#include <ctdiff/check.hpp>
-#include <ctdiff/csv.hpp>
-#include <ctdiff/derivative.hpp>
-#include <ctdiff/evaluate.hpp>
-#include <ctdiff/expression.hpp>
-#include <ctdiff/fixed_string.hpp>
-#include <ctdiff/functions.hpp>
-#include <ctdiff/gradient.hpp>
-#include <ctdiff/print.hpp>
-#include <ctdiff/schedule.hpp>
-#include <ctdiff/simplify.hpp>
+#include <ctdiff/engine.hpp>
+#include <ctdiff/io.hpp>
 #include <ctdiff/tensor.hpp>
 #include <ctdiff/train.hpp>
-
-// Curve fitting needs Eigen: included where the ctdiff::least_squares
-// component put Eigen on the include path, and left out (cheap) elsewhere.
-#if __has_include(<Eigen/Core>)
-#include <ctdiff/least_squares.hpp>
-#endif

@@ -9,7 +9,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
-#include <ctdiff/csv.hpp>
+#include <ctdiff/io/csv.hpp>
 #include <sstream>
 #include <string>
 #include <string_view>

@@ -6,7 +6,7 @@
 #include <boost/mpi/communicator.hpp>
 #include <boost/mpi/environment.hpp>
 #include <cstdio>
-#include <ctdiff/csv.hpp>
+#include <ctdiff/io/csv.hpp>
 #include <ctdiff/mpi.hpp>
 #include <sstream>
 #include <stdexcept>

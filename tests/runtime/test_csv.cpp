@@ -1,7 +1,7 @@
 // The CSV reader: a good file read by column name, and each malformed input
 // rejected with a message that names the file, the line and the column.
 #include <catch2/catch.hpp>
-#include <ctdiff/csv.hpp>
+#include <ctdiff/io/csv.hpp>
 #include <filesystem>
 #include <fstream>
 #include <sstream>

@@ -3,7 +3,7 @@
 // and the same bits from any thread count.
 #include <array>
 #include <catch2/catch.hpp>
-#include <ctdiff/parallel.hpp>
+#include <ctdiff/optimize/detail/parallel_sum.hpp>
 #include <memory>
 #include <numeric>
 #include <stdexcept>

@@ -11,8 +11,8 @@
 #include <algorithm>
 #include <array>
 #include <cstddef>
-#include <ctdiff/evaluate.hpp>
-#include <ctdiff/schedule.hpp>
+#include <ctdiff/engine/evaluate.hpp>
+#include <ctdiff/engine/schedule.hpp>
 #include <ctdiff/tensor/operations.hpp>
 #include <span>
 #include <type_traits>

@@ -3,7 +3,7 @@
 #pragma once
 
 #include <cstddef>
-#include <ctdiff/gradient.hpp>
+#include <ctdiff/engine/gradient.hpp>
 #include <ctdiff/tensor/operations.hpp>
 
 namespace ctdiff {

@@ -8,8 +8,8 @@
 
 #include <array>
 #include <cstddef>
-#include <ctdiff/bindings.hpp>
-#include <ctdiff/gradient.hpp>
+#include <ctdiff/core/bindings.hpp>
+#include <ctdiff/engine/gradient.hpp>
 #include <span>
 #include <stdexcept>
 #include <string>

@@ -15,7 +15,7 @@
 #include <array>
 #include <cmath>
 #include <cstddef>
-#include <ctdiff/functions.hpp>
+#include <ctdiff/core/functions.hpp>
 #include <ctdiff/tensor/nodes.hpp>
 #include <string_view>
 #include <type_traits>

@@ -4,7 +4,7 @@
 // prints as hadamard(a, b).
 #pragma once
 
-#include <ctdiff/print.hpp>
+#include <ctdiff/io/print.hpp>
 #include <ctdiff/tensor/operations.hpp>
 #include <string>
 #include <type_traits>

@@ -13,9 +13,9 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
-#include <ctdiff/derivative.hpp>
-#include <ctdiff/evaluate.hpp>
-#include <ctdiff/schedule.hpp>
+#include <ctdiff/core/derivative.hpp>
+#include <ctdiff/engine/evaluate.hpp>
+#include <ctdiff/engine/schedule.hpp>
 #include <type_traits>
 #include <utility>
 
@@ -194,15 +194,14 @@ constexpr void pass_adjoint(copy_step, const std::array<T, N>&, std::array<T, N>
 }
 
 template <std::size_t Self, std::size_t First, std::size_t Second, class T, std::size_t N, class Op>
-constexpr void pass_adjoint(unary_step<Op>, const std::array<T, N>& values,
-                                                   std::array<T, N>& adjoints) {
+constexpr void pass_adjoint(unary_step<Op>, const std::array<T, N>& values, std::array<T, N>& adjoints) {
   accumulate(adjoints[First], chain<Op>(adjoints[Self], values[First], values[Self]));
 }
 
 template <std::size_t Self, std::size_t First, std::size_t Second, class T, std::size_t N, class Op, bool ToLeft,
           bool ToRight>
 constexpr void pass_adjoint(binary_step<Op, ToLeft, ToRight>, const std::array<T, N>& values,
-                                                   std::array<T, N>& adjoints) {
+                            std::array<T, N>& adjoints) {
   const T adjoint = adjoints[Self];
   if constexpr (ToLeft) {
     accumulate(adjoints[First], make_product(adjoint, Op::d_left(values[First], values[Second], values[Self])));

@@ -4,8 +4,8 @@
 
 #include <array>
 #include <charconv>
-#include <ctdiff/functions.hpp>
-#include <ctdiff/schedule.hpp>
+#include <ctdiff/core/functions.hpp>
+#include <ctdiff/engine/schedule.hpp>
 #include <initializer_list>
 #include <string>
 #include <string_view>

@@ -5,7 +5,7 @@
 // contributes the compile-time zero and no code.
 #pragma once
 
-#include <ctdiff/functions.hpp>
+#include <ctdiff/core/functions.hpp>
 #include <type_traits>
 
 namespace ctdiff {

@@ -9,9 +9,9 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
-#include <ctdiff/bindings.hpp>
-#include <ctdiff/expression.hpp>
-#include <ctdiff/schedule.hpp>
+#include <ctdiff/core/bindings.hpp>
+#include <ctdiff/core/expression.hpp>
+#include <ctdiff/engine/schedule.hpp>
 #include <type_traits>
 #include <utility>
 

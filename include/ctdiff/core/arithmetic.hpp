@@ -6,7 +6,7 @@
 
 #include <cmath>
 #include <cstdint>
-#include <ctdiff/simplify.hpp>
+#include <ctdiff/core/simplify.hpp>
 #include <string_view>
 #include <type_traits>
 

@@ -4,7 +4,7 @@
 #pragma once
 
 #include <cstddef>
-#include <ctdiff/expression.hpp>
+#include <ctdiff/core/expression.hpp>
 #include <string_view>
 #include <type_traits>
 

@@ -7,7 +7,7 @@
 #pragma once
 
 #include <cmath>
-#include <ctdiff/arithmetic.hpp>
+#include <ctdiff/core/arithmetic.hpp>
 #include <numbers>
 #include <string_view>
 #include <type_traits>

@@ -13,7 +13,7 @@
 
 #include <array>
 #include <cstddef>
-#include <ctdiff/expression.hpp>
+#include <ctdiff/core/expression.hpp>
 #include <type_traits>
 #include <utility>
 

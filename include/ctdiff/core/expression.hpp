@@ -5,7 +5,7 @@
 
 #include <concepts>
 #include <cstdint>
-#include <ctdiff/fixed_string.hpp>
+#include <ctdiff/core/fixed_string.hpp>
 #include <iterator>
 #include <type_traits>
 

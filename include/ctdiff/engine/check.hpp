@@ -6,7 +6,7 @@
 #include <array>
 #include <cmath>
 #include <cstddef>
-#include <ctdiff/gradient.hpp>
+#include <ctdiff/engine/gradient.hpp>
 #include <limits>
 
 namespace ctdiff {

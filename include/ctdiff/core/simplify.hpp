@@ -9,7 +9,7 @@
 #pragma once
 
 #include <cstdint>
-#include <ctdiff/expression.hpp>
+#include <ctdiff/core/expression.hpp>
 #include <type_traits>
 #include <utility>
 

@@ -1,0 +1,768 @@
+// Batches of samples through a tensor model. The model is written for one
+// sample, as for add_gradient: `cross_entropy(W2 * sigmoid(W1 * x + b1) + b2, y)`
+// with x and y vectors whose sizes are compile-time and checked. A batch binds
+// n samples to each per-sample symbol at once, n known only at run time, so
+// one compiled model takes a mini-batch of 32, the last batch of 7 and the
+// whole data set. The loss of a batch is the sum over its samples of the
+// per-sample loss (times a weight: 1/n gives the mean), so its gradient is the
+// sum of the per-sample gradients.
+//
+// The model is laid out by its schedule (schedule.hpp), as for one sample: a
+// subexpression used twice is computed once per batch, and its adjoint,
+// summed over its uses, is passed on once. Every entry that depends on a
+// per-sample symbol holds the values of all n samples, one after the other
+// (a column vector's: a column-major rows x n matrix). A weight matrix times such a node is one matrix-matrix product,
+// and so are its two adjoints, computed by Eigen's cache-blocked, vectorised GEMM kernel (compile with -march=native or
+// -mavx2 -mfma for its full speed); every other operation runs sample by sample through the per-sample operation of
+// <ctdiff/tensor.hpp>. The workspace is sized by the largest batch once, with
+// the GEMM kernel's packing buffers: evaluating allocates nothing.
+//
+// fit(loss, params(W1 = w1, ...), data(samples(x, X), samples(y, Y)), options)
+// trains such a model with train.hpp's optimizers and options, a batch (or a
+// thread's chunk of one) at a time; predict gives the model's value for
+// every sample.
+//
+// Needs Eigen 3.4, so it is not part of <ctdiff/ctdiff.hpp>: include it
+// yourself and link the CMake target ctdiff::batch.
+#pragma once
+
+#include <Eigen/Core>
+#include <algorithm>
+#include <array>
+#include <cstddef>
+#include <ctdiff/fit/fit.hpp>
+#include <ctdiff/io/csv.hpp>
+#include <ctdiff/tensor.hpp>
+#include <initializer_list>
+#include <memory>
+#include <numeric>
+#include <ranges>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+namespace ctdiff {
+
+// n samples of a per-sample tensor of shape S, one after the other, each
+// row-major: what samples(x, values) binds to x.
+template <class T, shape S>
+struct sample_batch {
+  using value_type = std::remove_const_t<T>;
+  T* values;
+  std::size_t count;
+  // The values' storage where the batch made it (samples(x, table, names));
+  // empty where it views the caller's.
+  std::shared_ptr<const std::vector<value_type>> owner{};
+};
+
+// Binds the per-sample symbol x to values holding a whole number of samples
+// one after the other (a row-major matrix with one sample per row).
+template <fixed_string Name, shape S, std::ranges::contiguous_range Values>
+binding<Name, sample_batch<const std::ranges::range_value_t<Values>, S>> samples(tensor_symbol<Name, S>,
+                                                                                 const Values& values) {
+  const std::size_t size = std::ranges::size(values);
+  if (size % S.size() != 0) {
+    throw std::length_error("ctdiff: per-sample symbol '" + std::string(Name.view()) + "' holds " +
+                            std::to_string(S.size()) + " values a sample; the storage bound to it has " +
+                            std::to_string(size) + ", not a whole number of samples");
+  }
+  return {{std::ranges::data(values), size / S.size()}};
+}
+
+// Binds the per-sample symbol x to columns of a CSV table, one sample a row:
+// samples(x, table, {"a", "b", "c"}) for vector<"x", 3> gives x the values of
+// columns a, b and c. The binding owns a row-major copy of them, so it can be
+// kept (in data(...)) after the table is gone.
+template <fixed_string Name, shape S>
+binding<Name, sample_batch<const double, S>> samples(tensor_symbol<Name, S>, const csv_table& table,
+                                                     std::initializer_list<std::string_view> names) {
+  if (names.size() != S.size()) {
+    throw std::length_error("ctdiff: per-sample symbol '" + std::string(Name.view()) + "' holds " +
+                            std::to_string(S.size()) + " values a sample; samples(" + std::string(Name.view()) +
+                            ", table, names) was given " + std::to_string(names.size()) + " column names");
+  }
+  auto rows = std::make_shared<const std::vector<double>>(table.row_major(names));
+  return {{rows->data(), table.rows(), rows}};
+}
+
+// The symbols that take one value per sample (the data), as opposed to the
+// parameters, which every sample shares.
+template <class... Symbols>
+constexpr wrt_list<Symbols...> per_sample(Symbols...) {
+  static_assert((is_tensor_symbol_v<Symbols> && ...),
+                "ctdiff: per_sample(...) takes tensor symbols (vector<\"x\", N>, matrix<\"X\", R, C>)");
+  return {};
+}
+
+namespace detail {
+
+template <class E, class Data>
+inline constexpr bool batched_v = contains_any_v<E, Data>;
+
+// A weight matrix (the same for every sample) times a column vector that
+// depends on the sample: one matrix-matrix product over the batch.
+template <class Op, class L, class R, class Data>
+inline constexpr bool uses_gemm_v =
+    std::is_same_v<Op, matrix_product_op> && !batched_v<L, Data> && batched_v<R, Data> && R::dims.cols == 1;
+
+template <int Order, class T>
+using gemm_blocking =
+    Eigen::internal::gemm_blocking_space<Order, T, T, Eigen::Dynamic, Eigen::Dynamic, Eigen::Dynamic, 1, false>;
+
+// The packing buffers of one rows x cols x depth product (cols or depth the
+// largest batch), allocated here, once; a smaller batch uses a part of them.
+template <int Order, class T>
+std::unique_ptr<gemm_blocking<Order, T>> make_blocking(std::size_t rows, std::size_t cols, std::size_t depth) {
+  auto blocking =
+      std::make_unique<gemm_blocking<Order, T>>(Eigen::Index(rows), Eigen::Index(cols), Eigen::Index(depth), 1, true);
+  blocking->allocateAll();
+  return blocking;
+}
+
+// result += lhs * rhs on raw storage, with Eigen's GEMM kernel on one thread;
+// each stride is the leading dimension of its operand's storage order.
+template <int LhsOrder, int RhsOrder, int ResultOrder, class T>
+void add_product(std::size_t rows, std::size_t cols, std::size_t depth, const T* lhs, std::size_t lhs_stride,
+                 const T* rhs, std::size_t rhs_stride, T* result, std::size_t result_stride,
+                 gemm_blocking<ResultOrder, T>& blocking) {
+  using Index = Eigen::Index;
+  Eigen::internal::general_matrix_matrix_product<Index, T, LhsOrder, false, T, RhsOrder, false, ResultOrder, 1>::run(
+      Index(rows), Index(cols), Index(depth), lhs, Index(lhs_stride), rhs, Index(rhs_stride), result, 1,
+      Index(result_stride), T(1), blocking, nullptr);
+}
+
+// The three products of W x over a batch, for W of shape m x k: the value
+// (m x n), W's adjoint (m x k, row-major like W) and x's adjoint (k x n).
+template <class T>
+struct product_blockings {
+  std::unique_ptr<gemm_blocking<Eigen::ColMajor, T>> value, right_adjoint;
+  std::unique_ptr<gemm_blocking<Eigen::RowMajor, T>> left_adjoint;
+  product_blockings(shape left, std::size_t largest_batch)
+      : value(make_blocking<Eigen::ColMajor, T>(left.rows, largest_batch, left.cols)),
+        right_adjoint(make_blocking<Eigen::ColMajor, T>(left.cols, largest_batch, left.rows)),
+        left_adjoint(make_blocking<Eigen::RowMajor, T>(left.rows, left.cols, largest_batch)) {}
+};
+struct no_blockings {
+  no_blockings(shape, std::size_t) {}
+};
+
+// Elementwise functions with a vectorised counterpart in Eigen, applied to
+// all samples of a batch in one pass (the per-sample loop calls libm's exp
+// once per element).
+template <class Op>
+struct vectorised_function {};
+template <>
+struct vectorised_function<elementwise_op<sigmoid_op>> {
+  static auto apply(const auto& values) { return values.logistic(); }
+};
+template <>
+struct vectorised_function<elementwise_op<exp_op>> {
+  static auto apply(const auto& values) { return values.exp(); }
+};
+template <>
+struct vectorised_function<elementwise_op<tanh_op>> {
+  static auto apply(const auto& values) { return values.tanh(); }
+};
+
+template <class Op>
+inline constexpr bool is_vectorised_v = requires(const Eigen::ArrayXd& values) {
+  vectorised_function<Op>::apply(values);
+};
+
+// A node's values and adjoints: one tensor of its shape, or one per sample of
+// the largest batch if it depends on the sample.
+template <class T, class E, class Data>
+struct batch_values {
+  static constexpr std::size_t samples_per_node(std::size_t largest_batch) {
+    return batched_v<E, Data> ? largest_batch : 1;
+  }
+  std::vector<T> values, adjoint;
+  explicit batch_values(std::size_t largest_batch)
+      : values(E::dims.size() * samples_per_node(largest_batch)),
+        adjoint(E::dims.size() * samples_per_node(largest_batch)) {}
+};
+
+// The storage of one entry of the model's schedule (schedule.hpp), the same
+// layout as a one-sample workspace: a symbol's is where its bound values are,
+// or the number bound to it (a scalar symbol); a name's, its adjoint (its
+// values are its expression's).
+template <class T, class E, class Data>
+struct batch_slot {
+  const T* values = nullptr;
+  T number{};
+  explicit batch_slot(std::size_t) {}
+};
+
+template <class T, class Op, class A, class Data>
+struct batch_slot<T, tensor_unary<Op, A>, Data> : batch_values<T, tensor_unary<Op, A>, Data> {
+  using batch_values<T, tensor_unary<Op, A>, Data>::batch_values;
+};
+
+template <class T, fixed_string Name, class E, class Data>
+struct batch_slot<T, named<Name, E>, Data> {
+  std::vector<T> adjoint;
+  explicit batch_slot(std::size_t largest_batch)
+      : adjoint(E::dims.size() * batch_values<T, E, Data>::samples_per_node(largest_batch)) {}
+};
+
+template <class T, class Op, class L, class R, class Data>
+struct batch_slot<T, tensor_binary<Op, L, R>, Data> : batch_values<T, tensor_binary<Op, L, R>, Data> {
+  static constexpr std::size_t kept_size = [] {
+    if constexpr (requires { Op::kept(L::dims, R::dims); }) {
+      return Op::kept(L::dims, R::dims).size();
+    } else {
+      return std::size_t(0);
+    }
+  }();
+  std::vector<T> kept;
+  [[no_unique_address]] std::conditional_t<uses_gemm_v<Op, L, R, Data>, product_blockings<T>, no_blockings> blockings;
+  explicit batch_slot(std::size_t largest_batch)
+      : batch_values<T, tensor_binary<Op, L, R>, Data>(largest_batch),
+        kept(kept_size * this->samples_per_node(largest_batch)),
+        blockings(L::dims, largest_batch) {}
+};
+
+template <class T, class S, class Data, class Indices>
+struct batch_slots;
+template <class T, class S, class Data, std::size_t... Index>
+struct batch_slots<T, S, Data, std::index_sequence<Index...>>
+    : indexed_slot<Index, batch_slot<T, typename S::template entry<Index>::node, Data>>... {
+  using value_type = T;
+  explicit batch_slots(std::size_t largest_batch)
+      : indexed_slot<Index, batch_slot<T, typename S::template entry<Index>::node, Data>>{
+            batch_slot<T, typename S::template entry<Index>::node, Data>(largest_batch)}... {}
+};
+
+template <class T, class E, class Data>
+using batch_slots_t = batch_slots<T, schedule<E>, Data, std::make_index_sequence<schedule<E>::size>>;
+
+// The values of the entry at Index, sample after sample.
+template <class E, std::size_t Index, class Slots>
+const typename Slots::value_type* values_of(const Slots& slots) {
+  using Node = tensor_node_t<E, Index>;
+  if constexpr (is_named_v<Node>) {
+    return values_of<E, schedule<E>::template child_slot<Index, 0>>(slots);
+  } else if constexpr (is_tensor_symbol_v<Node>) {
+    return slot_at<Index>(slots).values;
+  } else {
+    return slot_at<Index>(slots).values.data();
+  }
+}
+
+// Sample j's slice of a node's storage; a node that does not depend on the
+// sample has one slice, the same for every j.
+template <class E, class Data, class T>
+tensor_view<T, E::dims> sample_view(T* base, std::size_t j) {
+  return {base + (batched_v<E, Data> ? j * E::dims.size() : 0)};
+}
+
+template <class E, class Data>
+std::size_t slices(std::size_t count) {
+  return batched_v<E, Data> ? count : 1;
+}
+
+// Calls operation with sample j's view of what a binary node keeps from its
+// forward pass, if it keeps anything, else with no argument.
+template <class T, class Op, class L, class R, class Data, class Call>
+void with_kept_sample(batch_slot<T, tensor_binary<Op, L, R>, Data>& slot, std::size_t j, Call call) {
+  if constexpr (std::remove_reference_t<decltype(slot)>::kept_size != 0) {
+    constexpr shape kept = Op::kept(L::dims, R::dims);
+    call(tensor_view<T, kept>{slot.kept.data() + j * kept.size()});
+  } else {
+    call();
+  }
+}
+
+template <class E, class Data, std::size_t Index, class B, class Slots>
+void forward_batch_entry(const E& e, const B& b, Slots& slots, std::size_t count) {
+  using S = schedule<E>;
+  using T = typename Slots::value_type;
+  using Node = tensor_node_t<E, Index>;
+  auto& slot = slot_at<Index>(slots);
+  if constexpr (is_tensor_symbol_v<Node>) {
+    slot.values = bound_tensor_values<Node::name>(b, slot.number);
+  } else if constexpr (is_tensor_unary_v<Node>) {
+    using A = typename Node::argument_type;
+    using Op = decltype(Node::operation);
+    const T* argument = values_of<E, S::template child_slot<Index, 0>>(slots);
+    if constexpr (batched_v<Node, Data> && is_vectorised_v<Op>) {
+      using array = Eigen::Array<T, Eigen::Dynamic, 1>;
+      const auto size = Eigen::Index(Node::dims.size() * count);
+      Eigen::Map<array>(slot.values.data(), size) =
+          vectorised_function<Op>::apply(Eigen::Map<const array>(argument, size));
+    } else {
+      const auto operation = operation_at<E, Index>(e);
+      for (std::size_t j = 0; j != slices<Node, Data>(count); ++j)
+        operation.forward(sample_view<A, Data>(argument, j), sample_view<Node, Data>(slot.values.data(), j));
+    }
+  } else if constexpr (operands<Node>::count == 2) {
+    using L = typename Node::left_type;
+    using R = typename Node::right_type;
+    using Op = decltype(Node::operation);
+    const T* left = values_of<E, S::template child_slot<Index, 0>>(slots);
+    const T* right = values_of<E, S::template child_slot<Index, 1>>(slots);
+    if constexpr (uses_gemm_v<Op, L, R, Data>) {
+      constexpr std::size_t m = L::dims.rows, k = L::dims.cols;
+      std::fill_n(slot.values.data(), m * count, T(0));
+      add_product<Eigen::RowMajor, Eigen::ColMajor, Eigen::ColMajor>(m, count, k, left, k, right, k, slot.values.data(),
+                                                                     m, *slot.blockings.value);
+    } else {
+      const auto operation = operation_at<E, Index>(e);
+      for (std::size_t j = 0; j != slices<Node, Data>(count); ++j) {
+        with_kept_sample(slot, j, [&](auto... kept) {
+          operation.forward(sample_view<L, Data>(left, j), sample_view<R, Data>(right, j),
+                            sample_view<Node, Data>(slot.values.data(), j), kept...);
+        });
+      }
+    }
+  }  // a name's values are its expression's
+}
+
+template <class E, class Data, class B, class Slots>
+void forward_batch(const E& e, const B& b, Slots& slots, std::size_t count) {
+  for_each_index<schedule<E>::size>(
+      [&]<std::size_t Index>() { forward_batch_entry<E, Data, Index>(e, b, slots, count); });
+}
+
+// An operand reads its user's adjoint in place (a partial of 1, its only use)
+// only if both depend on the sample, or both not.
+template <class Data>
+struct same_batching {
+  template <class User, class Operand>
+  static constexpr bool value = batched_v<User, Data> == batched_v<Operand, Data>;
+};
+
+template <class E, class Data>
+inline constexpr const auto& batch_layout_v = adjoint_layout_v<E, same_batching<Data>>;
+
+// Passes the user's adjoint on to its Operand-th operand, if that holds a
+// parameter and does not read it in place: by one matrix-matrix product for
+// a weight matrix times a per-sample vector, else sample by sample through
+// the operation's backward (backward_left, backward_right), with what it kept
+// from the forward pass. A parameter's share is added into the gradient; an
+// inner entry's into its adjoint, cleared by its first use.
+template <class W, class E, class Data, std::size_t User, std::size_t Operand, class Slots>
+void pass_batch_adjoint_to_operand(const E& e, Slots& slots, typename Slots::value_type* gradient, std::size_t count) {
+  using S = schedule<E>;
+  using T = typename Slots::value_type;
+  using Node = tensor_node_t<E, User>;
+  constexpr std::size_t argument = S::template child_slot<User, Operand>;
+  using A = tensor_node_t<E, argument>;
+  constexpr const auto& layout = batch_layout_v<E, Data>;
+  if constexpr (contains_any_v<A, W> && layout.home[argument] != layout.home[User]) {
+    const T* adjoint = slot_at<layout.home[User]>(slots).adjoint.data();
+    T* target;
+    if constexpr (is_tensor_symbol_v<A>) {
+      target = gradient + flat_offset_v<W, A>;
+    } else {
+      target = slot_at<argument>(slots).adjoint.data();
+      if constexpr (layout.clears[2 * User + Operand])
+        std::fill_n(target, A::dims.size() * slices<A, Data>(count), T(0));
+    }
+    if constexpr (is_named_v<Node>) {
+      for (std::size_t i = 0; i != A::dims.size() * slices<A, Data>(count); ++i) target[i] += adjoint[i];
+    } else if constexpr (is_tensor_unary_v<Node>) {
+      const auto operation = operation_at<E, User>(e);
+      for (std::size_t j = 0; j != slices<Node, Data>(count); ++j)
+        operation.backward(sample_view<A, Data>(values_of<E, argument>(slots), j),
+                           sample_view<Node, Data>(values_of<E, User>(slots), j), sample_view<Node, Data>(adjoint, j),
+                           sample_view<A, Data>(target, j));
+    } else {
+      using L = typename Node::left_type;
+      using R = typename Node::right_type;
+      using Op = decltype(Node::operation);
+      auto& slot = slot_at<User>(slots);
+      const T* left = values_of<E, S::template child_slot<User, 0>>(slots);
+      const T* right = values_of<E, S::template child_slot<User, 1>>(slots);
+      if constexpr (uses_gemm_v<Op, L, R, Data>) {
+        constexpr std::size_t m = L::dims.rows, k = L::dims.cols;
+        if constexpr (Operand == 0) {
+          // dW += adjoint * x^T: (m x n) times (n x k), into W's row-major storage.
+          add_product<Eigen::ColMajor, Eigen::RowMajor, Eigen::RowMajor>(m, k, count, adjoint, m, right, k, target, k,
+                                                                         *slot.blockings.left_adjoint);
+        } else {
+          // dx += W^T * adjoint: (k x m) times (m x n); W^T is W's storage read column-major.
+          add_product<Eigen::ColMajor, Eigen::ColMajor, Eigen::ColMajor>(k, count, m, left, k, adjoint, m, target, k,
+                                                                         *slot.blockings.right_adjoint);
+        }
+      } else {
+        const auto operation = operation_at<E, User>(e);
+        for (std::size_t j = 0; j != slices<Node, Data>(count); ++j) {
+          with_kept_sample(slot, j, [&](auto... kept) {
+            const auto out = sample_view<Node, Data>(slot.values.data(), j);
+            const auto node_adjoint = sample_view<Node, Data>(adjoint, j);
+            const auto operand_adjoint = sample_view<A, Data>(target, j);
+            if constexpr (Operand == 0) {
+              operation.backward_left(sample_view<L, Data>(left, j), sample_view<R, Data>(right, j), out, node_adjoint,
+                                      operand_adjoint, kept...);
+            } else {
+              operation.backward_right(sample_view<L, Data>(left, j), sample_view<R, Data>(right, j), out, node_adjoint,
+                                       operand_adjoint, kept...);
+            }
+          });
+        }
+      }
+    }
+  }
+}
+
+// The reverse sweep: each entry's adjoint, complete when reached, passed on
+// to its operands once.
+template <class W, class E, class Data, class Slots>
+void backward_batch(const E& e, Slots& slots, typename Slots::value_type* gradient, std::size_t count) {
+  constexpr std::size_t root = schedule<E>::size - 1;
+  for_each_index<schedule<E>::size>([&]<std::size_t Reversed>() {
+    using Node = tensor_node_t<E, root - Reversed>;
+    if constexpr (contains_any_v<Node, W>) {
+      for_each_index<operands<Node>::count>([&]<std::size_t Operand>() {
+        pass_batch_adjoint_to_operand<W, E, Data, root - Reversed, Operand>(e, slots, gradient, count);
+      });
+    }
+  });
+}
+
+template <class W, class Data>
+inline constexpr bool disjoint_v = false;
+template <class... Symbols, class Data>
+inline constexpr bool disjoint_v<wrt_list<Symbols...>, Data> = !(contains_any_v<Symbols, Data> || ...);
+
+template <class Bound>
+inline constexpr bool is_sample_batch_v = false;
+template <class T, shape S>
+inline constexpr bool is_sample_batch_v<sample_batch<T, S>> = true;
+
+// Instantiated with the symbol's name, so that the compiler's line names it.
+template <fixed_string Name, class Bound>
+constexpr void require_samples_bound() {
+  static_assert(is_sample_batch_v<Bound>,
+                "ctdiff: a per-sample symbol of a batch is bound to its samples with samples(x, values)");
+}
+
+// The number of samples bound to the per-sample symbols, the same for each.
+template <class B, class... Data>
+std::size_t batch_size(const B& b, wrt_list<Data...>) {
+  if constexpr (!(is_sample_batch_v<bound_t<B, Data::name>> && ...)) {
+    (require_samples_bound<Data::name, bound_t<B, Data::name>>(), ...);
+    return 0;  // the message above stays the only error
+  } else {
+    const std::size_t counts[] = {bound_value<Data::name>(b).count...};
+    for (std::size_t count : counts) {
+      if (count != counts[0]) {
+        throw std::invalid_argument(
+            "ctdiff: the per-sample symbols of a batch are bound to different numbers of samples");
+      }
+    }
+    return counts[0];
+  }
+}
+
+}  // namespace detail
+
+// What a batch needs besides its bindings: every node's values and adjoints
+// for the largest batch, and the GEMM kernel's buffers. Make it once (with
+// make_batch_workspace) and pass it to every batch: no evaluation allocates.
+template <class T, class E, class Data>
+class batch_workspace {
+ public:
+  using expression_type = std::remove_cv_t<E>;
+  using data_list = Data;
+
+  explicit batch_workspace(std::size_t largest_batch) : largest_batch_(largest_batch), slots_(largest_batch) {}
+
+  [[nodiscard]] std::size_t largest_batch() const { return largest_batch_; }
+
+  // Binds, checks the batch's size and runs the forward pass: the number of samples.
+  template <class B>
+  std::size_t forward(const expression_type& e, const B& b) {
+    const std::size_t count = detail::batch_size(b, Data{});
+    if (count > largest_batch_) {
+      throw std::length_error("ctdiff: a batch of " + std::to_string(count) +
+                              " samples in a workspace made for at most " + std::to_string(largest_batch_));
+    }
+    detail::forward_batch<expression_type, Data>(e, b, slots_, count);
+    return count;
+  }
+
+  detail::batch_slots_t<T, expression_type, Data>& slots() { return slots_; }
+
+ private:
+  std::size_t largest_batch_;
+  detail::batch_slots_t<T, expression_type, Data> slots_;
+};
+
+// make_batch_workspace<double>(loss, per_sample(x, y), 128): a workspace for
+// batches of up to 128 samples.
+template <class T, TensorExpression E, class... Data>
+batch_workspace<T, E, wrt_list<Data...>> make_batch_workspace(const E&, wrt_list<Data...>, std::size_t largest_batch) {
+  static_assert(std::is_floating_point_v<T>, "ctdiff: make_batch_workspace<T>: T is the element type, double or float");
+  return batch_workspace<T, E, wrt_list<Data...>>(largest_batch);
+}
+
+// Each sample's value of e (rows*cols values a sample, sample after sample),
+// a view into the workspace valid until its next use.
+template <TensorExpression E, Bindings B, class T, class Data>
+std::span<const T> eval_samples(const E& e, const B& b, batch_workspace<T, E, Data>& state) {
+  const std::size_t count = state.forward(e, b);
+  return {detail::values_of<E, schedule<E>::size - 1>(state.slots()), E::dims.size() * detail::slices<E, Data>(count)};
+}
+
+// The loss of a batch: the sum over its samples of e, a 1x1 per-sample loss.
+template <TensorExpression E, Bindings B, class T, class Data>
+T eval(const E& e, const B& b, batch_workspace<T, E, Data>& state) {
+  static_assert(E::dims == shape{1, 1}, "ctdiff: eval over a batch sums a 1x1 loss; eval_samples gives other values");
+  T total = T(0);
+  for (T value : eval_samples(e, b, state)) total += value;
+  return total;
+}
+
+// Returns weight times the batch's loss (the sum of the per-sample losses;
+// weight 1/n: their mean) and adds its gradient into the flat gradient (the
+// layout of wrt(...)), with no allocation.
+template <TensorExpression E, class W, Bindings B, class T, class Data>
+T add_gradient(const tensor_gradient_expression<E, W>& g, const B& b, batch_workspace<T, E, Data>& state,
+               std::span<T> gradient, T weight = T(1)) {
+  static_assert(!is_tensor_symbol_v<E>, "ctdiff: the loss of a batch is an expression, not a symbol");
+  static_assert(detail::disjoint_v<W, Data>,
+                "ctdiff: a per-sample symbol cannot be in wrt(...): the gradient is taken with respect to parameters");
+  if (gradient.size() != flat_size_v<W>) {
+    throw std::length_error("ctdiff: the gradient span has " + std::to_string(gradient.size()) +
+                            " values; the tensors of wrt(...) have " + std::to_string(flat_size_v<W>));
+  }
+  const std::size_t count = state.forward(g.expression, b);
+  constexpr std::size_t root = schedule<E>::size - 1;
+  constexpr bool batched = detail::batched_v<E, Data>;
+  const T seed = batched ? weight : weight * T(count);
+  std::fill_n(detail::slot_at<root>(state.slots()).adjoint.data(), detail::slices<E, Data>(count), seed);
+  detail::backward_batch<W, E, Data>(g.expression, state.slots(), gradient.data(), count);
+  const T* values = detail::values_of<E, root>(state.slots());
+  T total = T(0);
+  for (std::size_t j = 0; j != detail::slices<E, Data>(count); ++j) total += values[j];
+  return batched ? weight * total : seed * total;
+}
+
+// ---------------------------------------------------------------------------
+// Training: fit and predict
+// ---------------------------------------------------------------------------
+
+// The starting values of tensor parameters, params(W1 = w1, b1 = b1_init),
+// copied into one flat array in the order given (each row-major): the layout
+// of gradient(loss, wrt(W1, b1)).
+template <class W, class T>
+struct tensor_parameter_list {
+  std::vector<T> initial;
+};
+
+namespace detail {
+
+// A parameter of a tensor model: a tensor's storage, or a number for a scalar
+// symbol (lambda = 0.1), a 1x1 tensor of the tensors' element type.
+template <class Bound>
+struct tensor_parameter {
+  static constexpr bool valid = false;
+};
+template <class T, shape S>
+struct tensor_parameter<tensor_view<const T, S>> {
+  static constexpr bool valid = true, is_tensor = true;
+  static constexpr shape dims = S;
+  using element_type = T;
+};
+template <Number N>
+struct tensor_parameter<N> {
+  static constexpr bool valid = true, is_tensor = false;
+  static constexpr shape dims{1, 1};
+  using element_type = void;
+};
+
+// The element type of the first tensor parameter.
+template <class First, class... Rest>
+auto first_tensor_element() {
+  if constexpr (tensor_parameter<First>::is_tensor || sizeof...(Rest) == 0) {
+    return std::type_identity<typename tensor_parameter<First>::element_type>{};
+  } else {
+    return first_tensor_element<Rest...>();
+  }
+}
+
+template <class T, class Bound>
+void append_parameter(std::vector<T>& flat, const Bound& value) {
+  if constexpr (tensor_parameter<Bound>::is_tensor) {
+    static_assert(std::is_same_v<typename Bound::value_type, T>,
+                  "ctdiff: the tensor parameters of params(...) share one element type");
+    flat.insert(flat.end(), value.begin(), value.end());
+  } else {
+    flat.push_back(static_cast<T>(value));
+  }
+}
+
+}  // namespace detail
+
+// params(W1 = w1, b1 = b1_init, lambda = 0.1): tensors and scalar symbols, at
+// least one tensor (params of scalars only is scalar fit's, in train.hpp).
+template <fixed_string... Names, class... Bound>
+requires(detail::tensor_parameter<Bound>::valid&&...) &&
+    (detail::tensor_parameter<Bound>::is_tensor || ...) auto params(binding<Names, Bound>... values) {
+  using T = typename decltype(detail::first_tensor_element<Bound...>())::type;
+  static_assert(detail::all_distinct<Names...>(), "ctdiff: a symbol is bound twice in params(...)");
+  tensor_parameter_list<wrt_list<tensor_symbol<Names, detail::tensor_parameter<Bound>::dims>...>, T> list;
+  list.initial.reserve((detail::tensor_parameter<Bound>::dims.size() + ...));
+  (detail::append_parameter(list.initial, values.value), ...);
+  return list;
+}
+
+// The training samples of a tensor model: data(samples(x, X), samples(y, Y)),
+// each per-sample symbol bound to all samples, one after the other.
+template <class... DataBindings>
+struct sample_data {
+  bindings<DataBindings...> columns;
+  std::size_t size;
+};
+
+template <fixed_string... Names, class... Ts, shape... Shapes>
+auto data(binding<Names, sample_batch<const Ts, Shapes>>... columns) {
+  static_assert(sizeof...(Names) > 0, "ctdiff: data(...) needs at least one per-sample symbol");
+  static_assert(detail::all_distinct<Names...>(), "ctdiff: a symbol is bound twice in data(...)");
+  const auto all = at(columns...);
+  return sample_data<binding<Names, sample_batch<const Ts, Shapes>>...>{
+      all, detail::batch_size(all, per_sample(tensor_symbol<Names, Shapes>{}...))};
+}
+
+// The fitted parameters, flat in the order of params(...) (result[W1] is W1's
+// view into them), beside the training record of scalar fit.
+template <class W, class T>
+struct tensor_fit_result : training_result<T> {
+  std::vector<T> flat;
+
+  // result[W1]: a view of W1's fitted values; result[lambda]: a scalar parameter's value.
+  template <class Symbol>
+  auto operator[](Symbol symbol) const -> decltype(tensors_in(W{}, std::span<const T>())[symbol]) {
+    return tensors_in(W{}, std::span<const T>(flat))[symbol];
+  }
+};
+
+namespace detail {
+
+// At most this many samples go through the workspace at once; a longer list
+// of samples is summed piece after piece, in order.
+inline constexpr std::size_t largest_fit_piece = 256;
+
+// Runs samples, given by index into the data, through the workspace piece by
+// piece: a piece of consecutive indices is bound where it is, any other is
+// first copied into buffers of the workspace's size (made once, here).
+template <class E, class T, class... DataBindings>
+class sample_pieces;
+
+template <class E, class T, fixed_string... Names, class... Ts, shape... Shapes>
+class sample_pieces<E, T, binding<Names, sample_batch<const Ts, Shapes>>...> {
+ public:
+  using data_type = sample_data<binding<Names, sample_batch<const Ts, Shapes>>...>;
+  using data_list = wrt_list<tensor_symbol<Names, Shapes>...>;
+
+  sample_pieces(const data_type& samples, std::size_t largest)
+      : samples_(&samples), workspace_(largest), buffers_{std::vector<T>(Shapes.size() * largest)...} {}
+  sample_pieces(const sample_pieces& other) : sample_pieces(*other.samples_, other.workspace_.largest_batch()) {}
+  sample_pieces& operator=(const sample_pieces&) = delete;
+
+  // Calls step(data bindings, workspace) for each piece of `indices`.
+  template <class Step>
+  void for_each_piece(std::span<const std::size_t> indices, Step step) {
+    const std::size_t largest = workspace_.largest_batch();
+    for (std::size_t first = 0; first < indices.size(); first += largest) {
+      const auto piece = indices.subspan(first, std::min(largest, indices.size() - first));
+      step(bind(piece, std::index_sequence_for<Ts...>{}), workspace_);
+    }
+  }
+
+ private:
+  template <std::size_t... K>
+  auto bind(std::span<const std::size_t> piece, std::index_sequence<K...>) {
+    const bool consecutive =
+        piece.back() - piece.front() + 1 == piece.size() && std::is_sorted(piece.begin(), piece.end());
+    return at(bind_one<Names, Shapes, K>(piece, consecutive)...);
+  }
+
+  template <fixed_string Name, shape S, std::size_t K>
+  binding<Name, sample_batch<const T, S>> bind_one(std::span<const std::size_t> piece, bool consecutive) {
+    const T* const all = bound_value<Name>(samples_->columns).values;
+    if (consecutive) return {{all + S.size() * piece.front(), piece.size()}};
+    T* const buffer = buffers_[K].data();
+    for (std::size_t j = 0; j != piece.size(); ++j)
+      std::copy_n(all + S.size() * piece[j], S.size(), buffer + S.size() * j);
+    return {{buffer, piece.size()}};
+  }
+
+  const data_type* samples_;
+  batch_workspace<T, E, data_list> workspace_;
+  std::array<std::vector<T>, sizeof...(Names)> buffers_;
+};
+
+// The objective minimize() calls: the summed loss of the samples and their
+// summed gradient, a piece of samples at a time. A copy (one per thread) has
+// a workspace of its own and reads the same flat parameters.
+template <class E, class W, class T, class Data>
+class batch_objective;
+
+template <class E, class W, class T, class... DataBindings>
+class batch_objective<E, W, T, sample_data<DataBindings...>> {
+ public:
+  batch_objective(const E& loss, std::span<const T> parameters, const sample_data<DataBindings...>& samples)
+      : loss_(loss),
+        parameters_(tensors_in(W{}, parameters).bindings()),
+        pieces_(samples, std::min(samples.size, largest_fit_piece)) {}
+
+  T operator()(std::span<const std::size_t> indices, std::span<T> gradient) {
+    T total = T(0);
+    pieces_.for_each_piece(indices, [&](const auto& piece, auto& workspace) {
+      const auto b = combine(parameters_, piece);
+      total += gradient.empty() ? eval(loss_, b, workspace)
+                                : add_gradient(ctdiff::gradient(loss_, W{}), b, workspace, gradient);
+    });
+    return total;
+  }
+
+ private:
+  E loss_;
+  decltype(tensors_in(W{}, std::span<const T>()).bindings()) parameters_;
+  sample_pieces<E, T, DataBindings...> pieces_;
+};
+
+}  // namespace detail
+
+// Fits tensor parameters to minimize the mean of a per-sample loss over the
+// samples, by options.method, with every option of scalar fit (mini-batches,
+// shuffling, tolerances, progress, callback, threads). Each batch's gradient
+// is the batch evaluation above.
+template <TensorExpression Loss, class W, class T, class... DataBindings>
+tensor_fit_result<W, T> fit(const Loss& loss, const tensor_parameter_list<W, T>& parameters,
+                            const sample_data<DataBindings...>& samples, const options& o = {}) {
+  static_assert(Loss::dims == shape{1, 1}, "ctdiff: fit minimizes a 1x1 per-sample loss");
+  tensor_fit_result<W, T> result{{}, parameters.initial};
+  detail::batch_objective<std::remove_cv_t<Loss>, W, T, sample_data<DataBindings...>> objective(
+      loss, std::span<const T>(result.flat), samples);
+  static_cast<training_result<T>&>(result) = minimize(objective, result.flat, samples.size, o);
+  return result;
+}
+
+// The value of `model` for every sample (rows*cols values a sample, sample
+// after sample), with fitted parameters.
+template <TensorExpression Model, class W, class T, class... DataBindings>
+std::vector<T> predict(const Model& model, const tensor_fit_result<W, T>& parameters,
+                       const sample_data<DataBindings...>& samples) {
+  const auto parameter_bindings = tensors_in(W{}, std::span<const T>(parameters.flat)).bindings();
+  detail::sample_pieces<std::remove_cv_t<Model>, T, DataBindings...> pieces(
+      samples, std::min(samples.size, detail::largest_fit_piece));
+  std::vector<T> values;
+  values.reserve(Model::dims.size() * samples.size);
+  std::vector<std::size_t> indices(samples.size);
+  std::iota(indices.begin(), indices.end(), std::size_t(0));
+  pieces.for_each_piece(indices, [&](const auto& piece, auto& workspace) {
+    const auto piece_values = eval_samples(model, combine(parameter_bindings, piece), workspace);
+    values.insert(values.end(), piece_values.begin(), piece_values.end());
+  });
+  return values;
+}
+
+}  // namespace ctdiff
