@@ -99,7 +99,9 @@ def run_compiler(command):
     """One compile under /usr/bin/time -v: (wall s, user + system s, peak MB, None), or Nones and the error."""
     result = subprocess.run(["/usr/bin/time", "-v", *command], capture_output=True, text=True)
     if result.returncode != 0:
-        return None, None, None, result.stderr.strip().splitlines()[-1]
+        # The compiler's first error, from before the report /usr/bin/time appends.
+        output = result.stderr.split("Command exited with non-zero status")[0].strip().splitlines() or ["failed"]
+        return None, None, None, next((line for line in output if "error" in line), output[-1])
     wall = re.search(r"Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (?:(\d+):)?(\d+):([\d.]+)", result.stderr)
     user = re.search(r"User time \(seconds\): ([\d.]+)", result.stderr)
     system = re.search(r"System time \(seconds\): ([\d.]+)", result.stderr)
@@ -131,6 +133,18 @@ RATIOS = [
 ]
 
 
+def includes_mpi(header, seen=None):
+    """Whether a ctdiff header includes Boost.MPI, itself or through the ctdiff headers it includes."""
+    seen = set() if seen is None else seen
+    seen.add(header)
+    with open(header, encoding="utf-8") as file:
+        included = re.findall(r"^\s*#\s*include\s*<([^>]+)>", file.read(), re.MULTILINE)
+    if any(name.startswith("boost/mpi") for name in included):
+        return True
+    paths = (os.path.join(INCLUDE, name) for name in included if name.startswith("ctdiff/"))
+    return any(includes_mpi(path, seen) for path in paths if path not in seen and os.path.exists(path))
+
+
 def suite_rows(arguments, directory):
     """(name, source path, compiler arguments besides flags) for each row of the suite."""
     common = ["-I", INCLUDE, "-I", arguments.eigen]
@@ -142,7 +156,7 @@ def suite_rows(arguments, directory):
             file.write(text)
         rows.append((name, path, [*common, *extra]))
 
-    # mpi.hpp needs the MPI headers, which only the wrapper knows; without them it is left out.
+    # Boost.MPI's headers need the MPI library's, which only the wrapper knows; without it those rows are left out.
     mpi = subprocess.run(["mpicxx", "--showme:compile"], capture_output=True, text=True) if shutil.which(
         "mpicxx") else None
     for header in sorted(glob.glob(os.path.join(INCLUDE, "ctdiff", "**", "*.hpp"), recursive=True)):
@@ -150,7 +164,7 @@ def suite_rows(arguments, directory):
         if "detail" in relative.split(os.sep)[:-1]:
             continue
         extra = []
-        if relative == os.path.join("ctdiff", "mpi.hpp"):
+        if includes_mpi(header):
             if not mpi or mpi.returncode != 0:
                 continue
             extra = mpi.stdout.split()
@@ -192,6 +206,11 @@ def machine_line(arguments, flags):
             f"load average {os.getloadavg()[0]:.1f} at the start; {date}; ctdiff {commit or 'unknown commit'}")
 
 
+def markdown(name):
+    """A row name for a Markdown table: a header name in backticks (a viewer would take <iostream> for HTML)."""
+    return f"`{name}`" if name.startswith("<") else name.replace("|", "\\|")
+
+
 def run_suite(arguments):
     flags = arguments.flags.split()
     directory = arguments.keep or tempfile.mkdtemp(prefix="ctdiff-compile-time-")
@@ -217,22 +236,21 @@ def run_suite(arguments):
     lines = [header, "", "| row | wall time | CPU time (user + system) | peak memory | wall range | issue 18 target |",
              "|---|---:|---:|---:|---:|---|"]
     for name, _, _ in rows:
-        name_cell = name.replace("|", "\\|")
         if name in errors:
-            lines.append(f"| {name_cell} | failed: {errors[name].replace('|', '/')} | | | | |")
+            lines.append(f"| {markdown(name)} | failed: {errors[name].replace('|', '/')} | | | | |")
             continue
         wall, cpu, megabytes = medians[name]
         walls = [run[0] for run in samples[name]]
         spread = f"{min(walls):.2f}–{max(walls):.2f} s" if len(walls) > 1 else ""
-        lines.append(f"| {name_cell} | {wall:.2f} s | {cpu:.2f} s | {megabytes:.0f} MB | {spread} | "
+        lines.append(f"| {markdown(name)} | {wall:.2f} s | {cpu:.2f} s | {megabytes:.0f} MB | {spread} | "
                      f"{TARGETS.get(name, '')} |")
     ratios = [(numerator, denominator, target) for numerator, denominator, target in RATIOS
               if numerator in medians and denominator in medians]
     if ratios:
         lines += ["", "| ratio of medians | wall time | CPU time | issue 18 target |", "|---|---:|---:|---|"]
         for numerator, denominator, target in ratios:
-            lines.append(f"| {numerator} / {denominator} | {medians[numerator][0] / medians[denominator][0]:.2f} | "
-                         f"{medians[numerator][1] / medians[denominator][1]:.2f} | {target} |")
+            wall, cpu = (medians[numerator][i] / medians[denominator][i] for i in (0, 1))
+            lines.append(f"| {markdown(numerator)} / {markdown(denominator)} | {wall:.2f} | {cpu:.2f} | {target} |")
     text = "\n".join(lines) + "\n"
     print(text, end="")
     if arguments.output:
@@ -252,7 +270,8 @@ def main():
     parser.add_argument("--dense-flags", default="-O3 -march=x86-64-v3", help="flags for the --dense networks")
     parser.add_argument("--include", help="the ctdiff headers to measure (default: this checkout's)")
     parser.add_argument("--suite", action="store_true", help="issue 18's rows (headers, peers, programs)")
-    parser.add_argument("--flags", default="-O2", help="the suite's flags besides -std=c++20")
+    parser.add_argument("--flags", default="-O2",
+                        help="the suite's flags besides -std=c++20, e.g. --flags='-O3 -march=native'")
     parser.add_argument("--runs", type=int, default=3, help="the suite's runs of each row (their median is shown)")
     parser.add_argument("--only", help="the suite's rows whose name matches this regular expression")
     parser.add_argument("--eigen", default="/usr/include/eigen3", help="Eigen's include directory, for the suite")

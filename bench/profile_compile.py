@@ -152,7 +152,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("source", nargs="?", help="the translation unit to compile")
     parser.add_argument("--compiler", default="clang++")
-    parser.add_argument("--flags", default="-O2", help="flags besides -std=c++20 and the include directories")
+    parser.add_argument("--flags", default="-O2",
+                        help="flags besides -std=c++20 and the include directories, e.g. --flags='-O3 -march=native'")
     parser.add_argument("--eigen", default="/usr/include/eigen3", help="Eigen's include directory")
     parser.add_argument("--granularity", type=int, default=100,
                         help="-ftime-trace-granularity: the shortest event recorded, in µs (clang's default 500)")
@@ -170,6 +171,7 @@ def main():
         trace_path = arguments.trace
         heading = f"`{arguments.trace}`, summarised {date}"
     else:
+        load = os.getloadavg()[0]
         # clang 14 writes the trace beside the object file, so both go to a directory of our own.
         directory = tempfile.mkdtemp(prefix="ctdiff-profile-")
         command = [arguments.compiler, "-std=c++20", *arguments.flags.split(), "-I", os.path.join(ROOT, "include"),
@@ -178,13 +180,14 @@ def main():
                    os.path.join(directory, "unit.o")]
         result = subprocess.run(command, capture_output=True, text=True)
         if result.returncode != 0:
+            shutil.rmtree(directory)
             sys.exit(result.stderr)
         trace_path = os.path.join(directory, "unit.json")
         version = subprocess.run([arguments.compiler, "--version"], capture_output=True,
                                  text=True).stdout.splitlines()[0]
         heading = (f"`{short_path(os.path.abspath(arguments.source))}`: {version}, "
-                   f"`-std=c++20 {arguments.flags} {' '.join(extra)}`, -ftime-trace-granularity="
-                   f"{arguments.granularity} µs; load average {os.getloadavg()[0]:.1f} after the compile; {date}")
+                   f"`{' '.join(['-std=c++20', arguments.flags, *extra])}`, -ftime-trace-granularity="
+                   f"{arguments.granularity} µs; load average {load:.1f} at the start; {date}")
     with open(trace_path, encoding="utf-8") as file:
         trace = json.load(file)
     if arguments.keep_trace:
