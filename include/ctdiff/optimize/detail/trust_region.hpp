@@ -188,4 +188,10 @@ class trust_region_newton {
   bool newton_step_inside_ = false;  // the last subproblem's answer was the Newton step of a convex model
 };
 
+// With the ctdiff::precompiled component (CTDIFF_PRECOMPILED), compiled once in that library.
+#if defined(CTDIFF_PRECOMPILED)
+extern template class trust_region_newton<float>;
+extern template class trust_region_newton<double>;
+#endif
+
 }  // namespace ctdiff::detail

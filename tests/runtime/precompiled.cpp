@@ -1,0 +1,1 @@
+// The translation unit that the run-time tests' precompiled header is made with.
