@@ -1,7 +1,10 @@
-// L-BFGS as an optimizer of fit, and minimizing without data (any method,
-// and Newton's).
+// L-BFGS as an optimizer of fit and its stops (the epoch limit, a non-finite
+// loss, no Wolfe step), and minimizing without data (any method, and Newton's).
+#include <array>
 #include <catch2/catch.hpp>
+#include <cmath>
 #include <ctdiff/ctdiff.hpp>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -46,6 +49,40 @@ TEST_CASE("L-BFGS fits a quadratic to data, with any memory") {
     CHECK(r[b] == close_to(3.0, 0, 1e-10 / 0.4643));
     CHECK(r[var<"c">] == close_to(1.0, 0, 1e-10 / 0.4643));
   }
+}
+
+TEST_CASE("L-BFGS stops at the epoch limit") {
+  auto r = minimize(rosenbrock, params(a = -1.2, b = 1.0), {.method = optimizer::lbfgs, .max_epochs = 5});
+  CHECK(r.stop == stop_reason::max_epochs);
+  CHECK(r.epochs == 5);
+  CHECK(r.loss_per_epoch.size() == 6);
+  CHECK(r.loss_per_epoch.back() == eval(rosenbrock, at(a = r[a], b = r[b])));  // the loss of the parameters returned
+  CHECK(r.gradient_norm > 1e-3);  // far from converged: the limit, not the minimum, stopped it
+}
+
+TEST_CASE("L-BFGS stops at once on a non-finite loss at the start, with the starting parameters") {
+  auto r = minimize(log(a) + pow<2>(b), params(a = -1.0, b = 2.0), {.method = optimizer::lbfgs});
+  CHECK(r.stop == stop_reason::non_finite_loss);
+  CHECK(r.epochs == 0);
+  CHECK(r.loss_per_epoch.empty());
+  CHECK(r[a] == -1.0);
+  CHECK(r[b] == 2.0);
+}
+
+TEST_CASE("L-BFGS steps back from a trial point where the loss is not finite") {
+  // a - log(a), least at a = 1: from a = 3 the second quasi-Newton step overshoots below 0,
+  // where log(a) is NaN; the line search shrinks the step instead of stopping there.
+  std::array<double, 1> p{3};
+  int trials_below_zero = 0;
+  auto loss = [&](std::span<const std::size_t>, std::span<double> gradient) {
+    trials_below_zero += p[0] <= 0;
+    if (!gradient.empty()) gradient[0] += 1 - 1 / p[0];
+    return p[0] - std::log(p[0]);
+  };
+  const auto r = minimize(loss, p, 1, {.method = optimizer::lbfgs, .max_epochs = 100, .gradient_tolerance = 1e-12});
+  CHECK(trials_below_zero > 0);
+  CHECK(r.stop == stop_reason::gradient_tolerance);
+  CHECK(p[0] == close_to(1, 0, 1.1e-12));  // the second derivative 1/a² is 1 there: |a - 1| ~ |gradient|
 }
 
 TEST_CASE("L-BFGS stops when no step satisfies the Wolfe conditions") {

@@ -59,6 +59,24 @@ struct bowl {
   }
 };
 
+// p after each of the first two epochs of a full-batch run with options o on
+// the loss ½(p − 3)², gradient p − 3, from p = 0 at learning rate 0.1.
+std::array<double, 2> first_two_steps(options o) {
+  std::array<double, 1> p{0};
+  auto parabola = [&p](std::span<const std::size_t>, std::span<double> gradient) {
+    if (!gradient.empty()) gradient[0] += p[0] - 3;
+    return 0.5 * (p[0] - 3) * (p[0] - 3);
+  };
+  std::array<double, 2> steps{};
+  o.learning_rate = 0.1;
+  o.max_epochs = 2;
+  o.on_epoch = [&](const epoch_report& report) {
+    if (report.epoch > 0) steps[report.epoch - 1] = p[0];
+  };
+  minimize(parabola, p, 1, o);
+  return steps;
+}
+
 }  // namespace
 
 TEST_CASE("every first-order method reaches the minimum of a quadratic bowl") {
@@ -125,6 +143,48 @@ TEST_CASE("one batch step moves by the learning rate times the mean of the per-s
   minimize(line, p, 4, {.learning_rate = 0.1, .max_epochs = 1});
   REQUIRE(p[0] == close_to(0.1 * 34 / 4, 1e-14));
   REQUIRE(p[1] == close_to(0.1 * 16 / 4, 1e-14));
+}
+
+TEST_CASE("momentum's first two steps, worked by hand, with the default momentum and another") {
+  // v1 = -0.1 g(0) = 0.3, p1 = 0.3; v2 = μ v1 - 0.1 g(0.3) = 0.3μ + 0.27, p2 = 0.57 + 0.3μ:
+  // 0.84 with μ = 0.9, the default, and 0.72 with μ = 0.5. A few roundings: 1e-14.
+  const auto by_default = first_two_steps({.method = optimizer::momentum});
+  CHECK(by_default[0] == close_to(0.3, 1e-14));
+  CHECK(by_default[1] == close_to(0.84, 1e-14));
+  const auto half = first_two_steps({.method = optimizer::momentum, .momentum = 0.5});
+  CHECK(half[0] == close_to(0.3, 1e-14));
+  CHECK(half[1] == close_to(0.72, 1e-14));
+}
+
+TEST_CASE("Adam's first two steps, worked by hand, with the defaults and with each of its options changed") {
+  // Step t: g = p - 3, m = β1 m + (1 - β1) g, s = β2 s + (1 - β2) g², m̂ = m / (1 - β1^t),
+  // ŝ = s / (1 - β2^t), p -= 0.1 m̂ / (sqrt(ŝ) + ε); by hand (50 digits, rounded here to 17):
+  // - step 1, any β: g = -3, m̂ = -3, ŝ = 9: p1 = 0.3 / (3 + ε), 0.099999999666666668 for
+  //   ε = 1e-8 and 0.075 for ε = 1.
+  // - step 2, defaults: g = -2.9000000003333333, m̂ = -0.56000000003333333 / 0.19 =
+  //   -2.9473684212280702, ŝ = 0.017401000001933333 / 0.001999 = 8.7048524271802568:
+  //   p2 = p1 + 0.1 * 2.9473684212280702 / (2.9503986895299857 + 1e-8) = 0.19989729224944884.
+  // - β1 = 0.5: m̂ = -2.2000000001666667 / 0.75 = -2.9333333335555556, p2 = 0.19942159085781149.
+  // - β2 = 0.9: ŝ = 1.6510000001933333 / 0.19 = 8.6894736852280702, p2 = 0.19998565292565909.
+  // - ε = 1: g = -2.925, m̂ = -0.5625 / 0.19 = -2.9605263157894737, ŝ = 0.017546625 / 0.001999 =
+  //   8.7777013506753377, p2 = 0.075 + 0.1 * 2.9605263157894737 / (2.9627185743292152 + 1) = 0.14970947684672797.
+  // 1 - 0.999² = 0.001999 loses three digits to cancellation: 1e-13.
+  struct worked_case {
+    const char* changed;
+    options o;
+    double p1, p2;
+  };
+  const worked_case cases[] = {
+      {"nothing", {.method = optimizer::adam}, 0.099999999666666668, 0.19989729224944884},
+      {"adam_beta1 = 0.5", {.method = optimizer::adam, .adam_beta1 = 0.5}, 0.099999999666666668, 0.19942159085781149},
+      {"adam_beta2 = 0.9", {.method = optimizer::adam, .adam_beta2 = 0.9}, 0.099999999666666668, 0.19998565292565909},
+      {"adam_epsilon = 1", {.method = optimizer::adam, .adam_epsilon = 1}, 0.075, 0.14970947684672797}};
+  for (const worked_case& c : cases) {
+    INFO("changed: " << c.changed);
+    const auto steps = first_two_steps(c.o);
+    CHECK(steps[0] == close_to(c.p1, 1e-13));
+    CHECK(steps[1] == close_to(c.p2, 1e-13));
+  }
 }
 
 TEST_CASE("unshuffled stochastic and mini-batch epochs equal a reference loop over the samples in order") {
@@ -259,6 +319,10 @@ TEST_CASE("bad options are rejected before training starts") {
   REQUIRE_THROWS_AS(minimize(line, p, 0), std::invalid_argument);
   REQUIRE_THROWS_AS(minimize(line, p, 4, {.learning_rate = 0}), std::invalid_argument);
   REQUIRE_THROWS_AS(minimize(line, p, 4, {.learning_rate = -1}), std::invalid_argument);
+  for (const double rate : {std::numeric_limits<double>::quiet_NaN(), std::numeric_limits<double>::infinity()}) {
+    CAPTURE(rate);
+    REQUIRE_THROWS_WITH(minimize(line, p, 4, {.learning_rate = rate}), Catch::Contains("positive and finite"));
+  }
   REQUIRE(line.calls.empty());
 }
 
