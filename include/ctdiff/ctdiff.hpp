@@ -12,6 +12,7 @@
 #include <ctdiff/functions.hpp>
 #include <ctdiff/gradient.hpp>
 #include <ctdiff/print.hpp>
+#include <ctdiff/random.hpp>
 #include <ctdiff/schedule.hpp>
 #include <ctdiff/simplify.hpp>
 #include <ctdiff/tensor.hpp>

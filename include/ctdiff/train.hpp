@@ -22,6 +22,7 @@
 #include <ctdiff/gradient.hpp>
 #include <ctdiff/optimize/lbfgs.hpp>
 #include <ctdiff/parallel.hpp>
+#include <ctdiff/random.hpp>
 #include <functional>
 #include <limits>
 #include <numeric>
@@ -129,29 +130,6 @@ struct training_result {
   std::vector<T> loss_per_epoch;  // [0] at the start, back() at the returned parameters (empty if [0] is not finite)
   T gradient_norm = T(0);         // at the returned parameters; NaN where not computed
 };
-
-// ---------------------------------------------------------------------------
-// Reproducible shuffling
-// ---------------------------------------------------------------------------
-
-// Uniform in [0, bound), by rejection: std::uniform_int_distribution's
-// algorithm differs between standard libraries, this does not.
-inline std::uint64_t uniform_below(std::mt19937_64& generator, std::uint64_t bound) {
-  // Values below 2^64 mod bound would make the low residues more likely.
-  const std::uint64_t rejected_below = (std::uint64_t(0) - bound) % bound;
-  for (;;) {
-    const std::uint64_t value = generator();
-    if (value >= rejected_below) return value % bound;
-  }
-}
-
-// Fisher–Yates: every permutation equally likely, and the same one for a
-// given generator state with every standard library (unlike std::shuffle).
-inline void fisher_yates_shuffle(std::span<std::size_t> items, std::mt19937_64& generator) {
-  for (std::size_t i = items.size(); i > 1; --i) {
-    std::swap(items[i - 1], items[uniform_below(generator, i)]);
-  }
-}
 
 // ---------------------------------------------------------------------------
 // The optimizer core on a flat parameter array
