@@ -4,10 +4,12 @@
 #include <vector>
 
 #include "../runtime/allocation_counter.hpp"
+#include "../runtime/close_to.hpp"
 #include "batch_model.hpp"
 
 using allocation_counter::allocations;
 using namespace batch_model;
+using ctdiff_test::close_to;
 
 TEST_CASE("a batch gradient with a batch workspace allocates nothing") {
   const problem p(40);
@@ -22,5 +24,5 @@ TEST_CASE("a batch gradient with a batch workspace allocates nothing") {
   ctdiff::add_gradient(g, last, workspace, std::span<double>(gradient), 1.0 / 8);
   const double value = ctdiff::eval(loss, whole, workspace);
   REQUIRE(allocations == before);
-  REQUIRE(value == Approx(sum).epsilon(1e-14));
+  REQUIRE(value == close_to(sum, 1e-14));
 }

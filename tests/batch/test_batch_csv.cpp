@@ -2,13 +2,18 @@
 // layout, the checks, and fit and predict on a table whose optimum is known
 // by hand.
 #include <catch2/catch.hpp>
+#include <cmath>
 #include <cstddef>
 #include <ctdiff/batch.hpp>
 #include <sstream>
 #include <stdexcept>
 #include <vector>
 
+#include "../runtime/close_to.hpp"
+
 namespace {
+
+using ctdiff_test::close_to;
 
 constexpr auto x = ctdiff::vector<"x", 3>;
 constexpr auto t = ctdiff::vector<"t", 1>;
@@ -48,13 +53,19 @@ TEST_CASE("fit and predict on columns of a table: the optimum known by hand, aft
   const auto result =
       ctdiff::fit(ctdiff::mean_squared_error(W * x + bias, t), ctdiff::params(W = ctdiff::zeros(W), bias = 0.0),
                   samples, {.method = ctdiff::optimizer::lbfgs, .max_epochs = 200, .gradient_tolerance = 1e-12});
-  REQUIRE(result[W][0] == Approx(2).margin(1e-8));
-  REQUIRE(result[W][1] == Approx(-1).margin(1e-8));
-  REQUIRE(result[W][2] == Approx(0.5).margin(1e-8));
-  REQUIRE(result[bias] == Approx(1).margin(1e-8));
+  REQUIRE(result.stop == ctdiff::stop_reason::gradient_tolerance);
+  // The table fits exactly, so the loss is quadratic, with Hessian X̃ᵀX̃/3 (X̃'s rows (a, b, c, 1)),
+  // whose smallest eigenvalue is 0.5486: |θ - θ*| <= |gradient| / 0.5486.
+  const double distance = 1e-12 / 0.5486;
+  REQUIRE(result[W][0] == close_to(2, 0, distance));
+  REQUIRE(result[W][1] == close_to(-1, 0, distance));
+  REQUIRE(result[W][2] == close_to(0.5, 0, distance));
+  REQUIRE(result[bias] == close_to(1, 0, distance));
 
   const auto predicted = ctdiff::predict(W * x + bias, result, samples);
   const std::vector<double> expected{3.5, 0, -1, 2, 3, 1.5};
   REQUIRE(predicted.size() == expected.size());
-  for (std::size_t n = 0; n != expected.size(); ++n) REQUIRE(predicted[n] == Approx(expected[n]).margin(1e-8));
+  // A prediction is off by at most |(a, b, c, 1)| |θ - θ*|, and |(a, b, c, 1)| <= sqrt(17) here.
+  for (std::size_t n = 0; n != expected.size(); ++n)
+    REQUIRE(predicted[n] == close_to(expected[n], 0, std::sqrt(17.0) * distance));
 }

@@ -7,9 +7,11 @@
 #include <cstddef>
 #include <vector>
 
+#include "../runtime/close_to.hpp"
 #include "batch_model.hpp"
 
 using namespace batch_model;
+using ctdiff_test::close_to;
 
 namespace {
 
@@ -32,9 +34,9 @@ void require_fit_matches_per_sample_training(const ctdiff::options& o) {
   REQUIRE(result.epochs == expected.epochs);
   REQUIRE(result.loss_per_epoch.size() == expected.loss_per_epoch.size());
   for (std::size_t e = 0; e != expected.loss_per_epoch.size(); ++e)
-    REQUIRE(result.loss_per_epoch[e] == Approx(expected.loss_per_epoch[e]).epsilon(1e-10));
+    REQUIRE(result.loss_per_epoch[e] == close_to(expected.loss_per_epoch[e], 1e-10));
   REQUIRE(expected.loss_per_epoch.back() < 0.9 * expected.loss_per_epoch.front());
-  for (std::size_t k = 0; k != flat.size(); ++k) REQUIRE(result.flat[k] == Approx(flat[k]).margin(1e-10));
+  for (std::size_t k = 0; k != flat.size(); ++k) REQUIRE(result.flat[k] == close_to(flat[k], 1e-10, 1e-12));
   REQUIRE(result[net.W2][3] == result.flat[ctdiff::flat_size(ctdiff::wrt(net.W1, net.b1)) + 3]);
 }
 
@@ -67,7 +69,6 @@ TEST_CASE("predict gives the per-sample value of the model for every sample") {
   // Logits are sums of terms near 1: a logit near 0 is compared to 1e-13 of them, not of itself.
   for (std::size_t n = 0; n != 300; ++n) {
     const auto expected = ctdiff::eval(net.logits, p.sample(n));
-    for (std::size_t k = 0; k != classes; ++k)
-      REQUIRE(values[classes * n + k] == Approx(expected[k]).epsilon(1e-13).margin(1e-13));
+    for (std::size_t k = 0; k != classes; ++k) REQUIRE(values[classes * n + k] == close_to(expected[k], 1e-13, 1e-13));
   }
 }

@@ -9,9 +9,11 @@
 #include <stdexcept>
 #include <vector>
 
+#include "../runtime/close_to.hpp"
 #include "batch_model.hpp"
 
 using namespace batch_model;
+using ctdiff_test::close_to;
 
 namespace {
 
@@ -86,7 +88,7 @@ TEST_CASE("the gradient over a batch matches central differences of its loss") {
     const double below = mean_loss();
     p.flat[k] = saved;
     INFO("element " << k << " of the flat gradient");
-    REQUIRE(gradient[k] == Approx((above - below) / (2 * step)).margin(1e-7).epsilon(1e-6));
+    REQUIRE(gradient[k] == close_to((above - below) / (2 * step), 1e-6, 1e-7));
   }
 }
 
@@ -99,8 +101,7 @@ TEST_CASE("each sample's values over a batch are those of the per-sample path") 
   // Logits are sums of terms near 1: a logit near 0 is compared to 1e-13 of them, not of itself.
   for (std::size_t n = 0; n != 9; ++n) {
     const auto expected = ctdiff::eval(net.logits, p.sample(n));
-    for (std::size_t k = 0; k != classes; ++k)
-      REQUIRE(values[classes * n + k] == Approx(expected[k]).epsilon(1e-13).margin(1e-13));
+    for (std::size_t k = 0; k != classes; ++k) REQUIRE(values[classes * n + k] == close_to(expected[k], 1e-13, 1e-13));
   }
 }
 
@@ -115,9 +116,8 @@ TEST_CASE("a batch in float agrees with the same batch in double") {
   const float value =
       ctdiff::add_gradient(ctdiff::gradient(loss, parameters), b, workspace, std::span<float>(gradient));
   const per_sample_sums expected = sum_of_samples(p, 0, 16);
-  REQUIRE(value == Approx(expected.loss).epsilon(1e-5));
-  for (std::size_t k = 0; k != gradient.size(); ++k)
-    REQUIRE(gradient[k] == Approx(expected.gradient[k]).margin(1e-5).epsilon(1e-4));
+  REQUIRE(value == close_to(expected.loss, 1e-5));
+  for (std::size_t k = 0; k != gradient.size(); ++k) REQUIRE(gradient[k] == close_to(expected.gradient[k], 1e-4, 1e-5));
 }
 
 TEST_CASE("a batch that does not fit says so") {

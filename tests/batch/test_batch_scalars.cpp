@@ -2,6 +2,7 @@
 // against the per-sample path summed and against central differences, with a
 // scalar symbol as a parameter and bound to a number; and fit with tensor and
 // scalar parameters mixed, on data whose optimum is known by hand.
+#include <Eigen/Dense>
 #include <array>
 #include <catch2/catch.hpp>
 #include <cmath>
@@ -11,7 +12,11 @@
 #include <span>
 #include <vector>
 
+#include "../runtime/close_to.hpp"
+
 namespace {
+
+using ctdiff_test::close_to;
 
 constexpr std::size_t inputs = 3, outputs = 2;
 constexpr auto x = ctdiff::vector<"x", inputs>;
@@ -64,24 +69,24 @@ TEST_CASE("a batch with numbers and a scalar parameter: the per-sample gradients
     expected_value += g.value;
     for (std::size_t k = 0; k != flat.size(); ++k) expected[k] += g.flat[k];
   }
-  REQUIRE(value == Approx(expected_value).epsilon(1e-12));
+  REQUIRE(value == close_to(expected_value, 1e-12));
   for (std::size_t k = 0; k != flat.size(); ++k) {
     INFO("element " << k << " of the flat gradient (the last is lambda's)");
-    REQUIRE(gradient[k] == Approx(expected[k]).epsilon(1e-12).margin(1e-13));
+    REQUIRE(gradient[k] == close_to(expected[k], 1e-12, 1e-13));
     const double saved = flat[k], step = 1e-6;
     flat[k] = saved + step;
     const double above = per_sample_loss();
     flat[k] = saved - step;
     const double below = per_sample_loss();
     flat[k] = saved;
-    REQUIRE(gradient[k] == Approx((above - below) / (2 * step)).epsilon(1e-6).margin(1e-7));
+    REQUIRE(gradient[k] == close_to((above - below) / (2 * step), 1e-6, 1e-7));
   }
 
   SECTION("lambda bound to a number gives the value of lambda bound as a parameter") {
     const auto number_bound =
         ctdiff::at(W = std::span<const double, outputs * inputs>(flat.data(), outputs * inputs), lambda = flat.back(),
                    ctdiff::samples(x, features), ctdiff::samples(y, targets));
-    REQUIRE(ctdiff::eval(loss, number_bound, workspace) == Approx(value).epsilon(1e-14));
+    REQUIRE(ctdiff::eval(loss, number_bound, workspace) == close_to(value, 1e-14));
   }
 }
 
@@ -102,8 +107,21 @@ TEST_CASE("fit with a tensor and a scalar parameter mixed finds the optimum know
                   ctdiff::data(ctdiff::samples(x, features), ctdiff::samples(y, targets)),
                   {.method = ctdiff::optimizer::lbfgs, .max_epochs = 200, .gradient_tolerance = 1e-12});
   REQUIRE(result.flat.size() == 7);
-  REQUIRE(result[lambda] == Approx(0.5).margin(1e-8));
+  REQUIRE(result.stop == ctdiff::stop_reason::gradient_tolerance);
+  // The data fit exactly, so the loss is quadratic with Hessian (1/n) Σ_j Σ_i J_ijᵀ J_ij, J_ij the
+  // derivative of output i of sample j, (x_j in row i of W, 1 for lambda); |θ - θ*| <= |gradient| / its
+  // smallest eigenvalue.
+  Eigen::Matrix<double, 7, 7> hessian = Eigen::Matrix<double, 7, 7>::Zero();
+  for (std::size_t j = 0; j != n; ++j)
+    for (std::size_t i = 0; i != outputs; ++i) {
+      Eigen::Matrix<double, 7, 1> derivative = Eigen::Matrix<double, 7, 1>::Zero();
+      for (std::size_t p = 0; p != inputs; ++p) derivative[Eigen::Index(inputs * i + p)] = features[inputs * j + p];
+      derivative[6] = 1;
+      hessian += derivative * derivative.transpose() / double(n);
+    }
+  const double distance = 1e-12 / Eigen::SelfAdjointEigenSolver<Eigen::Matrix<double, 7, 7>>(hessian).eigenvalues()[0];
+  REQUIRE(result[lambda] == close_to(0.5, 0, distance));
   REQUIRE(result.flat.back() == result[lambda]);
-  for (std::size_t k = 0; k != A.size(); ++k) REQUIRE(result[W][k] == Approx(A[k]).margin(1e-8));
+  for (std::size_t k = 0; k != A.size(); ++k) REQUIRE(result[W][k] == close_to(A[k], 0, distance));
   REQUIRE(result.loss_per_epoch.back() < 1e-15);
 }

@@ -10,12 +10,14 @@
 #include <span>
 #include <vector>
 
+#include "../runtime/close_to.hpp"
 #include "../runtime/counted_tensor_op.hpp"
 
 namespace {
 
 using namespace ctdiff;
 using namespace counted_tensor_op;
+using ctdiff_test::close_to;
 
 constexpr std::size_t sample_count = 5;
 constexpr auto x = ctdiff::vector<"x", 3>;
@@ -61,7 +63,7 @@ std::vector<double> sum_of_sample_gradients(const E& loss, const problem& p) {
 void require_close(const std::vector<double>& values, const std::vector<double>& expected) {
   for (std::size_t k = 0; k != values.size(); ++k) {
     INFO("element " << k << " of the flat gradient");
-    REQUIRE(values[k] == Approx(expected[k]).epsilon(1e-12).margin(1e-14));
+    REQUIRE(values[k] == close_to(expected[k], 1e-12, 1e-14));
   }
 }
 

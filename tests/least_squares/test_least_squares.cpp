@@ -1,6 +1,8 @@
 // least_squares: a closed-form linear regression (parameters, standard errors,
-// covariance), every stop reason, a rank-deficient Jacobian, a bad start, and
-// residuals(...) without data.
+// covariance), every stop reason, the first trust region, as many samples as
+// parameters, a rank-deficient Jacobian, a bad start, and residuals(...)
+// without data.
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <ctdiff/ctdiff.hpp>
@@ -11,9 +13,12 @@
 #include <string>
 #include <vector>
 
+#include "../runtime/close_to.hpp"
+
 namespace {
 
 using namespace ctdiff;
+using ctdiff_test::close_to;
 constexpr auto a = var<"a">;
 constexpr auto b = var<"b">;
 constexpr auto x = var<"x">;
@@ -27,9 +32,11 @@ const std::vector<double> misra_y{10.07, 14.73, 17.94, 23.93, 29.61, 35.18, 40.0
 const auto misra_residual = y - a * (1 - exp(-b * x));
 const auto misra_start = params(a = 500.0, b = 1e-4);
 
+// A straight line's samples.
+const std::vector<double> xs{0, 1, 2, 3, 4, 5};
+const std::vector<double> ys{1.1, 2.9, 5.2, 6.8, 9.1, 11.2};
+
 TEST_CASE("a straight line: the closed-form fit, standard errors and covariance") {
-  const std::vector<double> xs{0, 1, 2, 3, 4, 5};
-  const std::vector<double> ys{1.1, 2.9, 5.2, 6.8, 9.1, 11.2};
   // Ordinary least squares by hand: slope Sxy/Sxx, s² = RSS/(n − 2).
   const double n = 6, mean_x = 2.5, mean_y = (1.1 + 2.9 + 5.2 + 6.8 + 9.1 + 11.2) / 6;
   double sxx = 0, sxy = 0;
@@ -44,14 +51,15 @@ TEST_CASE("a straight line: the closed-form fit, standard errors and covariance"
 
   auto r = least_squares(y - (a + b * x), params(a = 0.0, b = 0.0), data(x = xs, y = ys));
   INFO(to_string(r.stop));
-  CHECK(r[a] == Approx(intercept).epsilon(1e-12));
-  CHECK(r.parameters[b] == Approx(slope).epsilon(1e-12));
-  CHECK(2 * r.cost.back() == Approx(rss).epsilon(1e-10));
-  CHECK(r.cost.front() == Approx(0.5 * (1.1 * 1.1 + 2.9 * 2.9 + 5.2 * 5.2 + 6.8 * 6.8 + 9.1 * 9.1 + 11.2 * 11.2)));
-  CHECK(r.standard_errors[b] == Approx(std::sqrt(s2 / sxx)).epsilon(1e-10));
-  CHECK(r.standard_errors[a] == Approx(std::sqrt(s2 * (1 / n + mean_x * mean_x / sxx))).epsilon(1e-10));
-  CHECK(r.covariance(0, 1) == Approx(-mean_x * s2 / sxx).epsilon(1e-10));
-  CHECK(r.covariance(1, 0) == Approx(r.covariance(0, 1)).epsilon(1e-12));
+  CHECK(r[a] == close_to(intercept, 1e-12));
+  CHECK(r.parameters[b] == close_to(slope, 1e-12));
+  CHECK(2 * r.cost.back() == close_to(rss, 1e-10));
+  CHECK(r.cost.front() ==
+        close_to(0.5 * (1.1 * 1.1 + 2.9 * 2.9 + 5.2 * 5.2 + 6.8 * 6.8 + 9.1 * 9.1 + 11.2 * 11.2), 1e-14));
+  CHECK(r.standard_errors[b] == close_to(std::sqrt(s2 / sxx), 1e-10));
+  CHECK(r.standard_errors[a] == close_to(std::sqrt(s2 * (1 / n + mean_x * mean_x / sxx)), 1e-10));
+  CHECK(r.covariance(0, 1) == close_to(-mean_x * s2 / sxx, 1e-10));
+  CHECK(r.covariance(1, 0) == close_to(r.covariance(0, 1), 1e-12));
   CHECK(r.jacobian_rank == 2);
   CHECK(r.cost.size() == r.iterations + 1);
 }
@@ -59,8 +67,8 @@ TEST_CASE("a straight line: the closed-form fit, standard errors and covariance"
 TEST_CASE("each tolerance stops the solve with its reason") {
   SECTION("the default options reach the certified values of Misra1a") {
     auto r = least_squares(misra_residual, misra_start, data(x = misra_x, y = misra_y));
-    CHECK(r[a] == Approx(2.3894212918E+02).epsilon(1e-9));
-    CHECK(r[b] == Approx(5.5015643181E-04).epsilon(1e-9));
+    CHECK(r[a] == close_to(2.3894212918E+02, 1e-9));
+    CHECK(r[b] == close_to(5.5015643181E-04, 1e-9));
   }
   SECTION("function tolerance") {
     auto r = least_squares(misra_residual, misra_start, data(x = misra_x, y = misra_y),
@@ -72,7 +80,26 @@ TEST_CASE("each tolerance stops the solve with its reason") {
     auto r = least_squares(misra_residual, misra_start, data(x = misra_x, y = misra_y),
                            {.function_tolerance = 0, .parameter_tolerance = 1e-6});
     CHECK(r.stop == least_squares_stop::parameter_tolerance);
-    CHECK(r[a] == Approx(2.3894212918E+02).epsilon(1e-5));
+    CHECK(r[a] == close_to(2.3894212918E+02, 1e-5));
+  }
+  SECTION("gradient tolerance: stop once every Jacobian column is that close to orthogonal to the residuals") {
+    auto r = least_squares(misra_residual, misra_start, data(x = misra_x, y = misra_y),
+                           {.function_tolerance = 0, .parameter_tolerance = 0, .gradient_tolerance = 0.1});
+    CHECK(r.stop == least_squares_stop::gradient_tolerance);
+    // The cosines at the returned parameters, computed here: at most 0.1, and short of the
+    // solution's (1e-10), so the tolerance and not convergence stopped the solve.
+    double jr_a = 0, jr_b = 0, jj_a = 0, jj_b = 0, rr = 0;
+    for (std::size_t i = 0; i != misra_x.size(); ++i) {
+      const double decay = std::exp(-r[b] * misra_x[i]);
+      const double residual = misra_y[i] - r[a] * (1 - decay);
+      const double da = -(1 - decay), db = -r[a] * misra_x[i] * decay;
+      jr_a += da * residual, jr_b += db * residual, jj_a += da * da, jj_b += db * db, rr += residual * residual;
+    }
+    const double cosine_a = std::abs(jr_a) / std::sqrt(jj_a * rr), cosine_b = std::abs(jr_b) / std::sqrt(jj_b * rr);
+    INFO("cosines " << cosine_a << ", " << cosine_b);
+    CHECK(cosine_a <= 0.1);
+    CHECK(cosine_b <= 0.1);
+    CHECK(std::max(cosine_a, cosine_b) > 1e-3);
   }
   SECTION("gradient tolerance: a start that fits exactly") {
     const std::vector<double> xs{1, 2, 3}, ys{2, 4, 6};
@@ -92,15 +119,46 @@ TEST_CASE("each tolerance stops the solve with its reason") {
     auto r = least_squares(misra_residual, misra_start, data(x = misra_x, y = misra_y),
                            {.function_tolerance = 0, .parameter_tolerance = 0});
     CHECK(r.stop == least_squares_stop::no_further_progress);
-    CHECK(r[a] == Approx(2.3894212918E+02).epsilon(1e-9));
+    CHECK(r[a] == close_to(2.3894212918E+02, 1e-9));
   }
   SECTION("Gauss-Newton, close to the solution") {
     auto r = least_squares(misra_residual, params(a = 240.0, b = 5.5e-4), data(x = misra_x, y = misra_y),
                            {.method = least_squares_method::gauss_newton});
-    CHECK(r[a] == Approx(2.3894212918E+02).epsilon(1e-9));
-    CHECK(r[b] == Approx(5.5015643181E-04).epsilon(1e-9));
+    CHECK(r[a] == close_to(2.3894212918E+02, 1e-9));
+    CHECK(r[b] == close_to(5.5015643181E-04, 1e-9));
     CHECK(std::string(to_string(least_squares_method::gauss_newton)) == "Gauss-Newton");
   }
+}
+
+TEST_CASE("the initial trust region bounds the first step") {
+  // Linear residuals: the Jacobian is -(1, x) everywhere, its column norms D = (sqrt(6), sqrt(55)).
+  // From (1, 1) the first trust region is factor * |D (1, 1)| = factor * sqrt(61). MINPACK's lmpar
+  // takes the Gauss-Newton step when its scaled length is within 1.1 times that, else a step whose
+  // scaled length is within 10% of it.
+  auto first_step = [](double factor) {
+    return least_squares(y - (a + b * x), params(a = 1.0, b = 1.0), data(x = xs, y = ys),
+                         {.max_iterations = 1, .initial_trust_region_factor = factor});
+  };
+  const auto short_step = first_step(1e-3);
+  const double scaled_length = std::hypot(std::sqrt(6.0) * (short_step[a] - 1), std::sqrt(55.0) * (short_step[b] - 1));
+  CHECK(scaled_length >= 0.9e-3 * std::sqrt(61.0));
+  CHECK(scaled_length <= 1.1e-3 * std::sqrt(61.0));
+  // The default factor, 100, leaves the Gauss-Newton step inside: it solves a linear problem at once.
+  const auto gauss_newton_step = first_step(100);
+  const auto solved = least_squares(y - (a + b * x), params(a = 1.0, b = 1.0), data(x = xs, y = ys));
+  CHECK(gauss_newton_step[a] == close_to(solved[a], 1e-12));
+  CHECK(gauss_newton_step[b] == close_to(solved[b], 1e-12));
+}
+
+TEST_CASE("as many samples as parameters: an exact fit, and NaN standard errors (no residual degrees of freedom)") {
+  auto r = least_squares(y - (a + b * x), params(a = 0.0, b = 0.0),
+                         data(x = std::vector<double>{1, 2}, y = std::vector<double>{3, 5}));
+  CHECK(r[a] == close_to(1, 1e-14));
+  CHECK(r[b] == close_to(2, 1e-14));
+  CHECK(r.jacobian_rank == 2);  // full rank: the NaN comes from n - p = 0 alone
+  CHECK(std::isnan(r.standard_errors[a]));
+  CHECK(std::isnan(r.standard_errors[b]));
+  CHECK(std::isnan(r.covariance(0, 1)));
 }
 
 TEST_CASE("a residual that is not finite") {
@@ -122,7 +180,7 @@ TEST_CASE("a residual that is not finite") {
   }
   SECTION("Levenberg-Marquardt rejects the step and shrinks its trust region") {
     auto r = least_squares(y - log(b) * x, params(b = 100.0), data(x = xs, y = ys));
-    CHECK(r[b] == Approx(std::exp(2.0)).epsilon(1e-12));
+    CHECK(r[b] == close_to(std::exp(2.0), 1e-12));
   }
 }
 
@@ -138,7 +196,7 @@ TEST_CASE("a rank-deficient Jacobian") {
   SECTION("Levenberg-Marquardt fits the product; the standard errors are NaN") {
     auto r = least_squares(y - a * b * x, params(a = 1.0, b = 1.0), data(x = xs, y = ys));
     const double slope = (2.1 * 1 + 3.9 * 2 + 6.0 * 3) / 14.0;  // Σxy/Σx²
-    CHECK(r[a] * r[b] == Approx(slope).epsilon(1e-10));
+    CHECK(r[a] * r[b] == close_to(slope, 1e-10));
     CHECK(r.jacobian_rank == 1);
     CHECK(std::isnan(r.standard_errors[a]));
     CHECK(std::isnan(r.covariance(0, 1)));
@@ -148,14 +206,14 @@ TEST_CASE("a rank-deficient Jacobian") {
 TEST_CASE("residuals(...) without data") {
   SECTION("Rosenbrock as two residuals") {
     auto r = least_squares(residuals(10 * (b - a * a), 1 - a), params(a = -1.2, b = 1.0));
-    CHECK(r[a] == Approx(1.0).epsilon(1e-12));
-    CHECK(r[b] == Approx(1.0).epsilon(1e-12));
+    CHECK(r[a] == close_to(1.0, 1e-12));
+    CHECK(r[b] == close_to(1.0, 1e-12));
     CHECK(r.cost.back() < 1e-20);
   }
   SECTION("a circle meets a line") {
     auto r = least_squares(residuals(a * a + b * b - 4, a - b), params(a = 1.0, b = 0.5));
-    CHECK(r[a] == Approx(std::numbers::sqrt2).epsilon(1e-12));
-    CHECK(r[b] == Approx(std::numbers::sqrt2).epsilon(1e-12));
+    CHECK(r[a] == close_to(std::numbers::sqrt2, 1e-12));
+    CHECK(r[b] == close_to(std::numbers::sqrt2, 1e-12));
   }
   SECTION("fewer residuals than parameters is an error") {
     CHECK_THROWS_AS(least_squares(residuals(a + b), params(a = 1.0, b = 0.5)), std::invalid_argument);

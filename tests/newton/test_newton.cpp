@@ -11,7 +11,10 @@
 #include <span>
 #include <vector>
 
+#include "../runtime/close_to.hpp"
+
 using namespace ctdiff;
+using ctdiff_test::close_to;
 
 namespace {
 
@@ -50,7 +53,7 @@ TEST_CASE("Newton's method reaches a minimum where plain Newton stops at a maxim
     INFO(to_string(r.stop) << " after " << r.epochs << " epochs at (" << r[a] << ", " << r[b] << ")");
     CHECK(r.stop == stop_reason::gradient_tolerance);
     CHECK(r.loss_per_epoch.back() <= 1e-12);
-    CHECK(std::abs(r[b]) == Approx(1).epsilon(1e-6));
+    CHECK(std::abs(r[b]) == close_to(1, 1e-6));
   }
 }
 
@@ -67,9 +70,9 @@ TEST_CASE("at a stationary point that is a saddle, Newton follows the negative c
   const auto r = fit_newton(saddle, params(a = 0.0, b = 0.0), {.max_epochs = 100, .gradient_tolerance = 1e-10});
   CHECK(r.stop == stop_reason::gradient_tolerance);
   CHECK(r.epochs > 0);
-  CHECK(std::abs(r[a]) == Approx(1).epsilon(1e-12));
+  CHECK(std::abs(r[a]) == close_to(1, 1e-12));
   CHECK(r.loss_per_epoch.back() <= 1e-20);
-  CHECK(r.smallest_hessian_eigenvalue == Approx(2).epsilon(1e-9));  // diag(8, 2) at the minimum
+  CHECK(r.smallest_hessian_eigenvalue == close_to(2, 1e-9));  // diag(8, 2) at the minimum
 }
 
 TEST_CASE("a convex loss takes plain Newton's steps: the same iterates, the same count") {
@@ -82,8 +85,8 @@ TEST_CASE("a convex loss takes plain Newton's steps: the same iterates, the same
   CHECK(r.epochs == 6);
   double plain = 3;
   for (int step = 0; step != 6; ++step) plain = plain - 1 + std::exp(1 - plain);
-  CHECK(r[a] == Approx(plain).epsilon(1e-14));
-  CHECK(r[b] == Approx(-2).epsilon(1e-15));
+  CHECK(r[a] == close_to(plain, 1e-14));
+  CHECK(r[b] == close_to(-2, 1e-15));
   CHECK(r.hessian_positive_definite());
 }
 
@@ -94,8 +97,8 @@ TEST_CASE("fit_newton solves a quadratic loss in one step with the compile-time 
       fit_newton(line, params(a = 5.0, b = -5.0), data(x = xs, y = ys), {.max_epochs = 5, .gradient_tolerance = 1e-10});
   CHECK(r.stop == stop_reason::gradient_tolerance);
   CHECK(r.epochs == 1);
-  CHECK(r[a] == Approx(3).epsilon(1e-14));
-  CHECK(r[b] == Approx(1).epsilon(1e-14));
+  CHECK(r[a] == close_to(3, 1e-14));
+  CHECK(r[b] == close_to(1, 1e-14));
 }
 
 TEST_CASE("newton_step scales each step: half steps halve the distance to a quadratic's minimum") {
@@ -103,8 +106,8 @@ TEST_CASE("newton_step scales each step: half steps halve the distance to a quad
   const auto r = fit_newton(bowl, params(a = 0.0, b = 0.0), {.max_epochs = 3, .newton_step = 0.5});
   CHECK(r.stop == stop_reason::max_epochs);
   CHECK(r.epochs == 3);
-  CHECK(r[a] == Approx(3 - 3.0 / 8).epsilon(1e-14));
-  CHECK(r[b] == Approx(-1 + 1.0 / 8).epsilon(1e-14));
+  CHECK(r[a] == close_to(3 - 3.0 / 8, 1e-14));
+  CHECK(r[b] == close_to(-1 + 1.0 / 8, 1e-14));
 }
 
 TEST_CASE("a singular Hessian does not stop Newton: it reaches the valley and says the Hessian is singular") {
@@ -112,7 +115,7 @@ TEST_CASE("a singular Hessian does not stop Newton: it reaches the valley and sa
   const auto valley = pow<2>(a + b - 1);
   const auto r = fit_newton(valley, params(a = 3.0, b = -5.0), {.max_epochs = 10, .gradient_tolerance = 1e-12});
   CHECK(r.stop == stop_reason::gradient_tolerance);
-  CHECK(r[a] + r[b] == Approx(1).epsilon(1e-14));
+  CHECK(r[a] + r[b] == close_to(1, 1e-14));
   CHECK(std::abs(r.smallest_hessian_eigenvalue) <= 1e-12);
   CHECK_FALSE(r.hessian_positive_definite());
 }
@@ -121,14 +124,14 @@ TEST_CASE("a trial step where the loss is not finite shrinks the region instead 
   // a - log(a), minimum at a = 1; the Newton step from 5 lands at a = -15, where log is NaN.
   const auto r = fit_newton(a - log(a), params(a = 5.0), {.max_epochs = 50, .gradient_tolerance = 1e-12});
   CHECK(r.stop == stop_reason::gradient_tolerance);
-  CHECK(r[a] == Approx(1).epsilon(1e-12));
+  CHECK(r[a] == close_to(1, 1e-12));
 }
 
 TEST_CASE("at a minimum to rounding, Newton stops with no_further_decrease and keeps the parameters") {
   const auto r = fit_newton(pow<2>(a - 0.1) + 1, params(a = 0.1 + 1e-9), {.max_epochs = 100});
   CHECK(r.stop == stop_reason::no_further_decrease);
   CHECK(r.epochs < 100);
-  CHECK(r[a] == Approx(0.1).epsilon(1e-12));
+  CHECK(r[a] == close_to(0.1, 1e-12));
   CHECK(std::string(to_string(r.stop)) == "no step lowers the loss");
 }
 
@@ -150,9 +153,9 @@ TEST_CASE("minimize_newton on a flat array with a hand-written Hessian") {
   const auto r = minimize_newton(bowl, hessian, p, 1, {.max_epochs = 10, .gradient_tolerance = 1e-12});
   CHECK(r.stop == stop_reason::gradient_tolerance);
   CHECK(r.epochs == 1);
-  CHECK(p[0] == Approx(1.0 / 11).epsilon(1e-14));
-  CHECK(p[1] == Approx(7.0 / 11).epsilon(1e-14));
-  CHECK(r.smallest_hessian_eigenvalue == Approx((7 - std::sqrt(5.0)) / 2).epsilon(1e-14));
+  CHECK(p[0] == close_to(1.0 / 11, 1e-14));
+  CHECK(p[1] == close_to(7.0 / 11, 1e-14));
+  CHECK(r.smallest_hessian_eigenvalue == close_to((7 - std::sqrt(5.0)) / 2, 1e-14));
 }
 
 TEST_CASE("fit_newton's steps are bitwise the same on 1, 2, 3 and 8 threads") {

@@ -13,9 +13,17 @@ using Catch::Matchers::StartsWith;
 
 namespace {
 
-// A file in the temporary directory, named after the test so parallel tests do not collide.
+// The folder of this build's test files: under its build tree, not the shared temporary
+// folder, where two builds testing at once would overwrite each other's files.
+std::filesystem::path files() {
+  const std::filesystem::path folder = CTDIFF_TEST_FILES_DIR;
+  std::filesystem::create_directories(folder);
+  return folder;
+}
+
+// A file named after the test, so the tests of one build, run in parallel, do not collide.
 std::filesystem::path write_file(const std::string& name, const std::string& content) {
-  const auto path = std::filesystem::temp_directory_path() / ("ctdiff_test_csv_" + name + ".csv");
+  const auto path = files() / (name + ".csv");
   std::ofstream(path, std::ios::binary) << content;
   return path;
 }
@@ -45,7 +53,7 @@ TEST_CASE("columns are found by name whatever the order of the header") {
 }
 
 TEST_CASE("a missing file is an error naming the file") {
-  const auto path = std::filesystem::temp_directory_path() / "ctdiff_test_csv_does_not_exist.csv";
+  const auto path = files() / "does_not_exist.csv";
   REQUIRE_THROWS_AS(ctdiff::read_csv(path), ctdiff::csv_error);
   REQUIRE_THROWS_WITH(ctdiff::read_csv(path), Contains(path.string()) && Contains("cannot open"));
 }
@@ -57,7 +65,7 @@ TEST_CASE("an empty file is an error on line 1: the header row is missing") {
 }
 
 TEST_CASE("a directory is a read error, not an empty file") {
-  const auto path = std::filesystem::temp_directory_path();
+  const auto path = files();
   REQUIRE_THROWS_WITH(ctdiff::read_csv(path), StartsWith(path.string() + ":1: read error"));
 }
 
@@ -113,7 +121,7 @@ TEST_CASE("an empty or repeated column name is an error naming the column") {
 }
 
 TEST_CASE("a loss curve written by write_loss_csv reads back epoch by epoch") {
-  const auto path = std::filesystem::temp_directory_path() / "ctdiff_test_csv_loss.csv";
+  const auto path = files() / "loss.csv";
   const std::vector<double> losses{4.0, 0.5, 0.125, 1e-300};
   ctdiff::write_loss_csv(path, losses);
   const ctdiff::csv_table table = ctdiff::read_csv(path);

@@ -12,6 +12,7 @@
 namespace {
 
 using namespace ctdiff;
+using ctdiff_test::close_to;
 constexpr auto x = var<"x">;
 constexpr auto y = var<"y">;
 constexpr auto w = var<"w">;
@@ -40,7 +41,7 @@ TEST_CASE("a subexpression used three times is computed once by eval, gradient a
   const double value = eval(f, point);
   CHECK(counted_square_op::calls == 1);
   const double s = (0.7 * -1.3) * (0.7 * -1.3);
-  CHECK(value == Approx(s + std::sin(s) * s + 0.7 / s).epsilon(1e-14));
+  CHECK(value == close_to(s + std::sin(s) * s + 0.7 / s, 1e-14));
 
   counted_square_op::calls = 0;
   [[maybe_unused]] auto g = eval(gradient(f, wrt(x, y)), point);
@@ -61,16 +62,16 @@ TEST_CASE("let names a value that holds a runtime literal, computed once whereve
   const double value = eval(f, point);
   CHECK(counted_square_op::calls == 1);
   const double rv = (0.5 * 1.1 + 0.4) * (0.5 * 1.1 + 0.4);
-  CHECK(value == Approx(rv * 2.0 + (rv - 0.3) * (rv - 0.3) + std::sqrt(rv)).epsilon(1e-14));
+  CHECK(value == close_to(rv * 2.0 + (rv - 0.3) * (rv - 0.3) + std::sqrt(rv), 1e-14));
   counted_square_op::calls = 0;
   const auto g = eval(gradient(f, wrt(x, y, w, b)), point);
   CHECK(counted_square_op::calls == 1);
   const double dr = 2.0 + 2 * (rv - 0.3) + 0.5 / std::sqrt(rv);  // df/dr by hand
   const double inner = 0.5 * 1.1 + 0.4;
-  CHECK(g[0] == Approx(dr * 2 * inner * 0.5).epsilon(1e-13));
-  CHECK(g[1] == Approx(dr * 2 * inner).epsilon(1e-13));
-  CHECK(g[2] == Approx(rv).epsilon(1e-14));
-  CHECK(g[3] == Approx(-2 * (rv - 0.3)).epsilon(1e-14));
+  CHECK(g[0] == close_to(dr * 2 * inner * 0.5, 1e-13));
+  CHECK(g[1] == close_to(dr * 2 * inner, 1e-13));
+  CHECK(g[2] == close_to(rv, 1e-14));
+  CHECK(g[3] == close_to(-2 * (rv - 0.3), 1e-14));
   ctdiff_test::require_first_derivatives(f, wrt(x, y, w, b), point);
   ctdiff_test::require_second_derivatives(f, wrt(x, y, w, b), point);
 }
@@ -118,7 +119,7 @@ TEST_CASE("a network whose hidden units feed every output: the gradient is the h
                               delta_o[1] * h[0], delta_o[1] * h[1], delta_o[0],        delta_o[1]};
   for (int i = 0; i != 12; ++i) {
     INFO("parameter " << i);
-    CHECK(g[i] == Approx(by_hand[i]).epsilon(1e-12).margin(1e-15));
+    CHECK(g[i] == close_to(by_hand[i], 1e-12, 1e-15));
   }
   ctdiff_test::require_first_derivatives(network_loss, parameters, point);
   ctdiff_test::require_second_derivatives(network_loss, wrt(a00, c1, v01, e0), point);

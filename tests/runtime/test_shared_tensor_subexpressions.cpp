@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "close_to.hpp"
 #include "counted_tensor_op.hpp"
 #include "tensor_checks.hpp"
 
@@ -17,6 +18,7 @@ namespace {
 
 using namespace ctdiff;
 using namespace counted_tensor_op;
+using ctdiff_test::close_to;
 
 constexpr auto x = ctdiff::vector<"x", 3>;
 constexpr auto W1 = matrix<"W1", 4, 3>;
@@ -61,10 +63,10 @@ void require_same_gradient(const Shared& shared, const Tree& tree) {
   const auto b = tensors_in(parameters, std::span<double>(flat)).bindings();
   const auto by_dag = eval(gradient(shared, parameters), b);
   const auto by_tree = eval(gradient(tree, parameters), b);
-  CHECK(by_dag.value == Approx(by_tree.value).epsilon(1e-12));
+  CHECK(by_dag.value == close_to(by_tree.value, 1e-12));
   for (std::size_t k = 0; k != by_dag.flat.size(); ++k) {
     INFO("element " << k << " of the flat gradient");
-    CHECK(by_dag.flat[k] == Approx(by_tree.flat[k]).epsilon(1e-12).margin(1e-14));
+    CHECK(by_dag.flat[k] == close_to(by_tree.flat[k], 1e-12, 1e-14));
   }
   tensor_checks::require_gradient_matches_finite_differences(shared, parameters, flat);
 }

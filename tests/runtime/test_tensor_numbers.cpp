@@ -6,9 +6,11 @@
 #include <ctdiff/ctdiff.hpp>
 #include <string>
 
+#include "close_to.hpp"
 #include "tensor_checks.hpp"
 
 using namespace ctdiff;
+using ctdiff_test::close_to;
 using tensor_checks::random_points;
 using tensor_checks::require_gradient_matches_finite_differences;
 
@@ -55,16 +57,16 @@ TEST_CASE("a scalar symbol bound to a number: the value and the gradient by hand
   const std::array<double, 6> weights{1, 2, 3, 4, 5, 6};
   const std::array<double, 3> values{0.1, 0.2, 0.3};
   const auto b = at(W = weights, a = values, lambda = 0.1);
-  REQUIRE(eval(loss, b) == Approx(9.1 + 0.09 + 0.36).epsilon(1e-14));
+  REQUIRE(eval(loss, b) == close_to(9.1 + 0.09 + 0.36, 1e-14));
   const auto g = eval(gradient(loss, wrt(lambda, W)), b);
-  REQUIRE(g[lambda] == Approx(91).epsilon(1e-14));
+  REQUIRE(g[lambda] == close_to(91, 1e-14));
   // d/dW(0, 0) = 2 lambda W(0, 0) + 2 (0.3) (-1/2) a(0) = 0.2 - 0.03.
-  REQUIRE(g[W](0, 0) == Approx(0.17).epsilon(1e-14));
+  REQUIRE(g[W](0, 0) == close_to(0.17, 1e-14));
   // A number bound to lambda in float: converted to the tensors' type.
   const std::array<float, 6> float_weights{1, 2, 3, 4, 5, 6};
   const std::array<float, 3> float_values{0.1f, 0.2f, 0.3f};
   const float value = eval(loss, at(lambda = 0.1, W = float_weights, a = float_values));
-  REQUIRE(value == Approx(9.55).epsilon(1e-6));
+  REQUIRE(value == close_to(9.55, 1e-6));
 }
 
 TEST_CASE("numbers and scalar symbols print where they stand") {

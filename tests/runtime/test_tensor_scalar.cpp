@@ -5,7 +5,10 @@
 #include <catch2/catch.hpp>
 #include <ctdiff/ctdiff.hpp>
 
+#include "close_to.hpp"
+
 using namespace ctdiff;
+using ctdiff_test::close_to;
 
 TEST_CASE("a 2-2-1 sigmoid network with squared error: tensor and scalar gradients agree") {
   auto point = GENERATE(take(5, chunk(12, random(-2.0, 2.0))));
@@ -41,10 +44,10 @@ TEST_CASE("a 2-2-1 sigmoid network with squared error: tensor and scalar gradien
                     v1 = point[6], v2 = point[7], c = point[8], x1 = point[9], x2 = point[10], t = point[11]);
   const auto expected = eval(gradient(scalar_loss, wrt(w11, w12, w21, w22, c1, c2, v1, v2, c)), b);
 
-  REQUIRE(g.value == Approx(eval(scalar_loss, b)).epsilon(1e-12));
+  REQUIRE(g.value == close_to(eval(scalar_loss, b), 1e-12));
   for (std::size_t k = 0; k != expected.size(); ++k) {
     INFO("parameter " << k);
-    REQUIRE(g.flat[k] == Approx(expected[k]).epsilon(1e-12).margin(1e-15));
+    REQUIRE(g.flat[k] == close_to(expected[k], 1e-12, 1e-15));
   }
 }
 
@@ -85,9 +88,9 @@ TEST_CASE("softmax cross-entropy over 3 classes: tensor and scalar gradients agr
   const auto [value, expected] = label == 0   ? partials(log_partition - z1)
                                  : label == 1 ? partials(log_partition - z2)
                                               : partials(log_partition - z3);
-  REQUIRE(g.value == Approx(value).epsilon(1e-12));
+  REQUIRE(g.value == close_to(value, 1e-12));
   for (std::size_t k = 0; k != expected.size(); ++k) {
     INFO("parameter " << k);
-    REQUIRE(g.flat[k] == Approx(expected[k]).epsilon(1e-12).margin(1e-15));
+    REQUIRE(g.flat[k] == close_to(expected[k], 1e-12, 1e-15));
   }
 }

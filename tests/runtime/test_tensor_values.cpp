@@ -8,7 +8,10 @@
 #include <span>
 #include <vector>
 
+#include "close_to.hpp"
+
 using namespace ctdiff;
+using ctdiff_test::close_to;
 
 namespace {
 constexpr auto W = matrix<"W", 2, 3>;
@@ -59,14 +62,18 @@ TEST_CASE("softmax sums to one and cross-entropy is stable for large logits") {
   const std::array<double, 3> logits{1000, 1001, 999};
   const std::array<double, 3> one_hot{0, 1, 0};
   const auto p = eval(softmax(z), at(z = logits));
-  REQUIRE(p[0] + p[1] + p[2] == Approx(1.0));
-  REQUIRE(p[1] == Approx(std::exp(1.0) / (1 + std::exp(1.0) + std::exp(-1.0))));
+  // softmax is exp(z - lse(z)), and lse(z) = 1001.4076... is rounded to half an ulp
+  // of 1001, 1.1e-13: each p and their sum carry that much relative error, the
+  // loss lse(z) - z as much absolute error.
+  REQUIRE(p[0] + p[1] + p[2] == close_to(1.0, 3e-13));
+  REQUIRE(p[1] == close_to(std::exp(1.0) / (1 + std::exp(1.0) + std::exp(-1.0)), 3e-13));
   const double loss = eval(cross_entropy(z, y), at(z = logits, y = one_hot));
   REQUIRE(std::isfinite(loss));
-  REQUIRE(loss == Approx(-std::log(p[1])));
-  // d/dz of -log softmax(z)[label] is p - onehot.
+  REQUIRE(loss == close_to(-std::log(p[1]), 1e-14, 3e-13));
+  // d/dz of -log softmax(z)[label] is p - onehot, its p computed apart from the one above, with
+  // its own rounding of lse(z).
   const auto g = eval(gradient(cross_entropy(z, y), wrt(z)), at(z = logits, y = one_hot));
-  for (std::size_t i = 0; i != 3; ++i) REQUIRE(g[z][i] == Approx(p[i] - one_hot[i]).margin(1e-12));
+  for (std::size_t i = 0; i != 3; ++i) REQUIRE(g[z][i] == close_to(p[i] - one_hot[i], 0, 3e-13));
 }
 
 TEST_CASE("cross-entropy over a batch is the mean over its columns") {
@@ -76,11 +83,11 @@ TEST_CASE("cross-entropy over a batch is the mean over its columns") {
   const std::array<double, 4> labels{1, 0, 0, 1};  // classes 0 and 1
   const double first = std::log(1 + std::exp(1.0));
   const double second = std::log(std::exp(2.0) + 1);
-  REQUIRE(eval(cross_entropy(Z, Y), at(Z = logits, Y = labels)) == Approx((first + second) / 2));
+  REQUIRE(eval(cross_entropy(Z, Y), at(Z = logits, Y = labels)) == close_to((first + second) / 2, 1e-14));
   // dL/dY = -log softmax(Z) / cols: read from what the forward pass keeps of each column, not from column 0's.
   const auto g = eval(gradient(cross_entropy(Z, Y), wrt(Z, Y)), at(Z = logits, Y = labels));
   const std::array<double, 4> expected{first - 0, second - 2, first - 1, second - 0};
-  for (std::size_t i = 0; i != 4; ++i) REQUIRE(g[Y][i] == Approx(expected[i] / 2).margin(1e-12));
+  for (std::size_t i = 0; i != 4; ++i) REQUIRE(g[Y][i] == close_to(expected[i] / 2, 1e-14, 2e-15));
 }
 
 TEST_CASE("mean squared error and sigmoid' = s(1 - s)") {
@@ -88,11 +95,11 @@ TEST_CASE("mean squared error and sigmoid' = s(1 - s)") {
   const std::array<double, 3> targets{1, 0, 1};
   double expected = 0;
   for (std::size_t i = 0; i != 3; ++i) expected += (values[i] - targets[i]) * (values[i] - targets[i]) / 3;
-  REQUIRE(eval(mean_squared_error(z, y), at(z = values, y = targets)) == Approx(expected));
+  REQUIRE(eval(mean_squared_error(z, y), at(z = values, y = targets)) == close_to(expected, 1e-14));
   const auto g = eval(gradient(sum(sigmoid(z)), wrt(z)), at(z = values));
   for (std::size_t i = 0; i != 3; ++i) {
     const double s = 1 / (1 + std::exp(-values[i]));
-    REQUIRE(g[z][i] == Approx(s * (1 - s)));
+    REQUIRE(g[z][i] == close_to(s * (1 - s), 1e-14));
   }
 }
 

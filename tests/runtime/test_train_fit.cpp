@@ -8,7 +8,10 @@
 #include <string>
 #include <vector>
 
+#include "close_to.hpp"
+
 using namespace ctdiff;
+using ctdiff_test::close_to;
 
 namespace {
 
@@ -28,9 +31,9 @@ TEST_CASE("one batch step of rate 1 moves θ by the mean gradient [31/3, −17/3
   const auto result = fit(quadratic_loss, params(t0 = 1.0, t1 = 1.0, t2 = 1.0), data(x = xs, y = ys),
                           {.learning_rate = 1, .max_epochs = 1});
   REQUIRE(result.epochs == 1);
-  REQUIRE(result[t0] == Approx(1 - 31.0 / 3));
-  REQUIRE(result[t1] == Approx(1 + 17.0 / 3));
-  REQUIRE(result[t2] == Approx(1 - 7.0 / 3));
+  REQUIRE(result[t0] == close_to(1 - 31.0 / 3, 1e-14));
+  REQUIRE(result[t1] == close_to(1 + 17.0 / 3, 1e-14));
+  REQUIRE(result[t2] == close_to(1 - 7.0 / 3, 1e-14));
 }
 
 TEST_CASE("one batch step equals the mean of the per-sample gradients evaluated one by one") {
@@ -43,13 +46,14 @@ TEST_CASE("one batch step equals the mean of the per-sample gradients evaluated 
         eval(gradient(quadratic_loss, wrt(t0, t1, t2)), at(t0 = 0.5, t1 = -1.0, t2 = 2.0, x = xs[i], y = ys[i]));
     for (std::size_t k = 0; k != 3; ++k) mean[k] += g[k] / 3;
   }
-  REQUIRE(result.parameters[t0] == Approx(0.5 - rate * mean[0]));
-  REQUIRE(result.parameters[t1] == Approx(-1.0 - rate * mean[1]));
-  REQUIRE(result.parameters[t2] == Approx(2.0 - rate * mean[2]));
-  REQUIRE(result.loss_per_epoch[0] == Approx((eval(quadratic_loss, at(t0 = 0.5, t1 = -1.0, t2 = 2.0, x = -2, y = -5)) +
-                                              eval(quadratic_loss, at(t0 = 0.5, t1 = -1.0, t2 = 2.0, x = 0, y = 1)) +
-                                              eval(quadratic_loss, at(t0 = 0.5, t1 = -1.0, t2 = 2.0, x = 1, y = 4))) /
-                                             3));
+  REQUIRE(result.parameters[t0] == close_to(0.5 - rate * mean[0], 1e-14));
+  REQUIRE(result.parameters[t1] == close_to(-1.0 - rate * mean[1], 1e-14));
+  REQUIRE(result.parameters[t2] == close_to(2.0 - rate * mean[2], 1e-14));
+  const double mean_loss = (eval(quadratic_loss, at(t0 = 0.5, t1 = -1.0, t2 = 2.0, x = -2, y = -5)) +
+                            eval(quadratic_loss, at(t0 = 0.5, t1 = -1.0, t2 = 2.0, x = 0, y = 1)) +
+                            eval(quadratic_loss, at(t0 = 0.5, t1 = -1.0, t2 = 2.0, x = 1, y = 4))) /
+                           3;
+  REQUIRE(result.loss_per_epoch[0] == close_to(mean_loss, 1e-14));
 }
 
 TEST_CASE("E = (θx² − y)² on samples of 3x²: one step of rate 1 from 0 gives 4, training gives 3") {
@@ -58,11 +62,12 @@ TEST_CASE("E = (θx² − y)² on samples of 3x²: one step of rate 1 from 0 giv
   const std::array<double, 3> inputs{-1, 0, 1};
   const std::array<double, 3> targets{3, 0, 3};
   REQUIRE(fit(loss, params(theta = 0.0), data(x = inputs, y = targets), {.learning_rate = 1, .max_epochs = 1})[theta] ==
-          Approx(4));
+          close_to(4, 1e-14));
   const auto trained = fit(loss, params(theta = 0.0), data(x = inputs, y = targets),
                            {.learning_rate = 1, .max_epochs = 100, .gradient_tolerance = 1e-12});
   REQUIRE(trained.stop == stop_reason::gradient_tolerance);
-  REQUIRE(trained[theta] == Approx(3).margin(1e-12));
+  // The mean gradient is (4/3)(θ - 3): at most 1e-12 puts θ within 0.75e-12 of 3.
+  REQUIRE(trained[theta] == close_to(3, 0, 0.75e-12));
 }
 
 TEST_CASE("every method fits θ0x² + θ1x + θ2 to [0, 3, 1]") {
@@ -81,9 +86,12 @@ TEST_CASE("every method fits θ0x² + θ1x + θ2 to [0, 3, 1]") {
                            .loss_tolerance = 1e-20,
                            .seed = 42});
   REQUIRE(result.stop == stop_reason::loss_tolerance);
-  REQUIRE(result[t0] == Approx(0).margin(1e-8));
-  REQUIRE(result[t1] == Approx(3).margin(1e-8));
-  REQUIRE(result[t2] == Approx(1).margin(1e-8));
+  // A mean loss ½|r|²/3 <= 1e-20 bounds the residuals, |r| <= sqrt(6e-20), and
+  // |θ - θ*| <= |r| / 0.7634, the smallest singular value of Φ (rows (x², x, 1) at the 3 x).
+  const double distance = std::sqrt(6e-20) / 0.7634;
+  REQUIRE(result[t0] == close_to(0, 0, distance));
+  REQUIRE(result[t1] == close_to(3, 0, distance));
+  REQUIRE(result[t2] == close_to(1, 0, distance));
 }
 
 TEST_CASE("learning rate 10 on the quadratic diverges: non-finite stop, last finite parameters kept") {
@@ -100,7 +108,7 @@ TEST_CASE("learning rate 10 on the quadratic diverges: non-finite stop, last fin
     mean_loss += eval(quadratic_loss, at(t0 = result[t0], t1 = result[t1], t2 = result[t2], x = xs[i], y = ys[i])) / 3;
   }
   REQUIRE(std::isfinite(result.loss_per_epoch.back()));
-  REQUIRE(result.loss_per_epoch.back() == Approx(mean_loss));
+  REQUIRE(result.loss_per_epoch.back() == close_to(mean_loss, 1e-14));
   REQUIRE(result.loss_per_epoch.back() > result.loss_per_epoch.front());
 }
 

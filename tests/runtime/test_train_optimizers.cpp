@@ -13,7 +13,10 @@
 #include <string>
 #include <vector>
 
+#include "close_to.hpp"
+
 using namespace ctdiff;
+using ctdiff_test::close_to;
 
 namespace {
 
@@ -56,6 +59,24 @@ struct bowl {
   }
 };
 
+// p after each of the first two epochs of a full-batch run with options o on
+// the loss ½(p − 3)², gradient p − 3, from p = 0 at learning rate 0.1.
+std::array<double, 2> first_two_steps(options o) {
+  std::array<double, 1> p{0};
+  auto parabola = [&p](std::span<const std::size_t>, std::span<double> gradient) {
+    if (!gradient.empty()) gradient[0] += p[0] - 3;
+    return 0.5 * (p[0] - 3) * (p[0] - 3);
+  };
+  std::array<double, 2> steps{};
+  o.learning_rate = 0.1;
+  o.max_epochs = 2;
+  o.on_epoch = [&](const epoch_report& report) {
+    if (report.epoch > 0) steps[report.epoch - 1] = p[0];
+  };
+  minimize(parabola, p, 1, o);
+  return steps;
+}
+
 }  // namespace
 
 TEST_CASE("every first-order method reaches the minimum of a quadratic bowl") {
@@ -68,8 +89,10 @@ TEST_CASE("every first-order method reaches the minimum of a quadratic bowl") {
       bowl{p}, p, 1, {.method = method, .learning_rate = rate, .max_epochs = 100000, .gradient_tolerance = 1e-10});
   REQUIRE(result.stop == stop_reason::gradient_tolerance);
   REQUIRE(result.gradient_norm <= 1e-10);
-  REQUIRE(p[0] == Approx(1.0 / 11).margin(1e-9));
-  REQUIRE(p[1] == Approx(7.0 / 11).margin(1e-9));
+  // |p - p*| <= |gradient| / (A's smallest eigenvalue, (7 - sqrt(5)) / 2).
+  const double distance = 1e-10 / ((7 - std::sqrt(5.0)) / 2);
+  REQUIRE(p[0] == close_to(1.0 / 11, 0, distance));
+  REQUIRE(p[1] == close_to(7.0 / 11, 0, distance));
 }
 
 TEST_CASE("a diverging run stops at the first non-finite loss and keeps the last finite parameters") {
@@ -95,8 +118,50 @@ TEST_CASE("one batch step moves by the learning rate times the mean of the per-s
   std::array<double, 2> p{0, 0};
   line.p = p.data();
   minimize(line, p, 4, {.learning_rate = 0.1, .max_epochs = 1});
-  REQUIRE(p[0] == Approx(0.1 * 34 / 4));
-  REQUIRE(p[1] == Approx(0.1 * 16 / 4));
+  REQUIRE(p[0] == close_to(0.1 * 34 / 4, 1e-14));
+  REQUIRE(p[1] == close_to(0.1 * 16 / 4, 1e-14));
+}
+
+TEST_CASE("momentum's first two steps, worked by hand, with the default momentum and another") {
+  // v1 = -0.1 g(0) = 0.3, p1 = 0.3; v2 = μ v1 - 0.1 g(0.3) = 0.3μ + 0.27, p2 = 0.57 + 0.3μ:
+  // 0.84 with μ = 0.9, the default, and 0.72 with μ = 0.5. A few roundings: 1e-14.
+  const auto by_default = first_two_steps({.method = optimizer::momentum});
+  CHECK(by_default[0] == close_to(0.3, 1e-14));
+  CHECK(by_default[1] == close_to(0.84, 1e-14));
+  const auto half = first_two_steps({.method = optimizer::momentum, .momentum = 0.5});
+  CHECK(half[0] == close_to(0.3, 1e-14));
+  CHECK(half[1] == close_to(0.72, 1e-14));
+}
+
+TEST_CASE("Adam's first two steps, worked by hand, with the defaults and with each of its options changed") {
+  // Step t: g = p - 3, m = β1 m + (1 - β1) g, s = β2 s + (1 - β2) g², m̂ = m / (1 - β1^t),
+  // ŝ = s / (1 - β2^t), p -= 0.1 m̂ / (sqrt(ŝ) + ε); by hand (50 digits, rounded here to 17):
+  // - step 1, any β: g = -3, m̂ = -3, ŝ = 9: p1 = 0.3 / (3 + ε), 0.099999999666666668 for
+  //   ε = 1e-8 and 0.075 for ε = 1.
+  // - step 2, defaults: g = -2.9000000003333333, m̂ = -0.56000000003333333 / 0.19 =
+  //   -2.9473684212280702, ŝ = 0.017401000001933333 / 0.001999 = 8.7048524271802568:
+  //   p2 = p1 + 0.1 * 2.9473684212280702 / (2.9503986895299857 + 1e-8) = 0.19989729224944884.
+  // - β1 = 0.5: m̂ = -2.2000000001666667 / 0.75 = -2.9333333335555556, p2 = 0.19942159085781149.
+  // - β2 = 0.9: ŝ = 1.6510000001933333 / 0.19 = 8.6894736852280702, p2 = 0.19998565292565909.
+  // - ε = 1: g = -2.925, m̂ = -0.5625 / 0.19 = -2.9605263157894737, ŝ = 0.017546625 / 0.001999 =
+  //   8.7777013506753377, p2 = 0.075 + 0.1 * 2.9605263157894737 / (2.9627185743292152 + 1) = 0.14970947684672797.
+  // 1 - 0.999² = 0.001999 loses three digits to cancellation: 1e-13.
+  struct worked_case {
+    const char* changed;
+    options o;
+    double p1, p2;
+  };
+  const worked_case cases[] = {
+      {"nothing", {.method = optimizer::adam}, 0.099999999666666668, 0.19989729224944884},
+      {"adam_beta1 = 0.5", {.method = optimizer::adam, .adam_beta1 = 0.5}, 0.099999999666666668, 0.19942159085781149},
+      {"adam_beta2 = 0.9", {.method = optimizer::adam, .adam_beta2 = 0.9}, 0.099999999666666668, 0.19998565292565909},
+      {"adam_epsilon = 1", {.method = optimizer::adam, .adam_epsilon = 1}, 0.075, 0.14970947684672797}};
+  for (const worked_case& c : cases) {
+    INFO("changed: " << c.changed);
+    const auto steps = first_two_steps(c.o);
+    CHECK(steps[0] == close_to(c.p1, 1e-13));
+    CHECK(steps[1] == close_to(c.p2, 1e-13));
+  }
 }
 
 TEST_CASE("unshuffled stochastic and mini-batch epochs equal a reference loop over the samples in order") {
@@ -121,8 +186,8 @@ TEST_CASE("unshuffled stochastic and mini-batch epochs equal a reference loop ov
       for (std::size_t k = 0; k != 2; ++k) reference[k] -= rate * sum[k] / double(end - start);
     }
   }
-  REQUIRE(p[0] == Approx(reference[0]).epsilon(1e-14));
-  REQUIRE(p[1] == Approx(reference[1]).epsilon(1e-14));
+  REQUIRE(p[0] == close_to(reference[0], 1e-14));
+  REQUIRE(p[1] == close_to(reference[1], 1e-14));
 }
 
 TEST_CASE("a mini-batch epoch visits every sample once, in batches of the given size") {
@@ -185,6 +250,18 @@ TEST_CASE("Fisher–Yates shuffling makes every permutation about equally likely
   }
 }
 
+TEST_CASE("uniform_between is the generator's output scaled by IEEE arithmetic alone, the same everywhere") {
+  // mt19937_64's 10000th output from its default seed is 9981545732273789042 (the C++ standard
+  // says so); its top 53 bits as a fraction u of 1 give -1 + 2u = 0.08220135676946572.
+  std::mt19937_64 generator;
+  generator.discard(9999);
+  CHECK(uniform_between(generator, -1, 1) == 0.08220135676946572);
+  for (int trial = 0; trial != 1000; ++trial) {
+    const double value = uniform_between(generator, 2, 3);
+    REQUIRE((value >= 2 && value <= 3));
+  }
+}
+
 TEST_CASE("the loss tolerance, the epoch limit and the per-epoch callback") {
   line_objective line;
   std::array<double, 2> p{0, 0};
@@ -210,7 +287,7 @@ TEST_CASE("the loss tolerance, the epoch limit and the per-epoch callback") {
     REQUIRE(reports[epoch].loss == limited.loss_per_epoch[epoch]);
     REQUIRE(reports[epoch].learning_rate == 0.1);
   }
-  REQUIRE(reports[0].loss == Approx(0.5 * (1 + 9 + 25 + 49) / 4));
+  REQUIRE(reports[0].loss == close_to(0.5 * (1 + 9 + 25 + 49) / 4, 1e-14));
 }
 
 TEST_CASE("float parameters train in float") {
@@ -220,7 +297,7 @@ TEST_CASE("float parameters train in float") {
     return (p[0] - 1) * (p[0] - 1);
   };
   const training_result<float> result = minimize(square, p, 1, {.learning_rate = 0.25, .max_epochs = 100});
-  REQUIRE(p[0] == Approx(1.0f));
+  REQUIRE(p[0] == close_to(1.0f, std::numeric_limits<float>::epsilon()));  // 3·2^-100 away, below float's rounding
   REQUIRE(result.loss_per_epoch.front() == 9.0f);
 }
 
@@ -231,6 +308,10 @@ TEST_CASE("bad options are rejected before training starts") {
   REQUIRE_THROWS_AS(minimize(line, p, 0), std::invalid_argument);
   REQUIRE_THROWS_AS(minimize(line, p, 4, {.learning_rate = 0}), std::invalid_argument);
   REQUIRE_THROWS_AS(minimize(line, p, 4, {.learning_rate = -1}), std::invalid_argument);
+  for (const double rate : {std::numeric_limits<double>::quiet_NaN(), std::numeric_limits<double>::infinity()}) {
+    CAPTURE(rate);
+    REQUIRE_THROWS_WITH(minimize(line, p, 4, {.learning_rate = rate}), Catch::Contains("positive and finite"));
+  }
   REQUIRE(line.calls.empty());
 }
 

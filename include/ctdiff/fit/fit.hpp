@@ -19,6 +19,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
+#include <ctdiff/core/random.hpp>
 #include <ctdiff/engine/gradient.hpp>
 #include <ctdiff/optimize/detail/lbfgs.hpp>
 #include <ctdiff/optimize/detail/parallel_sum.hpp>
@@ -144,29 +145,6 @@ struct training_result {
     return smallest_hessian_eigenvalue > std::sqrt(std::numeric_limits<T>::epsilon()) * scale;
   }
 };
-
-// ---------------------------------------------------------------------------
-// Reproducible shuffling
-// ---------------------------------------------------------------------------
-
-// Uniform in [0, bound), by rejection: std::uniform_int_distribution's
-// algorithm differs between standard libraries, this does not.
-inline std::uint64_t uniform_below(std::mt19937_64& generator, std::uint64_t bound) {
-  // Values below 2^64 mod bound would make the low residues more likely.
-  const std::uint64_t rejected_below = (std::uint64_t(0) - bound) % bound;
-  for (;;) {
-    const std::uint64_t value = generator();
-    if (value >= rejected_below) return value % bound;
-  }
-}
-
-// Fisher–Yates: every permutation equally likely, and the same one for a
-// given generator state with every standard library (unlike std::shuffle).
-inline void fisher_yates_shuffle(std::span<std::size_t> items, std::mt19937_64& generator) {
-  for (std::size_t i = items.size(); i > 1; --i) {
-    std::swap(items[i - 1], items[uniform_below(generator, i)]);
-  }
-}
 
 // ---------------------------------------------------------------------------
 // The optimizer core on a flat parameter array

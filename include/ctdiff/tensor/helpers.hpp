@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <ctdiff/core/random.hpp>
 #include <ctdiff/tensor/nodes.hpp>
 #include <random>
 #include <span>
@@ -86,8 +87,9 @@ enum class initial_distribution { uniform, normal };
 
 // Values for the weight matrix of `symbol` (rows: the layer's outputs, its
 // fan-out; columns: its inputs, the fan-in), with variance `variance`, drawn
-// from `seed` alone. The distributions are the standard library's, so a seed
-// gives the same values wherever the same standard library is used.
+// from `seed` alone. Uniform values come from random.hpp, the same with every
+// standard library; normal values from std::normal_distribution, the same
+// wherever the same standard library is used.
 template <class T, fixed_string Name, shape S>
 std::vector<T> initial_weights(tensor_symbol<Name, S>, double variance, initial_distribution distribution,
                                std::uint64_t seed) {
@@ -96,8 +98,7 @@ std::vector<T> initial_weights(tensor_symbol<Name, S>, double variance, initial_
   std::vector<T> values(S.size());
   if (distribution == initial_distribution::uniform) {
     const double bound = std::sqrt(3 * variance);  // U(-a, a) has variance a^2 / 3
-    std::uniform_real_distribution<double> uniform(-bound, bound);
-    for (T& value : values) value = T(uniform(generator));
+    for (T& value : values) value = T(uniform_between(generator, -bound, bound));
   } else {
     std::normal_distribution<double> normal(0, std::sqrt(variance));
     for (T& value : values) value = T(normal(generator));

@@ -1,0 +1,42 @@
+# Fails if a source under TESTS_DIR uses Catch2's Approx( anywhere but in the
+# comment of runtime/close_to.hpp: every approximate check goes through
+# close_to, with its tolerance written out (a bare Approx allows 1.2e-5 relative).
+cmake_minimum_required(VERSION 3.25)
+
+file(GLOB_RECURSE sources RELATIVE ${TESTS_DIR} ${TESTS_DIR}/*.cpp ${TESTS_DIR}/*.hpp)
+list(REMOVE_ITEM sources runtime/close_to.hpp)
+set(found "")
+foreach(source IN LISTS sources)
+  # Searched as one string, not as a list of lines, which CMake would split at
+  # semicolons and join across an unmatched [.
+  file(READ ${TESTS_DIR}/${source} text)
+  string(FIND "${text}" "Approx(" at)
+  while(at GREATER -1)
+    string(SUBSTRING "${text}" 0 ${at} before)
+    string(FIND "${before}" "\n" line_start REVERSE)
+    math(EXPR line_start "${line_start} + 1")
+    string(SUBSTRING "${text}" ${line_start} -1 rest)
+    string(FIND "${rest}" "\n" line_length)
+    string(SUBSTRING "${rest}" 0 ${line_length} line)
+    string(REPLACE ";" "" line "${line}")
+    string(REGEX MATCHALL "\n" newlines "${before}")
+    list(LENGTH newlines number)
+    math(EXPR number "${number} + 1")
+    string(APPEND found "\n  ${source}:${number}: ${line}")
+    # The next occurrence after this line (none after a last line without a newline).
+    set(offset -1)
+    if(line_length GREATER -1)
+      math(EXPR next "${line_start} + ${line_length}")
+      string(SUBSTRING "${text}" ${next} -1 text_after)
+      string(FIND "${text_after}" "Approx(" offset)
+    endif()
+    if(offset EQUAL -1)
+      set(at -1)
+    else()
+      math(EXPR at "${next} + ${offset}")
+    endif()
+  endwhile()
+endforeach()
+if(found)
+  message(FATAL_ERROR "Approx( outside close_to (tests/runtime/close_to.hpp):${found}")
+endif()
