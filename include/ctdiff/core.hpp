@@ -8,5 +8,4 @@
 #include <ctdiff/core/expression.hpp>
 #include <ctdiff/core/fixed_string.hpp>
 #include <ctdiff/core/functions.hpp>
-#include <ctdiff/core/random.hpp>
 #include <ctdiff/core/simplify.hpp>
