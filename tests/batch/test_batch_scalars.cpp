@@ -107,3 +107,36 @@ TEST_CASE("fit with a tensor and a scalar parameter mixed finds the optimum know
   for (std::size_t k = 0; k != A.size(); ++k) REQUIRE(result[W][k] == Approx(A[k]).margin(1e-8));
   REQUIRE(result.loss_per_epoch.back() < 1e-15);
 }
+
+TEST_CASE("a scalar expression of a scalar parameter in a batch: the per-sample gradients summed") {
+  constexpr std::size_t n = 7;
+  constexpr auto scaled = ctdiff::mean(ctdiff::square(W * x - y)) * exp(lambda) +
+                          pow<2>(lambda - 1) * ctdiff::sum(ctdiff::square(W)) + ctdiff::sum(x) / (1 + lambda * lambda);
+  const std::vector<double> flat = uniform_values(ctdiff::flat_size(parameters), 0.5, 1.5, 8);
+  const std::vector<double> features = uniform_values(inputs * n, -1, 1, 9),
+                            targets = uniform_values(outputs * n, 0, 1, 10);
+  const auto parameter_bindings = ctdiff::tensors_in(parameters, std::span<const double>(flat)).bindings();
+  auto workspace = ctdiff::make_batch_workspace<double>(scaled, ctdiff::per_sample(x, y), n);
+  std::vector<double> gradient(flat.size());
+  const double value = ctdiff::add_gradient(
+      ctdiff::gradient(scaled, parameters),
+      ctdiff::combine(parameter_bindings, ctdiff::at(ctdiff::samples(x, features), ctdiff::samples(y, targets))),
+      workspace, std::span<double>(gradient));
+
+  std::vector<double> expected(flat.size());
+  double expected_value = 0;
+  for (std::size_t j = 0; j != n; ++j) {
+    const auto g = ctdiff::eval(
+        ctdiff::gradient(scaled, parameters),
+        ctdiff::combine(parameter_bindings,
+                        ctdiff::at(x = std::span<const double, inputs>(features.data() + inputs * j, inputs),
+                                   y = std::span<const double, outputs>(targets.data() + outputs * j, outputs))));
+    expected_value += g.value;
+    for (std::size_t k = 0; k != flat.size(); ++k) expected[k] += g.flat[k];
+  }
+  REQUIRE(value == Approx(expected_value).epsilon(1e-12));
+  for (std::size_t k = 0; k != flat.size(); ++k) {
+    INFO("element " << k << " of the flat gradient (the last is lambda's)");
+    REQUIRE(gradient[k] == Approx(expected[k]).epsilon(1e-12));
+  }
+}
