@@ -1,7 +1,9 @@
 // Numbers and scalar symbols in a batched model: the gradient over a batch
 // against the per-sample path summed and against central differences, with a
-// scalar symbol as a parameter and bound to a number; and fit with tensor and
-// scalar parameters mixed, on data whose optimum is known by hand.
+// scalar symbol as a parameter and bound to a number, and inside a scalar
+// expression (exp(lambda)); and fit with tensor and scalar parameters mixed,
+// or with a scalar constant in data(...), on data whose optimum is known by
+// hand.
 #include <array>
 #include <catch2/catch.hpp>
 #include <cmath>
@@ -139,4 +141,27 @@ TEST_CASE("a scalar expression of a scalar parameter in a batch: the per-sample 
     INFO("element " << k << " of the flat gradient (the last is lambda's)");
     REQUIRE(gradient[k] == Approx(expected[k]).epsilon(1e-12));
   }
+}
+
+TEST_CASE("a constant in data(...) is held fixed, inside exp(lambda): ridge regression's closed form, and predict") {
+  constexpr auto V = ctdiff::matrix<"V", 1, 2>;
+  constexpr auto u = ctdiff::vector<"u", 2>;
+  constexpr auto t = ctdiff::vector<"t", 1>;
+  // The mean of (V u - t)² + exp(lambda) |V|² over u = (1, 0), (0, 1), (1, 1) and t = 1, 2, 3 with
+  // exp(lambda) = 1/2 is least where (Σ u uᵀ / 3 + I / 2) Vᵀ = Σ u t / 3: [7 2; 2 7] Vᵀ = [8; 10], V = (0.8, 1.2).
+  const std::vector<double> inputs{1, 0, 0, 1, 1, 1}, outputs{1, 2, 3};
+  const auto result =
+      ctdiff::fit(ctdiff::sum(ctdiff::square(V * u - t)) + exp(lambda) * ctdiff::sum(ctdiff::square(V)),
+                  ctdiff::params(V = ctdiff::zeros(V)),
+                  ctdiff::data(ctdiff::samples(u, inputs), ctdiff::samples(t, outputs), lambda = std::log(0.5)),
+                  {.method = ctdiff::optimizer::lbfgs, .max_epochs = 100, .gradient_tolerance = 1e-13});
+  REQUIRE(result.flat.size() == 2);
+  REQUIRE(result[V][0] == Approx(0.8).epsilon(1e-10));
+  REQUIRE(result[V][1] == Approx(1.2).epsilon(1e-10));
+
+  const auto values = ctdiff::predict(V * u + lambda, result, ctdiff::data(ctdiff::samples(u, inputs), lambda = 10));
+  REQUIRE(values.size() == 3);
+  REQUIRE(values[0] == Approx(10.8).epsilon(1e-12));
+  REQUIRE(values[1] == Approx(11.2).epsilon(1e-12));
+  REQUIRE(values[2] == Approx(12.0).epsilon(1e-12));
 }
