@@ -1,7 +1,9 @@
 // Numbers and scalar symbols in a batched model: the gradient over a batch
 // against the per-sample path summed and against central differences, with a
-// scalar symbol as a parameter and bound to a number; and fit with tensor and
-// scalar parameters mixed, on data whose optimum is known by hand.
+// scalar symbol as a parameter and bound to a number, and inside a scalar
+// expression (exp(lambda)); and fit with tensor and scalar parameters mixed,
+// or with a scalar constant in data(...), on data whose optimum is known by
+// hand.
 #include <Eigen/Dense>
 #include <array>
 #include <catch2/catch.hpp>
@@ -124,4 +126,60 @@ TEST_CASE("fit with a tensor and a scalar parameter mixed finds the optimum know
   REQUIRE(result.flat.back() == result[lambda]);
   for (std::size_t k = 0; k != A.size(); ++k) REQUIRE(result[W][k] == close_to(A[k], 0, distance));
   REQUIRE(result.loss_per_epoch.back() < 1e-15);
+}
+
+TEST_CASE("a scalar expression of a scalar parameter in a batch: the per-sample gradients summed") {
+  constexpr std::size_t n = 7;
+  constexpr auto scaled = ctdiff::mean(ctdiff::square(W * x - y)) * exp(lambda) +
+                          pow<2>(lambda - 1) * ctdiff::sum(ctdiff::square(W)) + ctdiff::sum(x) / (1 + lambda * lambda);
+  const std::vector<double> flat = uniform_values(ctdiff::flat_size(parameters), 0.5, 1.5, 8);
+  const std::vector<double> features = uniform_values(inputs * n, -1, 1, 9),
+                            targets = uniform_values(outputs * n, 0, 1, 10);
+  const auto parameter_bindings = ctdiff::tensors_in(parameters, std::span<const double>(flat)).bindings();
+  auto workspace = ctdiff::make_batch_workspace<double>(scaled, ctdiff::per_sample(x, y), n);
+  std::vector<double> gradient(flat.size());
+  const double value = ctdiff::add_gradient(
+      ctdiff::gradient(scaled, parameters),
+      ctdiff::combine(parameter_bindings, ctdiff::at(ctdiff::samples(x, features), ctdiff::samples(y, targets))),
+      workspace, std::span<double>(gradient));
+
+  std::vector<double> expected(flat.size());
+  double expected_value = 0;
+  for (std::size_t j = 0; j != n; ++j) {
+    const auto g = ctdiff::eval(
+        ctdiff::gradient(scaled, parameters),
+        ctdiff::combine(parameter_bindings,
+                        ctdiff::at(x = std::span<const double, inputs>(features.data() + inputs * j, inputs),
+                                   y = std::span<const double, outputs>(targets.data() + outputs * j, outputs))));
+    expected_value += g.value;
+    for (std::size_t k = 0; k != flat.size(); ++k) expected[k] += g.flat[k];
+  }
+  REQUIRE(value == close_to(expected_value, 1e-12));
+  for (std::size_t k = 0; k != flat.size(); ++k) {
+    INFO("element " << k << " of the flat gradient (the last is lambda's)");
+    REQUIRE(gradient[k] == close_to(expected[k], 1e-12));
+  }
+}
+
+TEST_CASE("a constant in data(...) is held fixed, inside exp(lambda): ridge regression's closed form, and predict") {
+  constexpr auto V = ctdiff::matrix<"V", 1, 2>;
+  constexpr auto u = ctdiff::vector<"u", 2>;
+  constexpr auto t = ctdiff::vector<"t", 1>;
+  // The mean of (V u - t)² + exp(lambda) |V|² over u = (1, 0), (0, 1), (1, 1) and t = 1, 2, 3 with
+  // exp(lambda) = 1/2 is least where (Σ u uᵀ / 3 + I / 2) Vᵀ = Σ u t / 3: [7 2; 2 7] Vᵀ = [8; 10], V = (0.8, 1.2).
+  const std::vector<double> inputs{1, 0, 0, 1, 1, 1}, outputs{1, 2, 3};
+  const auto result =
+      ctdiff::fit(ctdiff::sum(ctdiff::square(V * u - t)) + exp(lambda) * ctdiff::sum(ctdiff::square(V)),
+                  ctdiff::params(V = ctdiff::zeros(V)),
+                  ctdiff::data(ctdiff::samples(u, inputs), ctdiff::samples(t, outputs), lambda = std::log(0.5)),
+                  {.method = ctdiff::optimizer::lbfgs, .max_epochs = 100, .gradient_tolerance = 1e-13});
+  REQUIRE(result.flat.size() == 2);
+  REQUIRE(result[V][0] == close_to(0.8, 1e-10));
+  REQUIRE(result[V][1] == close_to(1.2, 1e-10));
+
+  const auto values = ctdiff::predict(V * u + lambda, result, ctdiff::data(ctdiff::samples(u, inputs), lambda = 10));
+  REQUIRE(values.size() == 3);
+  REQUIRE(values[0] == close_to(10.8, 1e-12));
+  REQUIRE(values[1] == close_to(11.2, 1e-12));
+  REQUIRE(values[2] == close_to(12.0, 1e-12));
 }

@@ -1,7 +1,13 @@
 # Compiles SOURCE with COMPILER and expects it to fail with exactly one
 # "error:" line and at most MAX_LINES lines of diagnostics, matching PATTERN:
 # a mistake must read as one short message, on every compiler.
-execute_process(COMMAND ${COMPILER} -std=c++20 -fsyntax-only -fdiagnostics-color=never -I${INCLUDE_DIR} ${SOURCE}
+# SYSTEM_INCLUDE_DIRS: the dependencies' headers (Eigen's), a list.
+set(system_includes)
+foreach(directory IN LISTS SYSTEM_INCLUDE_DIRS)
+  list(APPEND system_includes -isystem ${directory})
+endforeach()
+execute_process(COMMAND ${COMPILER} -std=c++20 -fsyntax-only -fdiagnostics-color=never -I${INCLUDE_DIR} ${system_includes}
+                        ${SOURCE}
                 RESULT_VARIABLE result ERROR_VARIABLE diagnostics OUTPUT_VARIABLE output)
 string(APPEND diagnostics "${output}")
 string(REGEX MATCHALL "error:" errors "${diagnostics}")

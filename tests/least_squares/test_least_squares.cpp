@@ -1,7 +1,7 @@
 // least_squares: a closed-form linear regression (parameters, standard errors,
 // covariance), every stop reason, the first trust region, as many samples as
-// parameters, a rank-deficient Jacobian, a bad start, and residuals(...)
-// without data.
+// parameters, a rank-deficient Jacobian, a bad start, residuals(...) without
+// data, and a constant held fixed in data(...).
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <cmath>
@@ -218,6 +218,18 @@ TEST_CASE("residuals(...) without data") {
   SECTION("fewer residuals than parameters is an error") {
     CHECK_THROWS_AS(least_squares(residuals(a + b), params(a = 1.0, b = 0.5)), std::invalid_argument);
   }
+}
+
+TEST_CASE("a constant in data(...) is held fixed: a line through a known offset") {
+  // y - c = a + b x for a known c: ordinary least squares on y - c, which moves the intercept by c alone.
+  constexpr auto c = var<"c">;
+  const std::vector<double> xs{0, 1, 2, 3, 4, 5};
+  const std::vector<double> ys{1.1, 2.9, 5.2, 6.8, 9.1, 11.2};
+  auto free = least_squares(y - (a + b * x), params(a = 0.0, b = 0.0), data(x = xs, y = ys));
+  auto shifted = least_squares(y - c - (a + b * x), params(a = 0.0, b = 0.0), data(x = xs, y = ys, c = 0.75));
+  CHECK(shifted[a] == close_to(free[a] - 0.75, 1e-12));
+  CHECK(shifted[b] == close_to(free[b], 1e-12));
+  CHECK(shifted.cost.back() == close_to(free.cost.back(), 1e-10));
 }
 
 }  // namespace

@@ -101,6 +101,17 @@ TEST_CASE("fit_newton solves a quadratic loss in one step with the compile-time 
   CHECK(r[b] == close_to(1, 1e-14));
 }
 
+TEST_CASE("a constant in data(...) is held fixed by Newton's method too: ridge regression's closed form") {
+  constexpr auto w = var<"w">;
+  constexpr auto lambda = var<"lambda">;
+  const std::vector<double> xs{-2, 0, 1}, ys{-5, 1, 4};
+  // The mean of (w x - y)² + λ w² is least at w = Σxy / (Σx² + nλ) = 14 / (5 + 3 * 0.5).
+  const auto r = fit_newton(pow<2>(w * x - y) + lambda * pow<2>(w), params(w = 0.0), data(x = xs, y = ys, lambda = 0.5),
+                            {.max_epochs = 5, .gradient_tolerance = 1e-13});
+  CHECK(r.epochs == 1);
+  CHECK(r[w] == close_to(14 / 6.5, 1e-14));
+}
+
 TEST_CASE("newton_step scales each step: half steps halve the distance to a quadratic's minimum") {
   const auto bowl = pow<2>(a - 3) + 2 * pow<2>(b + 1);
   const auto r = fit_newton(bowl, params(a = 0.0, b = 0.0), {.max_epochs = 3, .newton_step = 0.5});

@@ -125,3 +125,25 @@ TEST_CASE("data columns of different lengths are rejected, naming both columns")
   REQUIRE_THROWS_WITH(data(x = xs, y = short_column),
                       Catch::Matchers::Contains("'x' has 3 values") && Catch::Matchers::Contains("'y' has 2"));
 }
+
+TEST_CASE("a constant in data(...) is held fixed: ridge regression's closed form") {
+  constexpr auto w = var<"w">;
+  constexpr auto lambda = var<"lambda">;
+  // The mean of (w x - y)² + λ w² is least at w = Σxy / (Σx² + nλ) = 14 / (5 + 3 * 0.5).
+  constexpr auto ridge = pow<2>(w * x - y) + lambda * pow<2>(w);
+  const double expected = 14 / 6.5;
+  const auto samples = data(x = xs, y = ys, lambda = 0.5);
+  REQUIRE(samples.size == 3);
+  const auto descent = fit(ridge, params(w = 0.0), samples, {.method = optimizer::lbfgs, .gradient_tolerance = 1e-13});
+  REQUIRE(descent.stop == stop_reason::gradient_tolerance);
+  REQUIRE(descent[w] == close_to(expected, 1e-12));
+  // Each recorded loss is the mean with λ = 0.5: at the start, w = 0, the mean of y².
+  REQUIRE(descent.loss_per_epoch.front() == close_to((25.0 + 1 + 16) / 3, 1e-15));
+}
+
+TEST_CASE("predict with a constant in data(...): the same number for every sample") {
+  constexpr auto w = var<"w">;
+  constexpr auto offset = var<"offset">;
+  const std::vector<double> values = predict(w * x + offset, params(w = 2.0).initial, data(x = xs, offset = 0.5));
+  REQUIRE(values == std::vector<double>{-3.5, 0.5, 2.5});
+}

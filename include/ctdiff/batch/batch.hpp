@@ -29,7 +29,11 @@
 #include <Eigen/Core>
 #include <algorithm>
 #include <array>
+#include <boost/hana/filter.hpp>
+#include <boost/hana/tuple.hpp>
+#include <boost/hana/unpack.hpp>
 #include <cstddef>
+#include <ctdiff/core/bindings.hpp>
 #include <ctdiff/fit/fit.hpp>
 #include <ctdiff/io/csv.hpp>
 #include <ctdiff/tensor.hpp>
@@ -613,21 +617,62 @@ requires(detail::tensor_parameter<Bound>::valid&&...) &&
   return list;
 }
 
-// The training samples of a tensor model: data(samples(x, X), samples(y, Y)),
-// each per-sample symbol bound to all samples, one after the other.
-template <class... DataBindings>
+// The training samples of a tensor model: data(samples(x, X), samples(y, Y),
+// lambda = 1e-3), each per-sample symbol bound to all samples, one after the
+// other, and each constant (a number bound to a scalar symbol) the same for
+// every sample: held fixed by fit, where params(...) would train it.
+template <class Columns, class Constants>
 struct sample_data {
-  bindings<DataBindings...> columns;
+  Columns columns;      // the per-sample symbols' bindings
+  Constants constants;  // the constants' bindings
   std::size_t size;
 };
 
+namespace detail {
+
+// What a tensor model's data(...) takes: a per-sample symbol's samples or a constant.
+template <class Entry>
+struct sample_entry {
+  static constexpr bool valid = false;
+};
+template <fixed_string Name, class T, shape S>
+struct sample_entry<binding<Name, sample_batch<const T, S>>> {
+  static constexpr bool valid = true, is_column = true;
+  static constexpr fixed_string name = Name;
+};
+template <fixed_string Name, Number N>
+struct sample_entry<binding<Name, N>> {
+  static constexpr bool valid = true, is_column = false;
+  static constexpr fixed_string name = Name;
+};
+
+// The per-sample symbols (Columns true) or the constants of data(...), as one bindings object.
+template <bool Columns, class... Entries>
+auto bindings_where(const Entries&... entries) {
+  const auto kept = boost::hana::filter(boost::hana::make_tuple(entries...), []<class Entry>(const Entry&) {
+    return boost::hana::bool_c<sample_entry<Entry>::is_column == Columns>;
+  });
+  return boost::hana::unpack(kept, [](const auto&... bound) { return at(bound...); });
+}
+
+template <class Columns>
+struct per_sample_symbols;
 template <fixed_string... Names, class... Ts, shape... Shapes>
-auto data(binding<Names, sample_batch<const Ts, Shapes>>... columns) {
-  static_assert(sizeof...(Names) > 0, "ctdiff: data(...) needs at least one per-sample symbol");
-  static_assert(detail::all_distinct<Names...>(), "ctdiff: a symbol is bound twice in data(...)");
-  const auto all = at(columns...);
-  return sample_data<binding<Names, sample_batch<const Ts, Shapes>>...>{
-      all, detail::batch_size(all, per_sample(tensor_symbol<Names, Shapes>{}...))};
+struct per_sample_symbols<bindings<binding<Names, sample_batch<const Ts, Shapes>>...>> {
+  using type = wrt_list<tensor_symbol<Names, Shapes>...>;
+};
+
+}  // namespace detail
+
+template <class... Entries>
+requires(detail::sample_entry<Entries>::valid&&...) &&
+    (detail::sample_entry<Entries>::is_column || ...) auto data(const Entries&... entries) {
+  static_assert(detail::all_distinct<detail::sample_entry<Entries>::name...>(),
+                "ctdiff: a symbol is bound twice in data(...)");
+  auto columns = detail::bindings_where<true>(entries...);
+  auto constants = detail::bindings_where<false>(entries...);
+  const std::size_t size = detail::batch_size(columns, typename detail::per_sample_symbols<decltype(columns)>::type{});
+  return sample_data<decltype(columns), decltype(constants)>{columns, constants, size};
 }
 
 // The fitted parameters, flat in the order of params(...) (result[W1] is W1's
@@ -652,18 +697,18 @@ inline constexpr std::size_t largest_fit_piece = 256;
 // Runs samples, given by index into the data, through the workspace piece by
 // piece: a piece of consecutive indices is bound where it is, any other is
 // first copied into buffers of the workspace's size (made once, here).
-template <class E, class T, class... DataBindings>
+template <class E, class T, class Columns>
 class sample_pieces;
 
 template <class E, class T, fixed_string... Names, class... Ts, shape... Shapes>
-class sample_pieces<E, T, binding<Names, sample_batch<const Ts, Shapes>>...> {
+class sample_pieces<E, T, bindings<binding<Names, sample_batch<const Ts, Shapes>>...>> {
  public:
-  using data_type = sample_data<binding<Names, sample_batch<const Ts, Shapes>>...>;
+  using columns_type = bindings<binding<Names, sample_batch<const Ts, Shapes>>...>;
   using data_list = wrt_list<tensor_symbol<Names, Shapes>...>;
 
-  sample_pieces(const data_type& samples, std::size_t largest)
-      : samples_(&samples), workspace_(largest), buffers_{std::vector<T>(Shapes.size() * largest)...} {}
-  sample_pieces(const sample_pieces& other) : sample_pieces(*other.samples_, other.workspace_.largest_batch()) {}
+  sample_pieces(const columns_type& columns, std::size_t largest)
+      : columns_(&columns), workspace_(largest), buffers_{std::vector<T>(Shapes.size() * largest)...} {}
+  sample_pieces(const sample_pieces& other) : sample_pieces(*other.columns_, other.workspace_.largest_batch()) {}
   sample_pieces& operator=(const sample_pieces&) = delete;
 
   // Calls step(data bindings, workspace) for each piece of `indices`.
@@ -686,7 +731,7 @@ class sample_pieces<E, T, binding<Names, sample_batch<const Ts, Shapes>>...> {
 
   template <fixed_string Name, shape S, std::size_t K>
   binding<Name, sample_batch<const T, S>> bind_one(std::span<const std::size_t> piece, bool consecutive) {
-    const T* const all = bound_value<Name>(samples_->columns).values;
+    const T* const all = bound_value<Name>(*columns_).values;
     if (consecutive) return {{all + S.size() * piece.front(), piece.size()}};
     T* const buffer = buffers_[K].data();
     for (std::size_t j = 0; j != piece.size(); ++j)
@@ -694,10 +739,45 @@ class sample_pieces<E, T, binding<Names, sample_batch<const Ts, Shapes>>...> {
     return {{buffer, piece.size()}};
   }
 
-  const data_type* samples_;
+  const columns_type* columns_;
   batch_workspace<T, E, data_list> workspace_;
   std::array<std::vector<T>, sizeof...(Names)> buffers_;
 };
+
+// What every sample of a fit or a prediction shares: the parameters, views
+// into the flat array, and the constants of data(...).
+template <class W, class T, class Columns, class Constants>
+auto shared_bindings(std::span<const T> flat, const sample_data<Columns, Constants>& samples) {
+  return combine(tensors_in(W{}, flat).bindings(), samples.constants);
+}
+
+// One message for each symbol of data(...) that is also a parameter, naming
+// it; whether there is none.
+template <class Parameters, fixed_string... Names, class... Ts>
+constexpr bool report_parameters_in_data(std::type_identity<bindings<binding<Names, Ts>...>>) {
+  (require_not_in_params_and_data<Names, is_bound_v<Parameters, Names>>(), ...);
+  return !(is_bound_v<Parameters, Names> || ...);
+}
+
+template <class First, class Second>
+using combined_t = decltype(combine(std::declval<First>(), std::declval<Second>()));
+
+// Whether each symbol of E is bound once, as a parameter or in data(...). If
+// not, the messages name each symbol bound twice, or else each one bound
+// nowhere (Site's message), and the caller compiles nothing more.
+template <class Site, class E, class W, class T, class Columns, class Constants>
+constexpr bool fit_bindings_valid() {
+  using parameters = decltype(tensors_in(W{}, std::span<const T>()).bindings());
+  using data_bindings = combined_t<Columns, Constants>;
+  if constexpr (!report_parameters_in_data<parameters>(std::type_identity<data_bindings>{})) {
+    return false;
+  } else if constexpr (all_bound_v<E, combined_t<parameters, data_bindings>>) {
+    return true;
+  } else {
+    report_unbound_symbols<Site, combined_t<parameters, data_bindings>>(symbols_t<E>{});
+    return false;
+  }
+}
 
 // The objective minimize() calls: the summed loss of the samples and their
 // summed gradient, a piece of samples at a time. A copy (one per thread) has
@@ -705,18 +785,18 @@ class sample_pieces<E, T, binding<Names, sample_batch<const Ts, Shapes>>...> {
 template <class E, class W, class T, class Data>
 class batch_objective;
 
-template <class E, class W, class T, class... DataBindings>
-class batch_objective<E, W, T, sample_data<DataBindings...>> {
+template <class E, class W, class T, class Columns, class Constants>
+class batch_objective<E, W, T, sample_data<Columns, Constants>> {
  public:
-  batch_objective(const E& loss, std::span<const T> parameters, const sample_data<DataBindings...>& samples)
+  batch_objective(const E& loss, std::span<const T> parameters, const sample_data<Columns, Constants>& samples)
       : loss_(loss),
-        parameters_(tensors_in(W{}, parameters).bindings()),
-        pieces_(samples, std::min(samples.size, largest_fit_piece)) {}
+        shared_(shared_bindings<W>(parameters, samples)),
+        pieces_(samples.columns, std::min(samples.size, largest_fit_piece)) {}
 
   T operator()(std::span<const std::size_t> indices, std::span<T> gradient) {
     T total = T(0);
     pieces_.for_each_piece(indices, [&](const auto& piece, auto& workspace) {
-      const auto b = combine(parameters_, piece);
+      const auto b = combine(shared_, piece);
       total += gradient.empty() ? eval(loss_, b, workspace)
                                 : add_gradient(ctdiff::gradient(loss_, W{}), b, workspace, gradient);
     });
@@ -725,8 +805,8 @@ class batch_objective<E, W, T, sample_data<DataBindings...>> {
 
  private:
   E loss_;
-  decltype(tensors_in(W{}, std::span<const T>()).bindings()) parameters_;
-  sample_pieces<E, T, DataBindings...> pieces_;
+  decltype(shared_bindings<W>(std::span<const T>(), std::declval<const sample_data<Columns, Constants>&>())) shared_;
+  sample_pieces<E, T, Columns> pieces_;
 };
 
 }  // namespace detail
@@ -735,33 +815,37 @@ class batch_objective<E, W, T, sample_data<DataBindings...>> {
 // samples, by options.method, with every option of scalar fit (mini-batches,
 // shuffling, tolerances, progress, callback, threads). Each batch's gradient
 // is the batch evaluation above.
-template <TensorExpression Loss, class W, class T, class... DataBindings>
+template <TensorExpression Loss, class W, class T, class Columns, class Constants>
 tensor_fit_result<W, T> fit(const Loss& loss, const tensor_parameter_list<W, T>& parameters,
-                            const sample_data<DataBindings...>& samples, const options& o = {}) {
+                            const sample_data<Columns, Constants>& samples, const options& o = {}) {
   static_assert(Loss::dims == shape{1, 1}, "ctdiff: fit minimizes a 1x1 per-sample loss");
   tensor_fit_result<W, T> result{{}, parameters.initial};
-  detail::batch_objective<std::remove_cv_t<Loss>, W, T, sample_data<DataBindings...>> objective(
-      loss, std::span<const T>(result.flat), samples);
-  static_cast<training_result<T>&>(result) = minimize(objective, result.flat, samples.size, o);
+  if constexpr (detail::fit_bindings_valid<detail::bound_in_params_or_data, Loss, W, T, Columns, Constants>()) {
+    detail::batch_objective<std::remove_cv_t<Loss>, W, T, sample_data<Columns, Constants>> objective(
+        loss, std::span<const T>(result.flat), samples);
+    static_cast<training_result<T>&>(result) = minimize(objective, result.flat, samples.size, o);
+  }
   return result;
 }
 
 // The value of `model` for every sample (rows*cols values a sample, sample
 // after sample), with fitted parameters.
-template <TensorExpression Model, class W, class T, class... DataBindings>
+template <TensorExpression Model, class W, class T, class Columns, class Constants>
 std::vector<T> predict(const Model& model, const tensor_fit_result<W, T>& parameters,
-                       const sample_data<DataBindings...>& samples) {
-  const auto parameter_bindings = tensors_in(W{}, std::span<const T>(parameters.flat)).bindings();
-  detail::sample_pieces<std::remove_cv_t<Model>, T, DataBindings...> pieces(
-      samples, std::min(samples.size, detail::largest_fit_piece));
+                       const sample_data<Columns, Constants>& samples) {
   std::vector<T> values;
-  values.reserve(Model::dims.size() * samples.size);
-  std::vector<std::size_t> indices(samples.size);
-  std::iota(indices.begin(), indices.end(), std::size_t(0));
-  pieces.for_each_piece(indices, [&](const auto& piece, auto& workspace) {
-    const auto piece_values = eval_samples(model, combine(parameter_bindings, piece), workspace);
-    values.insert(values.end(), piece_values.begin(), piece_values.end());
-  });
+  if constexpr (detail::fit_bindings_valid<detail::bound_in_parameters_or_data, Model, W, T, Columns, Constants>()) {
+    const auto shared = detail::shared_bindings<W>(std::span<const T>(parameters.flat), samples);
+    detail::sample_pieces<std::remove_cv_t<Model>, T, Columns> pieces(
+        samples.columns, std::min(samples.size, detail::largest_fit_piece));
+    values.reserve(Model::dims.size() * samples.size);
+    std::vector<std::size_t> indices(samples.size);
+    std::iota(indices.begin(), indices.end(), std::size_t(0));
+    pieces.for_each_piece(indices, [&](const auto& piece, auto& workspace) {
+      const auto piece_values = eval_samples(model, combine(shared, piece), workspace);
+      values.insert(values.end(), piece_values.begin(), piece_values.end());
+    });
+  }
   return values;
 }
 

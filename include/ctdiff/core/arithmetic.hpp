@@ -113,8 +113,14 @@ namespace detail {
 template <class L, class R>
 inline constexpr bool is_arithmetic_call_v = (Expression<L> && Operand<R>) || (Operand<L> && Expression<R>);
 
+// An operator with a tensor operand is the tensor operators' (tensor/operations.hpp):
+// exp(lambda) * sum(W) is one.
 template <class L, class R>
-inline constexpr bool is_misused_operator_v = (Expression<L> || Expression<R>)&&!(Operand<L> && Operand<R>);
+inline constexpr bool has_tensor_operand_v = TensorExpression<L> || TensorExpression<R>;
+
+template <class L, class R>
+inline constexpr bool is_misused_operator_v =
+    !has_tensor_operand_v<L, R> && (Expression<L> || Expression<R>)&&!(Operand<L> && Operand<R>);
 
 }  // namespace detail
 

@@ -40,14 +40,40 @@ struct bound_in_at {
     static_assert(Bound, "ctdiff: this symbol is used in the expression but not bound in at(...)");
   }
 };
+// fit, fit_newton and least_squares, scalar and tensor.
 struct bound_in_params_or_data {
   template <fixed_string Name, bool Bound>
   static constexpr void require() {
     static_assert(Bound,
-                  "ctdiff: this symbol is used in the loss but is neither a parameter in params(...) nor a column in "
-                  "data(...)");
+                  "ctdiff: this symbol is used in the loss but is neither a parameter in params(...) nor bound in "
+                  "data(...), to a column (x = xs, samples(x, X)) or to a constant (lambda = 1e-3)");
   }
 };
+// least_squares(residuals(...), params(...)), which has no data.
+struct bound_in_params {
+  template <fixed_string Name, bool Bound>
+  static constexpr void require() {
+    static_assert(Bound, "ctdiff: this symbol is used in residuals(...) but is not a parameter in params(...)");
+  }
+};
+// predict(model, parameters, data(...)).
+struct bound_in_parameters_or_data {
+  template <fixed_string Name, bool Bound>
+  static constexpr void require() {
+    static_assert(Bound,
+                  "ctdiff: this symbol is used in the model but is neither one of the parameters given to predict "
+                  "nor bound in data(...)");
+  }
+};
+
+// Instantiated for each symbol of data(...), InBoth true for one that is also
+// a parameter, so that the instantiation line names it.
+template <fixed_string Name, bool InBoth>
+constexpr void require_not_in_params_and_data() {
+  static_assert(!InBoth,
+                "ctdiff: this symbol is both a parameter in params(...) and bound in data(...): a parameter is "
+                "fitted, a constant in data(...) is held fixed; bind it in one of them");
+}
 
 template <class T>
 using floating_t = std::conditional_t<std::is_floating_point_v<T>, T, double>;

@@ -128,6 +128,13 @@ concept Expression = requires {
   typename std::remove_cvref_t<T>::ctdiff_node;
 };
 
+// A node of a tensor expression (tensor/nodes.hpp), declared here so that the
+// scalar operators leave an operator with a tensor operand to the tensor ones.
+template <class T>
+concept TensorExpression = requires {
+  typename std::remove_cvref_t<T>::ctdiff_tensor_node;
+};
+
 // What may stand beside an expression in an operator: an expression or a plain number.
 template <class T>
 concept Operand = Expression<T> || std::is_arithmetic_v<std::remove_cvref_t<T>>;

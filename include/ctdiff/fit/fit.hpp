@@ -11,9 +11,11 @@
 #pragma once
 
 #include <algorithm>
+#include <boost/hana/filter.hpp>
 #include <boost/hana/for_each.hpp>
 #include <boost/hana/tuple.hpp>
 #include <boost/hana/type.hpp>
+#include <boost/hana/unpack.hpp>
 #include <chrono>
 #include <cmath>
 #include <cstddef>
@@ -416,27 +418,72 @@ constexpr auto params(binding<Names, Ts>... values) {
   return parameter_list<bindings<binding<Names, T>...>>{at(binding<Names, T>{static_cast<T>(values.value)}...)};
 }
 
-// The training samples, one column per data symbol: data(x = xs, y = ys).
-template <class... Columns>
+// The training samples: data(x = xs, y = ys, lambda = 1e-3). Each entry binds
+// a data symbol to a column, or a symbol to a constant: one number, the same
+// in every sample, which a fit holds fixed (a regularization weight, a known
+// rate) where params(...) would train it.
+template <class... Entries>
 struct dataset {
-  boost::hana::tuple<Columns...> columns;
+  boost::hana::tuple<Entries...> entries;
   std::size_t size;
 };
 
-template <fixed_string... Names, class... Columns>
-auto data(const column_binding<Names, Columns>&... columns) {
-  static_assert(sizeof...(Names) > 0, "ctdiff: data(...) needs at least one column");
-  static_assert(detail::all_distinct<Names...>(), "ctdiff: a symbol is bound twice in data(...)");
-  const std::size_t sizes[] = {columns.values.size()...};
-  const std::string_view names[] = {Names.view()...};
-  for (std::size_t i = 1; i != sizeof...(Names); ++i) {
-    if (sizes[i] != sizes[0]) {
-      throw std::invalid_argument("ctdiff: data columns differ in length: '" + std::string(names[0]) + "' has " +
-                                  std::to_string(sizes[0]) + " values, '" + std::string(names[i]) + "' has " +
-                                  std::to_string(sizes[i]));
-    }
+namespace detail {
+
+// What data(...) takes, and how the entry fills its symbol's slot in the
+// bindings of a sample (sample_bindings): a column's slot is overwritten per
+// sample (load_sample), a constant's holds its number throughout.
+template <class Entry>
+struct data_entry {
+  static constexpr bool valid = false;
+};
+template <fixed_string Name, class Column>
+struct data_entry<column_binding<Name, Column>> {
+  static constexpr bool valid = true, is_column = true;
+  static constexpr fixed_string name = Name;
+  template <class T>
+  static T initial(const column_binding<Name, Column>&) {
+    return T(0);
   }
-  return dataset<column_binding<Names, Columns>...>{{columns...}, sizes[0]};
+};
+template <fixed_string Name, Number N>
+struct data_entry<binding<Name, N>> {
+  static constexpr bool valid = true, is_column = false;
+  static constexpr fixed_string name = Name;
+  template <class T>
+  static T initial(const binding<Name, N>& constant) {
+    return static_cast<T>(constant.value);
+  }
+};
+
+}  // namespace detail
+
+template <class... Entries>
+requires(detail::data_entry<Entries>::valid&&...) auto data(const Entries&... entries) {
+  static_assert((detail::data_entry<Entries>::is_column || ...),
+                "ctdiff: data(...) needs at least one column (x = xs; samples(x, X) for a tensor model)");
+  static_assert(detail::all_distinct<detail::data_entry<Entries>::name...>(),
+                "ctdiff: a symbol is bound twice in data(...)");
+  // The sample count: the first column's length, which every other column must have.
+  std::string_view first_name;
+  std::size_t size = 0;
+  bool measured = false;
+  auto measure = [&]<class Entry>(const Entry& entry) {
+    if constexpr (detail::data_entry<Entry>::is_column) {
+      const std::string_view name = detail::data_entry<Entry>::name.view();
+      if (!measured) {
+        first_name = name;
+        size = entry.values.size();
+        measured = true;
+      } else if (entry.values.size() != size) {
+        throw std::invalid_argument("ctdiff: data columns differ in length: '" + std::string(first_name) + "' has " +
+                                    std::to_string(size) + " values, '" + std::string(name) + "' has " +
+                                    std::to_string(entry.values.size()));
+      }
+    }
+  };
+  (measure(entries), ...);
+  return dataset<Entries...>{{entries...}, size};
 }
 
 namespace detail {
@@ -451,22 +498,31 @@ struct parameter_symbols<bindings<binding<Names, Ts>...>> {
   using wrt = wrt_list<symbol<Names>...>;
 };
 
-// One bindings object holding the parameters and a slot for every data
-// symbol, all in T; the data slots are overwritten per sample.
-template <class T, fixed_string... ParameterNames, class... Ps, fixed_string... DataNames, class... Columns>
-auto sample_bindings(const bindings<binding<ParameterNames, Ps>...>& parameters,
-                     const dataset<column_binding<DataNames, Columns>...>&) {
-  static_assert(all_distinct<ParameterNames..., DataNames...>(),
-                "ctdiff: a symbol is both a parameter in params(...) and a column in data(...)");
-  return at(binding<ParameterNames, T>{static_cast<T>(bound_value<ParameterNames>(parameters))}...,
-            binding<DataNames, T>{T(0)}...);
+// One bindings object holding the parameters and a slot for every symbol of
+// data(...), all in T. A symbol of data(...) that is also a parameter is
+// reported, naming it, and left out of data's part, so that the bindings still
+// hold each symbol once and that message is the only error.
+template <class T, fixed_string... ParameterNames, class... Ps, class... Entries>
+auto sample_bindings(const bindings<binding<ParameterNames, Ps>...>& parameters, const dataset<Entries...>& samples) {
+  using parameter_bindings = bindings<binding<ParameterNames, Ps>...>;
+  (require_not_in_params_and_data<data_entry<Entries>::name,
+                                  is_bound_v<parameter_bindings, data_entry<Entries>::name>>(),
+   ...);
+  const auto data_only = boost::hana::filter(samples.entries, []<class Entry>(const Entry&) {
+    return boost::hana::bool_c<!is_bound_v<parameter_bindings, data_entry<Entry>::name>>;
+  });
+  return boost::hana::unpack(data_only, [&]<class... Kept>(const Kept&... entries) {
+    return at(binding<ParameterNames, T>{static_cast<T>(bound_value<ParameterNames>(parameters))}...,
+              binding<data_entry<Kept>::name, T>{data_entry<Kept>::template initial<T>(entries)}...);
+  });
 }
 
 template <class B, class Dataset>
 void load_sample(B& b, const Dataset& samples, std::size_t index) {
   using T = typename B::value_type;
-  boost::hana::for_each(samples.columns, [&](const auto& column) {
-    detail::bound_value<std::remove_cvref_t<decltype(column)>::name>(b) = static_cast<T>(column.values[index]);
+  boost::hana::for_each(samples.entries, [&]<class Entry>(const Entry& entry) {
+    if constexpr (data_entry<Entry>::is_column)
+      bound_value<data_entry<Entry>::name>(b) = static_cast<T>(entry.values[index]);
   });
 }
 
@@ -623,14 +679,18 @@ auto minimize(const F& f, const parameter_list<ParameterBindings>& parameters, c
 
 // The value of `model` for every sample, with the given parameter values
 // (e.g. a fit's result.parameters).
-template <Expression Model, class ParameterBindings, class... Columns>
-auto predict(const Model& model, const ParameterBindings& parameters, const dataset<Columns...>& samples) {
+template <Expression Model, class ParameterBindings, class... Entries>
+auto predict(const Model& model, const ParameterBindings& parameters, const dataset<Entries...>& samples) {
   using T = typename ParameterBindings::value_type;
   auto b = detail::sample_bindings<T>(parameters, samples);
   std::vector<T> values(samples.size);
-  for (std::size_t i = 0; i != samples.size; ++i) {
-    detail::load_sample(b, samples, i);
-    values[i] = eval(model, b);
+  if constexpr (all_bound_v<Model, decltype(b)>) {
+    for (std::size_t i = 0; i != samples.size; ++i) {
+      detail::load_sample(b, samples, i);
+      values[i] = eval(model, b);
+    }
+  } else {
+    detail::report_unbound_symbols<detail::bound_in_parameters_or_data, decltype(b)>(detail::symbols_t<Model>{});
   }
   return values;
 }

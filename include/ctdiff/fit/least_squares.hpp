@@ -63,10 +63,14 @@ struct sample_residuals {
   const Dataset& samples;
   decltype(sample_bindings<T>(std::declval<const ParameterBindings&>(), std::declval<const Dataset&>())) b;
 
+  // A symbol of the residual in neither params(...) nor data(...) is reported
+  // here, naming it, and the solver is not compiled (solve_expression_problem),
+  // so that message is the only error.
+  static constexpr bool bound = all_bound_v<Residual, decltype(b)>;
+
   sample_residuals(const Residual& r, const ParameterBindings& initial, const Dataset& s)
       : residual(r), samples(s), b(sample_bindings<T>(initial, s)) {
-    static_assert(all_bound_v<Residual, decltype(b)>,
-                  "ctdiff: every symbol of the residual must be a parameter in params(...) or a column in data(...)");
+    if constexpr (!bound) report_unbound_symbols<bound_in_params_or_data, decltype(b)>(symbols_t<Residual>{});
   }
   std::size_t residual_count() const { return samples.size; }
 
@@ -100,9 +104,13 @@ struct listed_residuals {
   const std::tuple<Residuals...>& list;
   ParameterBindings b;
 
+  // As sample_residuals: one message per symbol that is not a parameter.
+  static constexpr bool bound = (all_bound_v<Residuals, ParameterBindings> && ...);
+
   listed_residuals(const std::tuple<Residuals...>& l, const ParameterBindings& initial) : list(l), b(initial) {
-    static_assert((all_bound_v<Residuals, ParameterBindings> && ...),
-                  "ctdiff: every symbol of residuals(...) must be a parameter in params(...)");
+    if constexpr (!bound) {
+      (report_unbound_symbols<bound_in_params, ParameterBindings>(symbols_t<Residuals>{}), ...);
+    }
   }
   std::size_t residual_count() const { return sizeof...(Residuals); }
 
@@ -166,14 +174,18 @@ namespace detail {
 template <class ParameterBindings, class Problem>
 least_squares_result<ParameterBindings> solve_expression_problem(Problem& problem, const ParameterBindings& initial,
                                                                  const least_squares_options& o) {
-  using layout = parameter_vector<ParameterBindings>;
-  typename layout::vector x = layout::from(initial);
-  using T = typename ParameterBindings::value_type;
-  least_squares_result<ParameterBindings> result{solve_least_squares(residual_problem<T>(problem), x, o), initial,
-                                                 initial};
-  layout::into(x, result.parameters);
-  layout::into(result.covariance.diagonal().cwiseSqrt(), result.standard_errors);
-  return result;
+  if constexpr (Problem::bound) {
+    using layout = parameter_vector<ParameterBindings>;
+    using T = typename ParameterBindings::value_type;
+    typename layout::vector x = layout::from(initial);
+    least_squares_result<ParameterBindings> result{solve_least_squares(residual_problem<T>(problem), x, o), initial,
+                                                   initial};
+    layout::into(x, result.parameters);
+    layout::into(result.covariance.diagonal().cwiseSqrt(), result.standard_errors);
+    return result;
+  } else {
+    return least_squares_result<ParameterBindings>{{}, initial, initial};  // the problem reported its unbound symbols
+  }
 }
 
 }  // namespace detail

@@ -138,11 +138,6 @@ struct tensor_binary {
 };
 
 template <class T>
-concept TensorExpression = requires {
-  typename std::remove_cvref_t<T>::ctdiff_tensor_node;
-};
-
-template <class T>
 inline constexpr bool is_tensor_symbol_v = false;
 template <fixed_string Name, shape S>
 inline constexpr bool is_tensor_symbol_v<tensor_symbol<Name, S>> = true;

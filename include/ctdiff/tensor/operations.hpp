@@ -371,67 +371,73 @@ constexpr auto make_zip(const L& left, const R& right) {
   return tensor_binary<zip_op<ScalarOp, broadcast>, L, R>{{}, left, right};
 }
 
-// A tensor operand as it is; a scalar symbol as its 1x1 tensor symbol.
-template <class E>
-constexpr auto as_tensor(const E& e) {
-  if constexpr (is_symbol_v<E>) {
-    return as_tensor_symbol_t<E>{};
-  } else {
-    return e;
-  }
-}
-
-// left Op right with a tensor on one side and a tensor, a scalar symbol or a
-// number on the other. * of two tensors is the matrix product, unless one of
-// them is 1x1: then it scales every element of the other.
-template <class ScalarOp, class L, class R>
-constexpr auto tensor_arithmetic(const L& left, const R& right) {
-  if constexpr (Number<L>) {
-    return tensor_unary<number_op<ScalarOp, L, true>, R>{{left}, right};
-  } else if constexpr (Number<R>) {
-    return tensor_unary<number_op<ScalarOp, R, false>, L>{{right}, left};
-  } else {
-    using TL = decltype(as_tensor(left));
-    using TR = decltype(as_tensor(right));
-    if constexpr (std::is_same_v<ScalarOp, product_op> && TL::dims != shape{1, 1} && TR::dims != shape{1, 1}) {
-      matrix_product_shapes<TL::dims, TR::dims>();
-      return tensor_binary<matrix_product_op, TL, TR>{{}, as_tensor(left), as_tensor(right)};
-    } else {
-      return make_zip<ScalarOp>(as_tensor(left), as_tensor(right));
-    }
-  }
-}
-
 template <class ScalarOp, class E>
 constexpr auto make_elementwise(const E& e) {
   return tensor_unary<elementwise_op<ScalarOp>, E>{{}, e};
 }
 
+template <class ScalarOp, class L, class R>
+constexpr auto tensor_arithmetic(const L& left, const R& right);
+
+// An operand of a tensor operator as a tensor node or a number. A scalar
+// expression (lambda, exp(lambda), 0.5 * pow<2>(lambda)) becomes the same
+// formula in 1x1 tensor nodes, its scalar symbols 1x1 tensor symbols, so that
+// a scalar symbol is bound (to a number) and differentiated (in wrt(...)) as
+// when it stands alone, and the tensor sweep carries its gradient. A part
+// without symbols is its number.
+template <class E>
+constexpr auto as_tensor(const E& e) {
+  if constexpr (!Expression<E>) {
+    return e;
+  } else if constexpr (std::is_same_v<symbols_t<E>, symbol_list<>>) {
+    return eval(e, at());
+  } else if constexpr (is_symbol_v<E>) {
+    return as_tensor_symbol_t<E>{};
+  } else if constexpr (is_unary_v<E>) {
+    return make_elementwise<typename E::operation>(as_tensor(e.argument));
+  } else if constexpr (is_binary_v<E>) {
+    return tensor_arithmetic<typename E::operation>(as_tensor(e.left), as_tensor(e.right));
+  } else {
+    return let<E::name>(as_tensor(e.expression));
+  }
+}
+
+// left Op right with a tensor on one side and a tensor, a scalar expression or
+// a number on the other (or, inside a scalar expression, 1x1 tensors and
+// numbers). * of two tensors is the matrix product, unless one of them is
+// 1x1: then it scales every element of the other.
+template <class ScalarOp, class L, class R>
+constexpr auto tensor_arithmetic(const L& left, const R& right) {
+  if constexpr (Expression<L> || Expression<R>) {
+    return tensor_arithmetic<ScalarOp>(as_tensor(left), as_tensor(right));
+  } else if constexpr (Number<L>) {
+    return tensor_unary<number_op<ScalarOp, L, true>, R>{{left}, right};
+  } else if constexpr (Number<R>) {
+    return tensor_unary<number_op<ScalarOp, R, false>, L>{{right}, left};
+  } else if constexpr (std::is_same_v<ScalarOp, product_op> && L::dims != shape{1, 1} && R::dims != shape{1, 1}) {
+    matrix_product_shapes<L::dims, R::dims>();
+    return tensor_binary<matrix_product_op, L, R>{{}, left, right};
+  } else {
+    return make_zip<ScalarOp>(left, right);
+  }
+}
+
 }  // namespace detail
 
 // +, -, * and / of a tensor and a tensor, a number (1.0 - y, W / 2) or a
-// scalar symbol (lambda * W), on either side. * of two tensors is the matrix
-// product (W * x, A * B) unless one is 1x1; the others are elementwise, a 1x1
-// operand or a number standing for every element. A scalar symbol's overloads
-// are their own templates, more specialized than the core's operator that
-// rejects a non-expression operand.
-#define CTDIFF_TENSOR_OPERATOR(OP, SCALAR_OP)                            \
-  template <class L, TensorExpression R>                                 \
-  requires TensorExpression<L> || Number<L>                              \
-  constexpr auto operator OP(const L& left, const R& right) {            \
-    return detail::tensor_arithmetic<SCALAR_OP>(left, right);            \
-  }                                                                      \
-  template <TensorExpression L, Number R>                                \
-  constexpr auto operator OP(const L& left, R right) {                   \
-    return detail::tensor_arithmetic<SCALAR_OP>(left, right);            \
-  }                                                                      \
-  template <fixed_string Name, TensorExpression R>                       \
-  constexpr auto operator OP(const symbol<Name>& left, const R& right) { \
-    return detail::tensor_arithmetic<SCALAR_OP>(left, right);            \
-  }                                                                      \
-  template <TensorExpression L, fixed_string Name>                       \
-  constexpr auto operator OP(const L& left, const symbol<Name>& right) { \
-    return detail::tensor_arithmetic<SCALAR_OP>(left, right);            \
+// scalar expression (lambda * W, exp(lambda) * sum(square(W))), on either
+// side. * of two tensors is the matrix product (W * x, A * B) unless one is
+// 1x1; the others are elementwise, a 1x1 operand or a number standing for
+// every element.
+#define CTDIFF_TENSOR_OPERATOR(OP, SCALAR_OP)                 \
+  template <class L, TensorExpression R>                      \
+  requires TensorExpression<L> || Operand<L>                  \
+  constexpr auto operator OP(const L& left, const R& right) { \
+    return detail::tensor_arithmetic<SCALAR_OP>(left, right); \
+  }                                                           \
+  template <TensorExpression L, Operand R>                    \
+  constexpr auto operator OP(const L& left, const R& right) { \
+    return detail::tensor_arithmetic<SCALAR_OP>(left, right); \
   }
 CTDIFF_TENSOR_OPERATOR(+, sum_op)
 CTDIFF_TENSOR_OPERATOR(-, difference_op)

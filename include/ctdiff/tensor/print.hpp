@@ -53,6 +53,31 @@ tensor_text infix_text(const tensor_text& left, const tensor_text& right) {
           ScalarOp::binding};
 }
 
+// A scalar operation of a tensor node: infix (a*b, 2*W), or, for a two-argument
+// function from a scalar expression inside the tensor expression, a call (atan2(a, b)).
+template <class ScalarOp>
+tensor_text scalar_operation_text(const tensor_text& left, const tensor_text& right) {
+  if constexpr (requires { ScalarOp::name; }) {
+    return {join({ScalarOp::name, "(", left.text, ", ", right.text, ")"}), precedence::atom};
+  } else {
+    return infix_text<ScalarOp>(left, right);
+  }
+}
+template <class ScalarOp>
+std::string scalar_operation_label() {
+  if constexpr (requires { ScalarOp::name; }) {
+    return std::string(ScalarOp::name);
+  } else {
+    return operator_label(ScalarOp::symbol);
+  }
+}
+
+// A power other than square, from a scalar expression inside the tensor expression (pow<3>(lambda)).
+template <class Op>
+inline constexpr bool is_power_other_than_square_v = false;
+template <std::intmax_t N>
+inline constexpr bool is_power_other_than_square_v<elementwise_op<power_op<N>>> = N != 2;
+
 template <class E>
 tensor_text render_tensor(const E& e) {
   if constexpr (is_tensor_symbol_v<E> || is_named_v<E>) {  // a named value prints as its name
@@ -66,8 +91,11 @@ tensor_text render_tensor(const E& e) {
       using ScalarOp = typename Op::scalar_operation;
       const rendered number = render_number(e.operation.number);
       const tensor_text number_part{number.text, number.binding};
-      return Op::number_on_left ? infix_text<ScalarOp>(number_part, argument)
-                                : infix_text<ScalarOp>(argument, number_part);
+      return Op::number_on_left ? scalar_operation_text<ScalarOp>(number_part, argument)
+                                : scalar_operation_text<ScalarOp>(argument, number_part);
+    } else if constexpr (is_power_other_than_square_v<Op>) {
+      return {join({parenthesized(argument, precedence::atom), "^", number_text(Op::scalar_operation::exponent)}),
+              precedence::power};
     } else if constexpr (is_broadcast_v<Op>) {
       return call_text(join({"broadcast<", std::to_string(E::dims.cols), ">"}), argument);
     } else {
@@ -84,7 +112,7 @@ tensor_text render_tensor(const E& e) {
                          std::remove_cvref_t<decltype(e.right)>::dims != shape{1, 1}) {
       return {join({"hadamard(", left.text, ", ", right.text, ")"}), precedence::atom};
     } else if constexpr (is_zip_v<Op>) {  // +, -, /, and * with a 1x1 operand: a scaling
-      return infix_text<typename Op::scalar_operation>(left, right);
+      return scalar_operation_text<typename Op::scalar_operation>(left, right);
     } else {
       return {join({Op::name, "(", left.text, ", ", right.text, ")"}), precedence::atom};
     }
@@ -104,8 +132,10 @@ struct dot_label<tensor_unary<Op, A>> {
       return "-";
     } else if constexpr (is_number_op_v<Op>) {
       const std::string number = render_number(node.operation.number).text;
-      const std::string symbol = operator_label(Op::scalar_operation::symbol);
+      const std::string symbol = scalar_operation_label<typename Op::scalar_operation>();
       return Op::number_on_left ? join({number, symbol}) : join({symbol, number});
+    } else if constexpr (is_power_other_than_square_v<Op>) {
+      return join({"^", number_text(Op::scalar_operation::exponent)});
     } else if constexpr (is_broadcast_v<Op>) {
       return join({"broadcast<", std::to_string(tensor_unary<Op, A>::dims.cols), ">"});
     } else {
@@ -121,7 +151,7 @@ struct dot_label<tensor_binary<Op, L, R>> {
     } else if constexpr (std::is_same_v<Op, zip_op<product_op>> && L::dims != shape{1, 1} && R::dims != shape{1, 1}) {
       return "hadamard";
     } else if constexpr (is_zip_v<Op>) {
-      return operator_label(Op::scalar_operation::symbol);
+      return scalar_operation_label<typename Op::scalar_operation>();
     } else {
       return std::string(Op::name);
     }

@@ -1,0 +1,14 @@
+// Must not compile: "lambda" is a constant in data(...) and a parameter in params(...) of a tensor fit.
+#include <ctdiff/batch.hpp>
+#include <vector>
+int main() {
+  constexpr auto W = ctdiff::matrix<"W", 1, 2>;
+  constexpr auto x = ctdiff::vector<"x", 2>;
+  constexpr auto y = ctdiff::vector<"y", 1>;
+  constexpr auto lambda = ctdiff::var<"lambda">;
+  std::vector<double> weights{0, 0}, xs{1, 2, 3, 4}, ys{1, 2};
+  constexpr auto loss = ctdiff::mean_squared_error(W * x, y) + lambda * ctdiff::sum(ctdiff::square(W));
+  auto r = ctdiff::fit(loss, ctdiff::params(W = weights, lambda = 0.1),
+                       ctdiff::data(ctdiff::samples(x, xs), ctdiff::samples(y, ys), lambda = 1e-3));
+  return r.epochs > 0;
+}
