@@ -24,6 +24,7 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <ctdiff/optimize/options.hpp>
 #include <exception>
 #include <mutex>
 #include <span>
@@ -33,16 +34,6 @@
 #include <vector>
 
 namespace ctdiff {
-
-// How a call of the sum over samples uses options.threads.
-enum class splitting {
-  // Split a call over the threads only where that has measured faster than
-  // one thread (and its work is large enough to gain): never much slower than
-  // one thread, on a busy machine too.
-  measured,
-  // Split every call of more than one chunk: for tests and measurements of the threads themselves.
-  always,
-};
 
 namespace detail {
 

@@ -1,0 +1,128 @@
+// What every optimizer of a flat parameter array takes and reports: the
+// options, the reasons to stop, the per-epoch report and the result.
+#pragma once
+
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <limits>
+#include <vector>
+
+namespace ctdiff {
+
+// How a call of the sum over samples uses options.threads.
+enum class splitting {
+  // Split a call over the threads only where that has measured faster than
+  // one thread (and its work is large enough to gain): never much slower than
+  // one thread, on a busy machine too.
+  measured,
+  // Split every call of more than one chunk: for tests and measurements of the threads themselves.
+  always,
+};
+
+// The first-order update rules. Newton's method has its own entry points
+// (minimize_newton, fit_newton in fit/newton.hpp) because it needs a Hessian. L-BFGS
+// (optimize/detail/lbfgs.hpp) always uses all samples: its line search needs the
+// same loss at every trial point.
+enum class optimizer { gradient_descent, momentum, adam, lbfgs };
+
+enum class stop_reason {
+  max_epochs,           // ran options.max_epochs epochs
+  loss_tolerance,       // mean loss <= options.loss_tolerance
+  gradient_tolerance,   // norm of the mean gradient <= options.gradient_tolerance
+  non_finite_loss,      // the loss became NaN or infinite; the parameters are the last finite ones
+  no_further_decrease,  // Newton's trust region shrank to rounding: no step lowers the loss (a minimum, to rounding)
+  line_search_failed,   // L-BFGS found no step satisfying the strong Wolfe conditions (at a minimum, to rounding)
+};
+
+constexpr const char* to_string(optimizer method) {
+  switch (method) {
+    case optimizer::gradient_descent:
+      return "gradient descent";
+    case optimizer::momentum:
+      return "momentum";
+    case optimizer::adam:
+      return "Adam";
+    case optimizer::lbfgs:
+      return "L-BFGS";
+  }
+  return "unknown optimizer";
+}
+
+constexpr const char* to_string(stop_reason reason) {
+  switch (reason) {
+    case stop_reason::max_epochs:
+      return "reached the maximum epoch count";
+    case stop_reason::loss_tolerance:
+      return "loss below tolerance";
+    case stop_reason::gradient_tolerance:
+      return "gradient norm below tolerance";
+    case stop_reason::non_finite_loss:
+      return "loss became non-finite";
+    case stop_reason::no_further_decrease:
+      return "no step lowers the loss";
+    case stop_reason::line_search_failed:
+      return "line search found no step";
+  }
+  return "unknown stop reason";
+}
+
+// What the per-epoch callback sees. Epoch 0 is the starting point, before any update.
+struct epoch_report {
+  std::size_t epoch;
+  double loss;           // mean loss over all samples at this epoch's parameters
+  double gradient_norm;  // norm of the mean gradient there; NaN where not computed (see options)
+  double learning_rate;
+};
+
+struct options {
+  optimizer method = optimizer::gradient_descent;
+  double learning_rate = 0.01;
+  std::size_t max_epochs = 1000;
+  // 0 (or at least the sample count): batch descent, one update per epoch on
+  // the mean gradient; 1: stochastic; otherwise mini-batches of this size
+  // (the last one of an epoch may be smaller).
+  std::size_t batch_size = 0;
+  // Threads that sum a batch's loss and gradient: 1 (the default) sums on the
+  // calling thread, 0 uses every processor. Any count gives bitwise the same
+  // results (see parallel.hpp); above 1 each thread calls its own copy of the objective.
+  std::size_t threads = 1;
+  // With threads above 1: split a batch over them where that measured faster
+  // (the default), or always (to measure the threads themselves).
+  splitting split = splitting::measured;
+  double loss_tolerance = 0;      // stop once the mean loss is <= this; 0: off
+  double gradient_tolerance = 0;  // stop once the mean gradient's norm is <= this; 0: off
+  double momentum = 0.9;
+  double adam_beta1 = 0.9;
+  double adam_beta2 = 0.999;
+  double adam_epsilon = 1e-8;
+  double newton_step = 1.0;  // fraction of each trust-region Newton step taken; 1 is the whole step
+  bool shuffle = true;       // reshuffle the samples every epoch of a stochastic or mini-batch run
+  std::uint64_t seed = 0;    // the shuffles are a function of this seed alone
+  bool progress = false;     // print a progress line to stderr about 20 times per run
+  std::function<void(const epoch_report&)> on_epoch = nullptr;  // called once per epoch, epoch 0 included
+  std::size_t lbfgs_memory = 10;                                // L-BFGS: the curvature pairs kept (at least 1)
+};
+
+template <class T>
+struct training_result {
+  stop_reason stop = stop_reason::max_epochs;
+  std::size_t epochs = 0;         // epochs of updates that led to the returned parameters
+  std::vector<T> loss_per_epoch;  // [0] at the start, back() at the returned parameters (empty if [0] is not finite)
+  T gradient_norm = T(0);         // at the returned parameters; NaN where not computed
+  // Newton's method: the extreme eigenvalues of the mean Hessian at the
+  // returned parameters; NaN for the other methods.
+  T smallest_hessian_eigenvalue = std::numeric_limits<T>::quiet_NaN();
+  T largest_hessian_eigenvalue = std::numeric_limits<T>::quiet_NaN();
+
+  // A strict minimum, to working precision: every curvature positive beyond
+  // rounding relative to the largest. False where not computed.
+  bool hessian_positive_definite() const {
+    using std::abs;
+    const T scale = std::max(T(1), abs(largest_hessian_eigenvalue));
+    return smallest_hessian_eigenvalue > std::sqrt(std::numeric_limits<T>::epsilon()) * scale;
+  }
+};
+
+}  // namespace ctdiff
