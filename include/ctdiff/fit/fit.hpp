@@ -10,7 +10,6 @@
 #include <boost/hana/filter.hpp>
 #include <boost/hana/for_each.hpp>
 #include <boost/hana/tuple.hpp>
-#include <boost/hana/type.hpp>
 #include <boost/hana/unpack.hpp>
 #include <cstddef>
 #include <ctdiff/engine/gradient.hpp>
@@ -128,14 +127,27 @@ requires(detail::data_entry<Entries>::valid&&...) auto data(const Entries&... en
 
 namespace detail {
 
-// The parameter symbols of a bindings type, as a Hana tuple of types to
-// iterate over and as the wrt list of the gradient.
+// The parameter symbols of a bindings type, as the wrt list of the gradient,
+// and their values into and out of a flat array in that order (the
+// optimizers' parameters: a std::array, a span, an Eigen vector). Every
+// front end packs its parameters here.
 template <class Bindings>
 struct parameter_symbols;
 template <fixed_string... Names, class... Ts>
 struct parameter_symbols<bindings<binding<Names, Ts>...>> {
-  using types = boost::hana::tuple<boost::hana::type<symbol<Names>>...>;
   using wrt = wrt_list<symbol<Names>...>;
+
+  // Braced lists, not folds: clang++ stops at 256 operands in a fold, and a model can have more parameters.
+  template <class B, class Flat>
+  static void to_flat(const B& b, Flat& flat) {
+    std::size_t i = 0;
+    [[maybe_unused]] const int in_order[] = {0, (flat[i++] = b[symbol<Names>{}], 0)...};
+  }
+  template <class Flat, class B>
+  static void from_flat(const Flat& flat, B& b) {
+    std::size_t i = 0;
+    [[maybe_unused]] const int in_order[] = {0, (b[symbol<Names>{}] = flat[i++], 0)...};
+  }
 };
 
 // One bindings object holding the parameters and a slot for every symbol of
@@ -188,7 +200,6 @@ namespace detail {
 template <class Loss, class ParameterBindings, class Dataset>
 struct fit_problem {
   using T = typename ParameterBindings::value_type;
-  using symbols = typename parameter_symbols<ParameterBindings>::types;
   using W = typename parameter_symbols<ParameterBindings>::wrt;
 
   const Loss& loss;
@@ -209,20 +220,12 @@ struct fit_problem {
   // The starting values in the order of the flat array.
   static std::array<T, W::size> flatten(const ParameterBindings& initial) {
     std::array<T, W::size> values{};
-    boost::hana::for_each(symbols{}, [&](auto type) {
-      using S = typename decltype(type)::type;
-      values[W::template index_of<S>] = initial[S{}];
-    });
+    parameter_symbols<ParameterBindings>::to_flat(initial, values);
     return values;
   }
 
   // The flat parameters (which the optimizer updates) into the bindings.
-  void load_parameters() {
-    boost::hana::for_each(symbols{}, [&](auto type) {
-      using S = typename decltype(type)::type;
-      b[S{}] = flat[W::template index_of<S>];
-    });
-  }
+  void load_parameters() { parameter_symbols<ParameterBindings>::from_flat(flat, b); }
 
   T operator()(std::span<const std::size_t> indices, std::span<T> gradient) {
     if constexpr (loss_bound) return sum_over(indices, gradient);
@@ -284,12 +287,8 @@ struct fit_problem {
   }
 
   fit_result<ParameterBindings> finish(training_result<T>&& record, const ParameterBindings& initial) {
-    load_parameters();
     fit_result<ParameterBindings> result{std::move(record), initial};
-    boost::hana::for_each(symbols{}, [&](auto type) {
-      using S = typename decltype(type)::type;
-      result.parameters[S{}] = b[S{}];
-    });
+    parameter_symbols<ParameterBindings>::from_flat(flat, result.parameters);
     return result;
   }
 };
@@ -299,14 +298,30 @@ struct fit_problem {
 // Fits the parameters to minimize the mean of `loss` over the samples, by
 // the first-order method of options.method. Per sample the gradient is the
 // compile-time reverse sweep of gradient(loss, wrt(parameters...)).
+namespace detail {
+
+// What every expression front end does around its optimizer: the loss bound
+// to the parameters and samples (fit_problem), the parameters as a flat
+// array, and the result by symbol. optimize(problem, flat) runs the
+// optimizer and returns its training_result: fit, fit_newton and mpi::fit
+// differ only there.
+template <class Loss, class ParameterBindings, class Dataset, class Optimize>
+auto fit_with(const Loss& loss, const parameter_list<ParameterBindings>& parameters, const Dataset& samples,
+              Optimize&& optimize) {
+  using problem_type = fit_problem<Loss, ParameterBindings, Dataset>;
+  auto flat = problem_type::flatten(parameters.initial);
+  problem_type problem(loss, flat, parameters.initial, samples);
+  auto record = optimize(problem, flat);
+  return problem.finish(std::move(record), parameters.initial);
+}
+
+}  // namespace detail
+
 template <Expression Loss, class ParameterBindings, class... Columns>
 auto fit(const Loss& loss, const parameter_list<ParameterBindings>& parameters, const dataset<Columns...>& samples,
          const options& o = {}) {
-  using problem_type = detail::fit_problem<Loss, ParameterBindings, dataset<Columns...>>;
-  auto flat = problem_type::flatten(parameters.initial);
-  problem_type problem(loss, flat, parameters.initial, samples);
-  auto record = minimize(problem, flat, samples.size, o);
-  return problem.finish(std::move(record), parameters.initial);
+  return detail::fit_with(loss, parameters, samples,
+                          [&](auto& problem, auto& flat) { return minimize(problem, flat, samples.size, o); });
 }
 
 // Without data: minimizes f over the parameters alone, by options.method

@@ -32,25 +32,16 @@ namespace detail {
 template <class ParameterBindings>
 struct parameter_vector {
   using T = typename ParameterBindings::value_type;
-  using symbols = typename parameter_symbols<ParameterBindings>::types;
   using W = typename parameter_symbols<ParameterBindings>::wrt;
   static constexpr int size = static_cast<int>(W::size);
   using vector = dynamic_vector<T>;
 
   static vector from(const auto& b) {
     vector x(size);
-    boost::hana::for_each(symbols{}, [&](auto type) {
-      using S = typename decltype(type)::type;
-      x[W::template index_of<S>] = b[S{}];
-    });
+    parameter_symbols<ParameterBindings>::to_flat(b, x);
     return x;
   }
-  static void into(const vector& x, auto& b) {
-    boost::hana::for_each(symbols{}, [&](auto type) {
-      using S = typename decltype(type)::type;
-      b[S{}] = x[W::template index_of<S>];
-    });
-  }
+  static void into(const vector& x, auto& b) { parameter_symbols<ParameterBindings>::from_flat(x, b); }
 };
 
 // One residual expression evaluated per sample of a dataset, in bindings

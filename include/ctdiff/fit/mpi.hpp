@@ -167,11 +167,9 @@ template <Expression Loss, class ParameterBindings, class... Columns>
 auto fit(const boost::mpi::communicator& world, const Loss& loss, const parameter_list<ParameterBindings>& parameters,
          const dataset<Columns...>& local_samples, const options& o = {}) {
   return abort_on_exception(world, [&] {
-    using problem_type = ctdiff::detail::fit_problem<Loss, ParameterBindings, dataset<Columns...>>;
-    auto flat = problem_type::flatten(parameters.initial);
-    problem_type problem(loss, flat, parameters.initial, local_samples);
-    auto record = minimize(world, problem, flat, detail::global_count(world, local_samples.size), o);
-    return problem.finish(std::move(record), parameters.initial);
+    return ctdiff::detail::fit_with(loss, parameters, local_samples, [&](auto& problem, auto& flat) {
+      return minimize(world, problem, flat, detail::global_count(world, local_samples.size), o);
+    });
   });
 }
 

@@ -81,15 +81,13 @@ auto minimize_newton(Objective&& objective, Hessian&& hessian, Parameters&& para
 template <Expression Loss, class ParameterBindings, class... Columns>
 auto fit_newton(const Loss& loss, const parameter_list<ParameterBindings>& parameters,
                 const dataset<Columns...>& samples, const options& o = {}) {
-  using problem_type = detail::fit_problem<Loss, ParameterBindings, dataset<Columns...>>;
-  auto flat = problem_type::flatten(parameters.initial);
-  problem_type problem(loss, flat, parameters.initial, samples);
-  // Captured by value: each thread's copy of the Hessian has bindings of its own.
-  auto hessian = [problem](std::span<const std::size_t> indices, std::span<typename problem_type::T> matrix) mutable {
-    problem.add_hessian(indices, matrix);
-  };
-  auto record = minimize_newton(problem, hessian, flat, samples.size, o);
-  return problem.finish(std::move(record), parameters.initial);
+  return detail::fit_with(loss, parameters, samples, [&](auto& problem, auto& flat) {
+    // Captured by value: each thread's copy of the Hessian has bindings of its own.
+    auto hessian = [problem](std::span<const std::size_t> indices, auto matrix) mutable {
+      problem.add_hessian(indices, matrix);
+    };
+    return minimize_newton(problem, hessian, flat, samples.size, o);
+  });
 }
 
 // Without data: f over the parameters alone, as fit's one sample that binds no column.
