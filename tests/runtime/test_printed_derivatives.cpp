@@ -21,20 +21,29 @@ constexpr auto v = var<"v">;
 constexpr auto w = var<"w">;
 constexpr auto x = var<"x">;
 constexpr auto y = var<"y">;
+// Michaelis–Menten: the residual of a rate against the substrate concentration S.
+constexpr auto rate = var<"rate">;
+constexpr auto Vmax = var<"Vmax">;
+constexpr auto S = var<"S">;
+constexpr auto Km = var<"Km">;
+constexpr auto residual = rate - Vmax * S / (Km + S);
 
 // The printed d(e, s) evaluates to eval(d(e, s)) at 20 random points with every symbol in [0.1, 2].
-template <class E, class S>
-void require_printed_derivative_means_it(const E& e, S s) {
+template <class E, class Symbol>
+void require_printed_derivative_means_it(const E& e, Symbol s) {
   const std::string printed = to_string(d(e, s));
   INFO("d(" << to_string(e) << ") printed as " << printed);
   std::mt19937_64 generator(7);
   std::uniform_real_distribution<double> uniform(0.1, 2.0);
   for (int trial = 0; trial != 20; ++trial) {
     const double va = uniform(generator), vb = uniform(generator), vu = uniform(generator), vv = uniform(generator),
-                 vw = uniform(generator), vx = uniform(generator), vy = uniform(generator);
-    const auto point = at(a = va, b = vb, u = vu, v = vv, w = vw, x = vx, y = vy);
-    const std::map<std::string, long double> values{{"a", va}, {"b", vb}, {"u", vu}, {"v", vv},
-                                                    {"w", vw}, {"x", vx}, {"y", vy}};
+                 vw = uniform(generator), vx = uniform(generator), vy = uniform(generator), vrate = uniform(generator),
+                 vVmax = uniform(generator), vS = uniform(generator), vKm = uniform(generator);
+    const auto point =
+        at(a = va, b = vb, u = vu, v = vv, w = vw, x = vx, y = vy, rate = vrate, Vmax = vVmax, S = vS, Km = vKm);
+    const std::map<std::string, long double> values{{"a", va},       {"b", vb}, {"u", vu},  {"v", vv},
+                                                    {"w", vw},       {"x", vx}, {"y", vy},  {"rate", vrate},
+                                                    {"Vmax", vVmax}, {"S", vS}, {"Km", vKm}};
     const double expected = eval(d(e, s), point);
     REQUIRE(static_cast<double>(ctdiff_test::formula_value(printed, values)) ==
             Approx(expected).epsilon(1e-12).margin(1e-12));
@@ -75,6 +84,24 @@ TEST_CASE("the seed models' derivatives print and mean what they compute") {
   require_printed_derivative_means_it(quadratic, a);
   require_printed_derivative_means_it(quadratic, u);
   require_printed_derivative_means_it(d(quadratic, b), b);
+}
+
+TEST_CASE("like factors collect across the factors and the quotient between them") {
+  CHECK(to_string(d(a * exp(-b * x), b)) == "-a*exp(-b*x)*x");
+  CHECK(to_string(d(a * exp(-b * x), b, b)) == "a*x^2*exp(-b*x)");
+  CHECK(to_string(d(residual, Km, Km)) == "-2*Vmax*S/(Km + S)^3");
+  CHECK(to_string(x * (sin(y) * x)) == "x^2*sin(y)");
+  CHECK(to_string((x * sin(y)) * (y * x)) == "x^2*sin(y)*y");
+  CHECK(to_string(x * y / (y * u)) == "x/u");
+  CHECK(to_string(pow<3>(x) * sin(y) / (u * x)) == "x^2*sin(y)/u");
+  CHECK(to_string(u * sin(y) / pow<3>(x) * x) == "u*sin(y)/x^2");
+  // A runtime literal makes a factor its own: sin(0.5*x) and sin(0.25*x) have one type.
+  CHECK(to_string(sin(0.5 * x) * sin(0.25 * x)) == "sin(0.5*x)*sin(0.25*x)");
+  require_printed_derivative_means_it(d(a * exp(-b * x), b), b);
+  require_printed_derivative_means_it(d(residual, Km), Km);
+  require_printed_derivative_means_it(d(residual, Km), Vmax);
+  require_printed_derivative_means_it(x * y / (y * u) + pow<3>(x) * sin(y) / (u * x), x);
+  require_printed_derivative_means_it(sin(0.5 * x) * sin(0.25 * x) * x, x);
 }
 
 }  // namespace
