@@ -1,13 +1,15 @@
 // Printed derivatives read as a careful person writes them, and mean what
 // the derivative computes: each printed formula is read back by an evaluator
 // written apart from the library (formula_reader.hpp) at random points and
-// compared with eval(d(...)).
+// compared with eval(d(...)). A sign stands only in front of a term: no
+// printed form has two signs in a row or a sign after * or /.
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <ctdiff/ctdiff.hpp>
 #include <map>
 #include <random>
 #include <string>
+#include <string_view>
 
 #include "formula_reader.hpp"
 
@@ -28,11 +30,21 @@ constexpr auto S = var<"S">;
 constexpr auto Km = var<"Km">;
 constexpr auto residual = rate - Vmax * S / (Km + S);
 
-// The printed d(e, s) evaluates to eval(d(e, s)) at 20 random points with every symbol in [0.1, 2].
+// No sign after an operator and no two signs in a row.
+void require_signs_in_front(const std::string& printed) {
+  INFO(printed);
+  for (std::string_view misplaced : {"*-", "/-", "--", "+ -", "- -"}) {
+    CHECK(printed.find(misplaced) == std::string::npos);
+  }
+}
+
+// The printed d(e, s) evaluates to eval(d(e, s)) at 20 random points with every symbol in [0.1, 2],
+// and its signs stand in front.
 template <class E, class Symbol>
 void require_printed_derivative_means_it(const E& e, Symbol s) {
   const std::string printed = to_string(d(e, s));
   INFO("d(" << to_string(e) << ") printed as " << printed);
+  require_signs_in_front(printed);
   std::mt19937_64 generator(7);
   std::uniform_real_distribution<double> uniform(0.1, 2.0);
   for (int trial = 0; trial != 20; ++trial) {
@@ -84,6 +96,29 @@ TEST_CASE("the seed models' derivatives print and mean what they compute") {
   require_printed_derivative_means_it(quadratic, a);
   require_printed_derivative_means_it(quadratic, u);
   require_printed_derivative_means_it(d(quadratic, b), b);
+}
+
+TEST_CASE("a sign inside a product or a quotient moves to its front, and two signs cancel") {
+  CHECK(to_string(d(residual, Km)) == "Vmax*S/(Km + S)^2");
+  CHECK(to_string(d(residual, Vmax)) == "-S/(Km + S)");
+  CHECK(to_string(d(0.5 * pow<2>(residual), Km)) == "(rate - Vmax*S/(Km + S))*Vmax*S/(Km + S)^2");
+  CHECK(to_string(d(0.5 * pow<2>(residual), Vmax)) == "-(rate - Vmax*S/(Km + S))*S/(Km + S)");
+  // Runtime literals keep their sign in the node; it is written in front all the same.
+  CHECK(to_string(x * (-0.5 * y)) == "-x*0.5*y");
+  CHECK(to_string(x / (-0.5 * y)) == "-x/(0.5*y)");
+  CHECK(to_string(x - (-0.5 * y - x)) == "x - (-0.5*y - x)");
+  CHECK(to_string(x + (-0.5 * y - x)) == "x - 0.5*y - x");
+  CHECK(to_string(sin(-0.5 * x) * -y) == "-sin(-0.5*x)*y");
+  CHECK(to_string(d(0.5 * pow<2>(residual), Km, Km)) ==
+        "(Vmax*S)^2/(Km + S)^4 - 2*(rate - Vmax*S/(Km + S))*Vmax*S/(Km + S)^3");
+  require_printed_derivative_means_it(residual, Km);
+  require_printed_derivative_means_it(residual, Vmax);
+  require_printed_derivative_means_it(0.5 * pow<2>(residual), Km);
+  require_printed_derivative_means_it(0.5 * pow<2>(residual), Vmax);
+  require_printed_derivative_means_it(d(0.5 * pow<2>(residual), Km), Km);
+  require_printed_derivative_means_it(d(0.5 * pow<2>(residual), Km), Vmax);
+  require_printed_derivative_means_it(x * (-0.5 * y) + x / (-0.5 * y), y);
+  require_printed_derivative_means_it(x * (x - (-0.5 * y - x)), x);
 }
 
 TEST_CASE("like factors collect across the factors and the quotient between them") {
