@@ -80,4 +80,12 @@ TEST_CASE("numbers and scalar symbols print where they stand") {
   REQUIRE(to_string(W * (lambda - a)) == "W*(lambda - a)");
   REQUIRE(to_string(sum(a) * W + W / lambda) == "sum(a)*W + W/lambda");
   REQUIRE(to_string(hadamard(a, c)) == "hadamard(a, c)");
+  // A sign stands in front of a term, never after + or - (a + -2).
+  REQUIRE(to_string(a + -2.0) == "a - 2");
+  REQUIRE(to_string(a - -2.0) == "a + 2");
+  REQUIRE(to_string(-2.0 - a) == "-2 - a");
+  REQUIRE(to_string(a + -c) == "a - c");
+  REQUIRE(to_string(a - -c) == "a + c");
+  REQUIRE(to_string(a - -2.0 * c) == "a + 2*c");
+  REQUIRE(to_string(a * -2.0) == "a*(-2)");
 }

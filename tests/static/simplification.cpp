@@ -32,6 +32,21 @@ static_assert(same(int_c<2> * x + int_c<3> * x, int_c<5>* x), "like terms collec
 static_assert(same(x - x, int_c<0>));
 static_assert(same(pow<2>(pow<3>(x)), pow<6>(x)));
 
+static_assert(same(x * (sin(y) * x), pow<2>(x) * sin(y)), "like factors collect across a factor between them");
+static_assert(same(x * y / (y * sin(x)), x / sin(x)), "a factor of the numerator cancels one of the denominator");
+static_assert(same(x * sin(y) / pow<3>(x), sin(y) / pow<2>(x)));
+static_assert(same(sin(y) / pow<3>(x) * x, sin(y) / pow<2>(x)), "a factor cancels into a quotient beside it");
+static_assert(same(-x / y, -(x / y)) && same(x / -y, -(x / y)), "signs leave a quotient");
+static_assert(same(pow<2>(-x), pow<2>(x)) && same(pow<3>(-x), -pow<3>(x)), "signs leave a power");
+static_assert(!same(sin(0.5 * x) * sin(0.25 * x), pow<2>(sin(0.5 * x))),
+              "a runtime literal inside a factor keeps it apart: its type does not fix its value");
+
+constexpr auto Vmax = var<"Vmax">;
+constexpr auto S = var<"S">;
+constexpr auto Km = var<"Km">;
+static_assert(same(d(var<"rate"> - Vmax * S / (Km + S), Km, Km), int_c<-2>*(Vmax* S / pow<3>(Km + S))),
+              "the second derivative of Michaelis-Menten computes (Km + S)^3 once, not (Km + S)^4 times (Km + S)");
+
 static_assert(same(d(y * y, x), int_c<0>), "no x in e: the compile-time zero");
 static_assert(same(d(x, x), int_c<1>));
 static_assert(same(d(pow<5>(x), x), binary<product_op, integer<5>, unary<power_op<4>, X>>{}),

@@ -8,6 +8,7 @@
 // nothing).
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <ctdiff/core/expression.hpp>
 #include <type_traits>
@@ -200,23 +201,89 @@ inline constexpr bool has_constant_factor_v = false;
 template <class C, class E>
 inline constexpr bool has_constant_factor_v<binary<product_op, C, E>> = is_constant_v<C>;
 
-// n/d with a constant numerator n: a factor beside it joins the numerator.
+// n/d with a denominator that is not a constant: a factor beside it joins
+// the numerator, so like factors meet and cancel in one quotient.
+template <class E>
+inline constexpr bool is_fraction_v = false;
+template <class N, class D>
+inline constexpr bool is_fraction_v<binary<quotient_op, N, D>> = !is_constant_v<D>;
 template <class E>
 inline constexpr bool is_constant_over_v = false;
 template <class N, class D>
-inline constexpr bool is_constant_over_v<binary<quotient_op, N, D>> = is_constant_v<N> && !is_integer_v<D>;
+inline constexpr bool is_constant_over_v<binary<quotient_op, N, D>> =
+    is_fraction_v<binary<quotient_op, N, D>>&& is_constant_v<N>;
 
 template <class E>
 inline constexpr bool is_negation_v = false;
 template <class E>
 inline constexpr bool is_negation_v<unary<negate_op, E>> = true;
 
+template <class E>
+struct is_product : std::false_type {};
+template <class L, class R>
+struct is_product<binary<product_op, L, R>> : std::true_type {};
+template <class E>
+inline constexpr bool is_product_v = is_product<E>::value;
+
+// The factors of a product are the leaves of its tree of products; anything
+// else is its own one factor. Collecting them looks for a power of a base
+// whose type fixes its value, as collecting like terms does: a factor
+// holding a runtime literal (sin(0.5*x)) shares its type with others.
+
+// Is one of E's factors a power of T?
+template <class T, class E>
+struct has_factor : std::bool_constant<same_static_v<base_t<E>, T>> {};
+template <class T, class L, class R>
+struct has_factor<T, binary<product_op, L, R>> : std::disjunction<has_factor<T, L>, has_factor<T, R>> {};
+
+// The base of E's first factor of which Other has a power too, or void.
+// Walking only factors, not whole subtrees, keeps the cost to the product's length.
+template <class E, class Other>
+struct shared_base {
+  using type = std::conditional_t<has_factor<base_t<E>, Other>::value, base_t<E>, void>;
+};
+template <class L, class R, class Other>
+struct shared_base<binary<product_op, L, R>, Other>
+    : std::conditional_t<std::is_void_v<typename shared_base<L, Other>::type>, shared_base<R, Other>,
+                         shared_base<L, Other>> {};
+template <class E, class Other>
+struct shares_factor : std::negation<std::is_void<typename shared_base<E, Other>::type>> {};
+
+// The exponent of E's first power of T.
+template <class T, class E>
+struct exponent_of : std::integral_constant<std::intmax_t, powered_base<E>::exponent> {};
+template <class T, class L, class R>
+struct exponent_of<T, binary<product_op, L, R>>
+    : std::conditional_t<has_factor<T, L>::value, exponent_of<T, L>, exponent_of<T, R>> {};
+
 }  // namespace detail
 
+template <class A, class B>
+constexpr auto make_product(const A& a, const B& b);
+template <class A, class B>
+constexpr auto make_quotient(const A& a, const B& b);
 template <class A>
 constexpr auto make_negate(const A& a);
 template <std::intmax_t N, class A>
 constexpr auto make_power(const A& a);
+
+namespace detail {
+
+// e * T^K, made by changing the exponent of e's first power of T: the
+// merged factor keeps that factor's place. An exponent that reaches 0
+// leaves the factor out.
+template <class T, std::intmax_t K, class E>
+constexpr auto with_power(const E& e) {
+  if constexpr (!is_product_v<E>) {
+    return make_power<powered_base<E>::exponent + K>(powered_base<E>::base(e));
+  } else if constexpr (has_factor<T, typename E::left_type>::value) {
+    return make_product(with_power<T, K>(e.left), e.right);
+  } else {
+    return make_product(e.left, with_power<T, K>(e.right));
+  }
+}
+
+}  // namespace detail
 
 template <class A, class B>
 constexpr auto make_product(const A& a, const B& b) {
@@ -239,9 +306,10 @@ constexpr auto make_product(const A& a, const B& b) {
     return make_negate(make_product(a, b.argument));
   } else if constexpr (is_constant_v<B> && !is_constant_v<A>) {  // constants go to the left
     return make_product(b, a);
-  } else if constexpr (is_constant_over_v<A>) {  // (1/e)*u -> u/e
+  } else if constexpr (is_fraction_v<A>) {  // (n/d)*u -> (n*u)/d
     return make_quotient(make_product(a.left, b), a.right);
-  } else if constexpr (is_constant_over_v<B>) {  // u*(1/e) -> u/e
+  } else if constexpr (is_fraction_v<B> && (!is_constant_v<A> || is_constant_over_v<B>)) {
+    // u*(n/d) -> (u*n)/d; a constant stays in front of n/d, where like terms find it, unless n is one too
     return make_quotient(make_product(a, b.left), b.right);
   } else if constexpr (is_constant_v<A> && has_constant_factor_v<B>) {  // 2*(0.5*e) -> 1.0*e
     return make_product(make_product(a, b.left), b.right);
@@ -251,6 +319,11 @@ constexpr auto make_product(const A& a, const B& b) {
     return make_product(int_c<scaled_term<A>::coefficient>, make_product(scaled_term<A>::term(a), b));
   } else if constexpr (same_static_v<base_t<A>, base_t<B>>) {  // x^m * x^n -> x^(m+n)
     return make_power<powered_base<A>::exponent + powered_base<B>::exponent>(powered_base<A>::base(a));
+  } else if constexpr (std::conjunction_v<is_product<A>, std::negation<is_product<B>>, has_factor<base_t<B>, A>>) {
+    return with_power<base_t<B>, powered_base<B>::exponent>(a);  // (x*u)*x -> x^2*u
+  } else if constexpr (std::conjunction_v<is_product<B>, shares_factor<B, A>>) {
+    // a*(u*x) -> (a*u)*x, where x meets a factor of a
+    return make_product(make_product(a, b.left), b.right);
   } else {
     return binary<product_op, decltype(as_node(a)), decltype(as_node(b))>{as_node(a), as_node(b)};
   }
@@ -314,6 +387,10 @@ constexpr auto make_quotient(const A& a, const B& b) {
     return fold_constants(a, b, [](auto x, auto y) { return x / y; });
   } else if constexpr (same_static_v<A, B>) {
     return int_c<1>;
+  } else if constexpr (is_negation_v<A>) {  // (-a)/b -> -(a/b): signs gather in front
+    return make_negate(make_quotient(a.argument, b));
+  } else if constexpr (is_negation_v<B>) {
+    return make_negate(make_quotient(a, b.argument));
   } else if constexpr (scaled_term<A>::coefficient != 1 && scaled_term<B>::coefficient != 1 &&
                        scaled_term<A>::coefficient % scaled_term<B>::coefficient == 0) {  // (4*u)/(2*v) -> 2*u/v
     return make_quotient(
@@ -324,6 +401,16 @@ constexpr auto make_quotient(const A& a, const B& b) {
     return make_quotient(
         scaled_term<A>::term(a),
         make_product(int_c<scaled_term<B>::coefficient / scaled_term<A>::coefficient>, scaled_term<B>::term(b)));
+  } else if constexpr (scaled_term<A>::coefficient != 1) {  // (2*u)/v -> 2*(u/v), as a like term
+    return make_product(int_c<scaled_term<A>::coefficient>, make_quotient(scaled_term<A>::term(a), b));
+  } else if constexpr (is_fraction_v<A>) {  // (n/d)/v -> n/(d*v)
+    return make_quotient(a.left, make_product(a.right, b));
+  } else if constexpr (is_fraction_v<B>) {  // u/(n/d) -> (u*d)/n
+    return make_quotient(make_product(a, b.right), b.left);
+  } else if constexpr (shares_factor<A, B>::value) {  // x^3*u/(v*x) -> x^2*u/v
+    using shared = typename shared_base<A, B>::type;
+    constexpr std::intmax_t common = std::min(exponent_of<shared, A>::value, exponent_of<shared, B>::value);
+    return make_quotient(with_power<shared, -common>(a), with_power<shared, -common>(b));
   } else {
     return binary<quotient_op, decltype(as_node(a)), decltype(as_node(b))>{as_node(a), as_node(b)};
   }
@@ -361,6 +448,10 @@ constexpr auto make_power(const A& a) {
   } else if constexpr (is_literal_v<A>) {  // an integer to a negative power is a rational, not 0
     using value_type = std::conditional_t < N<0 && is_exact_constant_v<A>, rational, decltype(constant_value(a))>;
     return literal<value_type>{integer_power<N>(value_type(constant_value(a)))};
+  } else if constexpr (is_negation_v<A> && N % 2 == 0) {  // (-a)^2 -> a^2
+    return make_power<N>(a.argument);
+  } else if constexpr (is_negation_v<A>) {  // (-a)^3 -> -(a^3)
+    return make_negate(make_power<N>(a.argument));
   } else if constexpr (powered_base<A>::exponent != 1) {  // (x^m)^n -> x^(m*n)
     return make_power<N * powered_base<A>::exponent>(powered_base<A>::base(a));
   } else {

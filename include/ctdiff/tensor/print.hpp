@@ -44,13 +44,22 @@ inline constexpr bool is_zip_v<zip_op<ScalarOp, B>> = true;
 
 // left Op right with the fewest parentheses: a + b + c, a - (b - c), a*(b*c)
 // (the matrix product is not commutative, so its right operand keeps them).
+// A right operand of + or - that begins with a sign gives it to the
+// operator: a + -b reads a - b, a - -2*b reads a + 2*b, a + (-b + c) reads
+// a - b + c. (After -, only a term without parentheses begins with a sign:
+// a product or a negation, whose sign is the whole term's.)
 template <class ScalarOp>
 tensor_text infix_text(const tensor_text& left, const tensor_text& right) {
-  constexpr precedence right_needs = std::is_same_v<ScalarOp, sum_op>          ? precedence::sum
-                                     : std::is_same_v<ScalarOp, difference_op> ? precedence::product
-                                                                               : precedence::power;
-  return {join({parenthesized(left, ScalarOp::binding), ScalarOp::symbol, parenthesized(right, right_needs)}),
-          ScalarOp::binding};
+  constexpr bool sum = std::is_same_v<ScalarOp, sum_op>;
+  constexpr bool difference = std::is_same_v<ScalarOp, difference_op>;
+  constexpr precedence right_needs = sum ? precedence::sum : difference ? precedence::product : precedence::power;
+  std::string right_text = parenthesized(right, right_needs);
+  std::string_view symbol = ScalarOp::symbol;
+  if ((sum || difference) && right_text.starts_with('-')) {
+    symbol = sum ? " - " : " + ";
+    right_text.erase(0, 1);
+  }
+  return {join({parenthesized(left, ScalarOp::binding), symbol, right_text}), ScalarOp::binding};
 }
 
 // A scalar operation of a tensor node: infix (a*b, 2*W), or, for a two-argument
@@ -89,7 +98,7 @@ tensor_text render_tensor(const E& e) {
       return {join({"-", parenthesized(argument, precedence::power)}), precedence::prefix};
     } else if constexpr (is_number_op_v<Op>) {
       using ScalarOp = typename Op::scalar_operation;
-      const rendered number = render_number(e.operation.number);
+      const rendered number = with_sign(render_number(e.operation.number), false);
       const tensor_text number_part{number.text, number.binding};
       return Op::number_on_left ? scalar_operation_text<ScalarOp>(number_part, argument)
                                 : scalar_operation_text<ScalarOp>(argument, number_part);
@@ -131,7 +140,7 @@ struct dot_label<tensor_unary<Op, A>> {
     if constexpr (std::is_same_v<Op, elementwise_op<negate_op>>) {
       return "-";
     } else if constexpr (is_number_op_v<Op>) {
-      const std::string number = render_number(node.operation.number).text;
+      const std::string number = with_sign(render_number(node.operation.number), false).text;
       const std::string symbol = scalar_operation_label<typename Op::scalar_operation>();
       return Op::number_on_left ? join({number, symbol}) : join({symbol, number});
     } else if constexpr (is_power_other_than_square_v<Op>) {
