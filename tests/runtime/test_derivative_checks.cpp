@@ -3,7 +3,6 @@
 // there. And the library's check_gradient computes the same differences.
 #include <array>
 #include <cmath>
-#include <string_view>
 
 #include "derivative_checks.hpp"
 
@@ -17,12 +16,10 @@ constexpr auto y = var<"y">;
 // x^2 with a deliberately wrong rule, d/dx x^2 = x (the factor 2 forgotten),
 // and the same function with the right one.
 struct wrong_square_op {
-  static constexpr std::string_view name = "wrong_square";
   static auto apply(auto value) { return value * value; }
   static constexpr auto derivative(const auto& argument, const auto&) { return argument; }
 };
 struct square_op {
-  static constexpr std::string_view name = "square";
   static auto apply(auto value) { return value * value; }
   static constexpr auto derivative(const auto& argument, const auto&) { return int_c<2> * argument; }
 };
