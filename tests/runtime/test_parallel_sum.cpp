@@ -1,4 +1,4 @@
-// The deterministic sum over samples (parallel.hpp): the chunk rule, the
+// The deterministic sum over samples (optimize/detail/parallel_sum.hpp): the chunk rule, the
 // order of the additions (checked with sums whose rounding shows the order),
 // and the same bits from any thread count.
 #include <array>

@@ -1,6 +1,6 @@
 // options.threads changes who sums, not what is summed: fit (fit_newton in tests/newton/) and
 // a tensor model's minimize give bitwise the same loss history and parameters
-// on 1, 2, 3 and 8 threads (the sum's order is fixed by parallel.hpp's chunks).
+// on 1, 2, 3 and 8 threads (the sum's order is fixed by optimize/detail/parallel_sum.hpp's chunks).
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <ctdiff/ctdiff.hpp>

@@ -7,7 +7,7 @@
 // g % P as that rank's local sample g / P. Mini-batches are global: every
 // rank shuffles the global indices with the same seed, so a run on P ranks
 // takes the steps of the single-process run with the same options. A rank
-// sums its samples of a batch in batch order with parallel.hpp's chunked sum
+// sums its samples of a batch in batch order with optimize/detail/parallel_sum.hpp's chunked sum
 // (options.threads threads), then every rank receives every rank's sums and
 // adds them in rank order, so all ranks hold bitwise the same parameters.
 //

@@ -86,7 +86,7 @@ struct options {
   std::size_t batch_size = 0;
   // Threads that sum a batch's loss and gradient: 1 (the default) sums on the
   // calling thread, 0 uses every processor. Any count gives bitwise the same
-  // results (see parallel.hpp); above 1 each thread calls its own copy of the objective.
+  // results (see detail/parallel_sum.hpp); above 1 each thread calls its own copy of the objective.
   std::size_t threads = 1;
   // With threads above 1: split a batch over them where that measured faster
   // (the default), or always (to measure the threads themselves).

@@ -87,7 +87,7 @@ enum class initial_distribution { uniform, normal };
 
 // Values for the weight matrix of `symbol` (rows: the layer's outputs, its
 // fan-out; columns: its inputs, the fan-in), with variance `variance`, drawn
-// from `seed` alone. Uniform values come from random.hpp, the same with every
+// from `seed` alone. Uniform values come from core/random.hpp, the same with every
 // standard library; normal values from std::normal_distribution, the same
 // wherever the same standard library is used.
 template <class T, fixed_string Name, shape S>
