@@ -8,8 +8,10 @@ install(TARGETS ctdiff EXPORT ctdiff-targets)
 install(EXPORT ctdiff-targets NAMESPACE ctdiff:: DESTINATION ${CMAKE_INSTALL_DATADIR}/cmake/ctdiff)
 # Each optional component has its own export set, so that only
 # find_package(ctdiff COMPONENTS <name>) looks for its dependencies.
+# The precompiled component's archive is installed where it was built
+# (cmake --build <dir> --target ctdiff_precompiled before the install).
 foreach(component IN LISTS CTDIFF_COMPONENTS)
-  install(TARGETS ctdiff_${component} EXPORT ctdiff-${component}-targets)
+  install(TARGETS ctdiff_${component} EXPORT ctdiff-${component}-targets OPTIONAL)
   install(EXPORT ctdiff-${component}-targets NAMESPACE ctdiff:: DESTINATION ${CMAKE_INSTALL_DATADIR}/cmake/ctdiff)
 endforeach()
 
