@@ -1,10 +1,10 @@
 # Fails if a source under TESTS_DIR uses Catch2's Approx( anywhere but in the
-# comment of runtime/close_to.hpp: every approximate check goes through
+# comment of support/close_to.hpp: every approximate check goes through
 # close_to, with its tolerance written out (a bare Approx allows 1.2e-5 relative).
 cmake_minimum_required(VERSION 3.25)
 
 file(GLOB_RECURSE sources RELATIVE ${TESTS_DIR} ${TESTS_DIR}/*.cpp ${TESTS_DIR}/*.hpp)
-list(REMOVE_ITEM sources runtime/close_to.hpp)
+list(REMOVE_ITEM sources support/close_to.hpp)
 set(found "")
 foreach(source IN LISTS sources)
   # Searched as one string, not as a list of lines, which CMake would split at
@@ -38,5 +38,5 @@ foreach(source IN LISTS sources)
   endwhile()
 endforeach()
 if(found)
-  message(FATAL_ERROR "Approx( outside close_to (tests/runtime/close_to.hpp):${found}")
+  message(FATAL_ERROR "Approx( outside close_to (tests/support/close_to.hpp):${found}")
 endif()

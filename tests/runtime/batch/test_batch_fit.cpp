@@ -7,7 +7,7 @@
 #include <cstddef>
 #include <vector>
 
-#include "../runtime/close_to.hpp"
+#include "close_to.hpp"
 #include "batch_model.hpp"
 
 using namespace batch_model;

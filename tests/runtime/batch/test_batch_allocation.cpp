@@ -3,8 +3,8 @@
 #include <catch2/catch.hpp>
 #include <vector>
 
-#include "../runtime/allocation_counter.hpp"
-#include "../runtime/close_to.hpp"
+#include "allocation_counter.hpp"
+#include "close_to.hpp"
 #include "batch_model.hpp"
 
 using allocation_counter::allocations;

@@ -11,7 +11,7 @@
 #include <span>
 #include <vector>
 
-#include "../runtime/close_to.hpp"
+#include "close_to.hpp"
 
 using namespace ctdiff;
 using ctdiff_test::close_to;

@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "../runtime/close_to.hpp"
+#include "close_to.hpp"
 
 namespace {
 

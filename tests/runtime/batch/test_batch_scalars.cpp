@@ -14,7 +14,7 @@
 #include <span>
 #include <vector>
 
-#include "../runtime/close_to.hpp"
+#include "close_to.hpp"
 
 namespace {
 

@@ -10,8 +10,8 @@
 #include <span>
 #include <vector>
 
-#include "../runtime/close_to.hpp"
-#include "../runtime/counted_tensor_op.hpp"
+#include "close_to.hpp"
+#include "counted_tensor_op.hpp"
 
 namespace {
 

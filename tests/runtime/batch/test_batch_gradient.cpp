@@ -9,7 +9,7 @@
 #include <stdexcept>
 #include <vector>
 
-#include "../runtime/close_to.hpp"
+#include "close_to.hpp"
 #include "batch_model.hpp"
 
 using namespace batch_model;
