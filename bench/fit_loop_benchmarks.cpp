@@ -141,8 +141,12 @@ void row(benchmark::State& state) {
 
 }  // namespace
 
-BENCHMARK(row<quadratic, hand_written<quadratic>>)->Name("fit_loop/quadratic/hand_written")->Unit(benchmark::kMillisecond);
-BENCHMARK(row<quadratic, kernel_loop<quadratic>>)->Name("fit_loop/quadratic/kernel_loop")->Unit(benchmark::kMillisecond);
+BENCHMARK(row<quadratic, hand_written<quadratic>>)
+    ->Name("fit_loop/quadratic/hand_written")
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK(row<quadratic, kernel_loop<quadratic>>)
+    ->Name("fit_loop/quadratic/kernel_loop")
+    ->Unit(benchmark::kMillisecond);
 BENCHMARK(row<quadratic, through_fit<quadratic>>)->Name("fit_loop/quadratic/fit")->Unit(benchmark::kMillisecond);
 BENCHMARK(row<decay, hand_written<decay>>)->Name("fit_loop/decay/hand_written")->Unit(benchmark::kMillisecond);
 BENCHMARK(row<decay, kernel_loop<decay>>)->Name("fit_loop/decay/kernel_loop")->Unit(benchmark::kMillisecond);

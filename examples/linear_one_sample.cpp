@@ -18,8 +18,7 @@ int main() {
   const std::array ys{6.0};
   const auto result = fit(loss, params(w = 0.0), data(x = xs, y = ys),
                           {.learning_rate = 0.05, .max_epochs = 200, .loss_tolerance = 1e-24, .progress = true});
-  std::printf("%zu epochs (%s), loss %.3g\n", result.epochs, to_string(result.stop),
-              result.loss_per_epoch.back());
+  std::printf("%zu epochs (%s), loss %.3g\n", result.epochs, to_string(result.stop), result.loss_per_epoch.back());
   example::expect_near("w", result[w], 6.0 / 2.0, 1e-9);
   return example::exit_code();
 }

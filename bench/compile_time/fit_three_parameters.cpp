@@ -22,9 +22,9 @@ int main() {
     ys.push_back(eval(model, at(a = 2.5, b = 1.3, c = 0.5, x = xs.back())) +
                  0.1 * (double(generator() >> 11) * 0x1p-53 - 0.5));
   }
-  const auto result = fit(0.5 * pow<2>(model - y), params(a = 1.0, b = 0.5, c = 0.0), data(x = xs, y = ys),
-                          {.method = optimizer::adam, .learning_rate = 0.02, .max_epochs = 200, .batch_size = 20,
-                           .seed = 1});
+  const auto result =
+      fit(0.5 * pow<2>(model - y), params(a = 1.0, b = 0.5, c = 0.0), data(x = xs, y = ys),
+          {.method = optimizer::adam, .learning_rate = 0.02, .max_epochs = 200, .batch_size = 20, .seed = 1});
   std::printf("a %.4f  b %.4f  c %.4f  (true 2.5, 1.3, 0.5), %zu epochs\n", result[a], result[b], result[c],
               result.epochs);
 }

@@ -16,7 +16,7 @@ int main() {
   constexpr auto rate = var<"rate">;
   const std::vector<double> conc{0.02, 0.02, 0.06, 0.06, 0.11, 0.11, 0.22, 0.22, 0.56, 0.56, 1.10, 1.10};
   const std::vector<double> rates{76, 47, 97, 107, 123, 139, 159, 152, 191, 201, 207, 200};
-  const auto r = least_squares(rate - Vmax * S / (Km + S), params(Vmax = 200.0, Km = 0.1), data(S = conc, rate = rates));
-  std::printf("Vmax %.6g ± %.6g\nKm   %.6g ± %.6g\n", r[Vmax], r.standard_errors[Vmax], r[Km],
-              r.standard_errors[Km]);
+  const auto r =
+      least_squares(rate - Vmax * S / (Km + S), params(Vmax = 200.0, Km = 0.1), data(S = conc, rate = rates));
+  std::printf("Vmax %.6g ± %.6g\nKm   %.6g ± %.6g\n", r[Vmax], r.standard_errors[Vmax], r[Km], r.standard_errors[Km]);
 }

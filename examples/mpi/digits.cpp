@@ -10,8 +10,8 @@
 #include <boost/mpi/timer.hpp>
 #include <cstdio>
 #include <cstdlib>
-#include <ctdiff/io/csv.hpp>
 #include <ctdiff/ctdiff.hpp>
+#include <ctdiff/io/csv.hpp>
 #include <ctdiff/mpi.hpp>
 #include <numeric>
 #include <string>

@@ -4,8 +4,8 @@
 #include <vector>
 
 #include "allocation_counter.hpp"
-#include "close_to.hpp"
 #include "batch_model.hpp"
+#include "close_to.hpp"
 
 using allocation_counter::allocations;
 using namespace batch_model;

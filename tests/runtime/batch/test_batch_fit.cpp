@@ -7,8 +7,8 @@
 #include <cstddef>
 #include <vector>
 
-#include "close_to.hpp"
 #include "batch_model.hpp"
+#include "close_to.hpp"
 
 using namespace batch_model;
 using ctdiff_test::close_to;

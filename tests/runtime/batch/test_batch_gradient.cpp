@@ -9,8 +9,8 @@
 #include <stdexcept>
 #include <vector>
 
-#include "close_to.hpp"
 #include "batch_model.hpp"
+#include "close_to.hpp"
 
 using namespace batch_model;
 using ctdiff_test::close_to;
