@@ -349,18 +349,6 @@ struct tensor_binding_fits {
                 "number)");
 };
 
-// The tensor symbols of E, for the same one-line report as scalar symbols.
-template <fixed_string Name, shape S>
-struct symbols_of<tensor_symbol<Name, S>> {
-  using type = symbol_list<tensor_symbol<Name, S>>;
-};
-template <class Op, class A>
-struct symbols_of<tensor_unary<Op, A>> : symbols_of<A> {};
-template <class Op, class L, class R>
-struct symbols_of<tensor_binary<Op, L, R>> {
-  using type = decltype(typename symbols_of<L>::type{} + typename symbols_of<R>::type{});
-};
-
 template <class E, class B>
 using tensor_value_t = typename bound_element<B, symbols_t<E>>::type;
 

@@ -147,16 +147,6 @@ inline constexpr bool is_tensor_unary_v = false;
 template <class Op, class A>
 inline constexpr bool is_tensor_unary_v<tensor_unary<Op, A>> = true;
 
-// The scalar core's contains_v (and so contains_any_v) covers tensor nodes too.
-namespace detail {
-template <fixed_string Name, shape S>
-struct contains_symbol<tensor_symbol<Name, S>, tensor_symbol<Name, S>> : std::true_type {};
-template <class Op, class A, class S>
-struct contains_symbol<tensor_unary<Op, A>, S> : contains_symbol<A, S> {};
-template <class Op, class L, class R, class S>
-struct contains_symbol<tensor_binary<Op, L, R>, S> : std::disjunction<contains_symbol<L, S>, contains_symbol<R, S>> {};
-}  // namespace detail
-
 template <fixed_string Name, shape S>
 inline constexpr bool is_wrt_symbol_v<tensor_symbol<Name, S>> = true;
 
