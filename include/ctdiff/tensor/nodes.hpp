@@ -174,21 +174,4 @@ constexpr named<Name, E> let(const E& e) {
   return {{}, e};
 }
 
-// The flat layout of a tensor gradient: the symbols of wrt(...) in order, each
-// row-major, one after the other.
-template <class W>
-inline constexpr std::size_t flat_size_v = 0;
-template <class... Symbols>
-inline constexpr std::size_t flat_size_v<wrt_list<Symbols...>> = (Symbols::dims.size() + ... + 0);
-
-template <class W, class S>
-inline constexpr std::size_t flat_offset_v = 0;
-template <class... Symbols, class S>
-inline constexpr std::size_t flat_offset_v<wrt_list<Symbols...>, S> = [] {
-  std::size_t offset = 0;
-  bool found = false;
-  ((found = found || std::is_same_v<S, Symbols>, offset += found ? 0 : Symbols::dims.size()), ...);
-  return offset;
-}();
-
 }  // namespace ctdiff
