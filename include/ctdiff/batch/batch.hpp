@@ -7,7 +7,8 @@
 // per-sample loss (times a weight: 1/n gives the mean), so its gradient is the
 // sum of the per-sample gradients.
 //
-// The model is laid out by its schedule (schedule.hpp), as for one sample: a
+// The model is laid out by its schedule (schedule.hpp) and walked by the
+// walk of one sample (engine/walk.hpp) on batch storage (batch_storage): a
 // subexpression used twice is computed once per batch, and its adjoint,
 // summed over its uses, is passed on once. Every entry that depends on a
 // per-sample symbol holds the values of all n samples, one after the other
@@ -34,6 +35,7 @@
 #include <boost/hana/unpack.hpp>
 #include <cstddef>
 #include <ctdiff/core/bindings.hpp>
+#include <ctdiff/engine/walk.hpp>
 #include <ctdiff/fit/fit.hpp>
 #include <ctdiff/io/csv.hpp>
 #include <ctdiff/tensor.hpp>
@@ -109,9 +111,11 @@ inline constexpr bool batched_v = contains_any_v<E, Data>;
 
 // A weight matrix (the same for every sample) times a column vector that
 // depends on the sample: one matrix-matrix product over the batch.
-template <class Op, class L, class R, class Data>
-inline constexpr bool uses_gemm_v =
-    std::is_same_v<Op, matrix_product_op> && !batched_v<L, Data> && batched_v<R, Data> && R::dims.cols == 1;
+template <class Node, class Data>
+inline constexpr bool uses_gemm_v = false;
+template <class L, class R, class Data>
+inline constexpr bool uses_gemm_v<tensor_binary<matrix_product_op, L, R>, Data> =
+    !batched_v<L, Data> && batched_v<R, Data> && R::dims.cols == 1;
 
 template <int Order, class T>
 using gemm_blocking =
@@ -150,9 +154,6 @@ struct product_blockings {
         right_adjoint(make_blocking<Eigen::ColMajor, T>(left.cols, largest_batch, left.rows)),
         left_adjoint(make_blocking<Eigen::RowMajor, T>(left.rows, left.cols, largest_batch)) {}
 };
-struct no_blockings {
-  no_blockings(shape, std::size_t) {}
-};
 
 // Elementwise functions with a vectorised counterpart in Eigen, applied to
 // all samples of a batch in one pass (the per-sample loop calls libm's exp
@@ -177,257 +178,72 @@ inline constexpr bool is_vectorised_v = requires(const Eigen::ArrayXd& values) {
   vectorised_function<Op>::apply(values);
 };
 
-// A node's values and adjoints: one tensor of its shape, or one per sample of
-// the largest batch if it depends on the sample.
-template <class T, class E, class Data>
-struct batch_values {
-  static constexpr std::size_t samples_per_node(std::size_t largest_batch) {
-    return batched_v<E, Data> ? largest_batch : 1;
+// A batch's storage: an entry that depends on the sample holds the values of
+// all n samples, one after the other (a column vector's: a column-major
+// rows x n matrix); any other, one block for all. A weight matrix times a
+// column vector that depends on the sample is one matrix-matrix product, and
+// so are its two adjoints; elementwise exp, sigmoid and tanh run over all
+// samples in one vectorised pass; every other operation sample by sample.
+template <class Data>
+struct batch_storage : sample_by_sample<batch_storage<Data>> {
+  using per_sample = sample_by_sample<batch_storage>;
+  template <class Node>
+  static constexpr bool batched = batched_v<Node, Data>;
+  template <class T, std::size_t>
+  using buffer = std::vector<T>;
+  template <class T, class Node>
+  using operation_buffers = std::conditional_t<uses_gemm_v<Node, Data>, product_blockings<T>, no_storage<Node>>;
+  template <shape Dims, class T>
+  static tensor_view<T, Dims> view(T* values) {
+    return {values};
   }
-  std::vector<T> values, adjoint;
-  explicit batch_values(std::size_t largest_batch)
-      : values(E::dims.size() * samples_per_node(largest_batch)),
-        adjoint(E::dims.size() * samples_per_node(largest_batch)) {}
-};
 
-// The storage of one entry of the model's schedule (schedule.hpp), the same
-// layout as a one-sample workspace: a symbol's is where its bound values are,
-// or the number bound to it (a scalar symbol); a name's, its adjoint (its
-// values are its expression's).
-template <class T, class E, class Data>
-struct batch_slot {
-  const T* values = nullptr;
-  T number{};
-  explicit batch_slot(std::size_t) {}
-};
-
-template <class T, class Op, class A, class Data>
-struct batch_slot<T, tensor_unary<Op, A>, Data> : batch_values<T, tensor_unary<Op, A>, Data> {
-  using batch_values<T, tensor_unary<Op, A>, Data>::batch_values;
-};
-
-template <class T, fixed_string Name, class E, class Data>
-struct batch_slot<T, named<Name, E>, Data> {
-  std::vector<T> adjoint;
-  explicit batch_slot(std::size_t largest_batch)
-      : adjoint(E::dims.size() * batch_values<T, E, Data>::samples_per_node(largest_batch)) {}
-};
-
-template <class T, class Op, class L, class R, class Data>
-struct batch_slot<T, tensor_binary<Op, L, R>, Data> : batch_values<T, tensor_binary<Op, L, R>, Data> {
-  static constexpr std::size_t kept_size = [] {
-    if constexpr (requires { Op::kept(L::dims, R::dims); }) {
-      return Op::kept(L::dims, R::dims).size();
-    } else {
-      return std::size_t(0);
-    }
-  }();
-  std::vector<T> kept;
-  [[no_unique_address]] std::conditional_t<uses_gemm_v<Op, L, R, Data>, product_blockings<T>, no_blockings> blockings;
-  explicit batch_slot(std::size_t largest_batch)
-      : batch_values<T, tensor_binary<Op, L, R>, Data>(largest_batch),
-        kept(kept_size * this->samples_per_node(largest_batch)),
-        blockings(L::dims, largest_batch) {}
-};
-
-template <class T, class S, class Data, class Indices>
-struct batch_slots;
-template <class T, class S, class Data, std::size_t... Index>
-struct batch_slots<T, S, Data, std::index_sequence<Index...>>
-    : indexed_slot<Index, batch_slot<T, typename S::template entry<Index>::node, Data>>... {
-  using value_type = T;
-  explicit batch_slots(std::size_t largest_batch)
-      : indexed_slot<Index, batch_slot<T, typename S::template entry<Index>::node, Data>>{
-            batch_slot<T, typename S::template entry<Index>::node, Data>(largest_batch)}... {}
-};
-
-template <class T, class E, class Data>
-using batch_slots_t = batch_slots<T, schedule<E>, Data, std::make_index_sequence<schedule<E>::size>>;
-
-// The values of the entry at Index, sample after sample.
-template <class E, std::size_t Index, class Slots>
-const typename Slots::value_type* values_of(const Slots& slots) {
-  using Node = tensor_node_t<E, Index>;
-  if constexpr (is_named_v<Node>) {
-    return values_of<E, schedule<E>::template child_slot<Index, 0>>(slots);
-  } else if constexpr (is_tensor_symbol_v<Node>) {
-    return slot_at<Index>(slots).values;
-  } else {
-    return slot_at<Index>(slots).values.data();
-  }
-}
-
-// Sample j's slice of a node's storage; a node that does not depend on the
-// sample has one slice, the same for every j.
-template <class E, class Data, class T>
-tensor_view<T, E::dims> sample_view(T* base, std::size_t j) {
-  return {base + (batched_v<E, Data> ? j * E::dims.size() : 0)};
-}
-
-template <class E, class Data>
-std::size_t slices(std::size_t count) {
-  return batched_v<E, Data> ? count : 1;
-}
-
-// Calls operation with sample j's view of what a binary node keeps from its
-// forward pass, if it keeps anything, else with no argument.
-template <class T, class Op, class L, class R, class Data, class Call>
-void with_kept_sample(batch_slot<T, tensor_binary<Op, L, R>, Data>& slot, std::size_t j, Call call) {
-  if constexpr (std::remove_reference_t<decltype(slot)>::kept_size != 0) {
-    constexpr shape kept = Op::kept(L::dims, R::dims);
-    call(tensor_view<T, kept>{slot.kept.data() + j * kept.size()});
-  } else {
-    call();
-  }
-}
-
-template <class E, class Data, std::size_t Index, class B, class Slots>
-void forward_batch_entry(const E& e, const B& b, Slots& slots, std::size_t count) {
-  using S = schedule<E>;
-  using T = typename Slots::value_type;
-  using Node = tensor_node_t<E, Index>;
-  auto& slot = slot_at<Index>(slots);
-  if constexpr (is_tensor_symbol_v<Node>) {
-    slot.values = bound_tensor_values<Node::name>(b, slot.number);
-  } else if constexpr (is_tensor_unary_v<Node>) {
-    using A = typename Node::argument_type;
-    using Op = decltype(Node::operation);
-    const T* argument = values_of<E, S::template child_slot<Index, 0>>(slots);
-    if constexpr (batched_v<Node, Data> && is_vectorised_v<Op>) {
+  template <class Node, class Op, class T, class Slot>
+  static void forward_unary(const Op& operation, const T* argument, Slot& slot, std::size_t count) {
+    if constexpr (batched<Node> && is_vectorised_v<Op>) {
       using array = Eigen::Array<T, Eigen::Dynamic, 1>;
       const auto size = Eigen::Index(Node::dims.size() * count);
       Eigen::Map<array>(slot.values.data(), size) =
           vectorised_function<Op>::apply(Eigen::Map<const array>(argument, size));
     } else {
-      const auto operation = operation_at<E, Index>(e);
-      for (std::size_t j = 0; j != slices<Node, Data>(count); ++j)
-        operation.forward(sample_view<A, Data>(argument, j), sample_view<Node, Data>(slot.values.data(), j));
+      per_sample::template forward_unary<Node>(operation, argument, slot, count);
     }
-  } else if constexpr (operands<Node>::count == 2) {
-    using L = typename Node::left_type;
-    using R = typename Node::right_type;
-    using Op = decltype(Node::operation);
-    const T* left = values_of<E, S::template child_slot<Index, 0>>(slots);
-    const T* right = values_of<E, S::template child_slot<Index, 1>>(slots);
-    if constexpr (uses_gemm_v<Op, L, R, Data>) {
-      constexpr std::size_t m = L::dims.rows, k = L::dims.cols;
+  }
+
+  template <class Node, class Op, class T, class Slot>
+  static void forward_binary(const Op& operation, const T* left, const T* right, Slot& slot, std::size_t count) {
+    if constexpr (uses_gemm_v<Node, Data>) {
+      constexpr std::size_t m = operand_t<Node, 0>::dims.rows, k = operand_t<Node, 0>::dims.cols;
       std::fill_n(slot.values.data(), m * count, T(0));
       add_product<Eigen::RowMajor, Eigen::ColMajor, Eigen::ColMajor>(m, count, k, left, k, right, k, slot.values.data(),
-                                                                     m, *slot.blockings.value);
+                                                                     m, *slot.operation_buffers.value);
     } else {
-      const auto operation = operation_at<E, Index>(e);
-      for (std::size_t j = 0; j != slices<Node, Data>(count); ++j) {
-        with_kept_sample(slot, j, [&](auto... kept) {
-          operation.forward(sample_view<L, Data>(left, j), sample_view<R, Data>(right, j),
-                            sample_view<Node, Data>(slot.values.data(), j), kept...);
-        });
-      }
+      per_sample::template forward_binary<Node>(operation, left, right, slot, count);
     }
-  }  // a name's values are its expression's
-}
+  }
 
-template <class E, class Data, class B, class Slots>
-void forward_batch(const E& e, const B& b, Slots& slots, std::size_t count) {
-  for_each_index<schedule<E>::size>(
-      [&]<std::size_t Index>() { forward_batch_entry<E, Data, Index>(e, b, slots, count); });
-}
-
-// An operand reads its user's adjoint in place (a partial of 1, its only use)
-// only if both depend on the sample, or both not.
-template <class Data>
-struct same_batching {
-  template <class User, class Operand>
-  static constexpr bool value = batched_v<User, Data> == batched_v<Operand, Data>;
-};
-
-template <class E, class Data>
-inline constexpr const auto& batch_layout_v = adjoint_layout_v<E, same_batching<Data>>;
-
-// Passes the user's adjoint on to its Operand-th operand, if that holds a
-// parameter and does not read it in place: by one matrix-matrix product for
-// a weight matrix times a per-sample vector, else sample by sample through
-// the operation's backward (backward_left, backward_right), with what it kept
-// from the forward pass. A parameter's share is added into the gradient; an
-// inner entry's into its adjoint, cleared by its first use.
-template <class W, class E, class Data, std::size_t User, std::size_t Operand, class Slots>
-void pass_batch_adjoint_to_operand(const E& e, Slots& slots, typename Slots::value_type* gradient, std::size_t count) {
-  using S = schedule<E>;
-  using T = typename Slots::value_type;
-  using Node = tensor_node_t<E, User>;
-  constexpr std::size_t argument = S::template child_slot<User, Operand>;
-  using A = tensor_node_t<E, argument>;
-  constexpr const auto& layout = batch_layout_v<E, Data>;
-  if constexpr (contains_any_v<A, W> && layout.home[argument] != layout.home[User]) {
-    const T* adjoint = slot_at<layout.home[User]>(slots).adjoint.data();
-    T* target;
-    if constexpr (is_tensor_symbol_v<A>) {
-      target = gradient + flat_offset_v<W, A>;
+  template <class Node, std::size_t Operand, class Op, class T, class Slot>
+  static void backward_binary(const Op& operation, const T* left, const T* right, Slot& slot, const T* adjoint,
+                              T* target, std::size_t count) {
+    if constexpr (!uses_gemm_v<Node, Data>) {
+      per_sample::template backward_binary<Node, Operand>(operation, left, right, slot, adjoint, target, count);
     } else {
-      target = slot_at<argument>(slots).adjoint.data();
-      if constexpr (layout.clears[2 * User + Operand])
-        std::fill_n(target, A::dims.size() * slices<A, Data>(count), T(0));
-    }
-    if constexpr (is_named_v<Node>) {
-      for (std::size_t i = 0; i != A::dims.size() * slices<A, Data>(count); ++i) target[i] += adjoint[i];
-    } else if constexpr (is_tensor_unary_v<Node>) {
-      const auto operation = operation_at<E, User>(e);
-      for (std::size_t j = 0; j != slices<Node, Data>(count); ++j)
-        operation.backward(sample_view<A, Data>(values_of<E, argument>(slots), j),
-                           sample_view<Node, Data>(values_of<E, User>(slots), j), sample_view<Node, Data>(adjoint, j),
-                           sample_view<A, Data>(target, j));
-    } else {
-      using L = typename Node::left_type;
-      using R = typename Node::right_type;
-      using Op = decltype(Node::operation);
-      auto& slot = slot_at<User>(slots);
-      const T* left = values_of<E, S::template child_slot<User, 0>>(slots);
-      const T* right = values_of<E, S::template child_slot<User, 1>>(slots);
-      if constexpr (uses_gemm_v<Op, L, R, Data>) {
-        constexpr std::size_t m = L::dims.rows, k = L::dims.cols;
-        if constexpr (Operand == 0) {
-          // dW += adjoint * x^T: (m x n) times (n x k), into W's row-major storage.
-          add_product<Eigen::ColMajor, Eigen::RowMajor, Eigen::RowMajor>(m, k, count, adjoint, m, right, k, target, k,
-                                                                         *slot.blockings.left_adjoint);
-        } else {
-          // dx += W^T * adjoint: (k x m) times (m x n); W^T is W's storage read column-major.
-          add_product<Eigen::ColMajor, Eigen::ColMajor, Eigen::ColMajor>(k, count, m, left, k, adjoint, m, target, k,
-                                                                         *slot.blockings.right_adjoint);
-        }
+      constexpr std::size_t m = operand_t<Node, 0>::dims.rows, k = operand_t<Node, 0>::dims.cols;
+      if constexpr (Operand == 0) {
+        // dW += adjoint * x^T: (m x n) times (n x k), into W's row-major storage.
+        add_product<Eigen::ColMajor, Eigen::RowMajor, Eigen::RowMajor>(m, k, count, adjoint, m, right, k, target, k,
+                                                                       *slot.operation_buffers.left_adjoint);
       } else {
-        const auto operation = operation_at<E, User>(e);
-        for (std::size_t j = 0; j != slices<Node, Data>(count); ++j) {
-          with_kept_sample(slot, j, [&](auto... kept) {
-            const auto out = sample_view<Node, Data>(slot.values.data(), j);
-            const auto node_adjoint = sample_view<Node, Data>(adjoint, j);
-            const auto operand_adjoint = sample_view<A, Data>(target, j);
-            if constexpr (Operand == 0) {
-              operation.backward_left(sample_view<L, Data>(left, j), sample_view<R, Data>(right, j), out, node_adjoint,
-                                      operand_adjoint, kept...);
-            } else {
-              operation.backward_right(sample_view<L, Data>(left, j), sample_view<R, Data>(right, j), out, node_adjoint,
-                                       operand_adjoint, kept...);
-            }
-          });
-        }
+        // dx += W^T * adjoint: (k x m) times (m x n); W^T is W's storage read column-major.
+        add_product<Eigen::ColMajor, Eigen::ColMajor, Eigen::ColMajor>(k, count, m, left, k, adjoint, m, target, k,
+                                                                       *slot.operation_buffers.right_adjoint);
       }
     }
   }
-}
+};
 
-// The reverse sweep: each entry's adjoint, complete when reached, passed on
-// to its operands once.
-template <class W, class E, class Data, class Slots>
-void backward_batch(const E& e, Slots& slots, typename Slots::value_type* gradient, std::size_t count) {
-  constexpr std::size_t root = schedule<E>::size - 1;
-  for_each_index<schedule<E>::size>([&]<std::size_t Reversed>() {
-    using Node = tensor_node_t<E, root - Reversed>;
-    if constexpr (contains_any_v<Node, W>) {
-      for_each_index<operands<Node>::count>([&]<std::size_t Operand>() {
-        pass_batch_adjoint_to_operand<W, E, Data, root - Reversed, Operand>(e, slots, gradient, count);
-      });
-    }
-  });
-}
+template <class T, class E, class Data>
+using batch_slots_t = schedule_storage_t<T, E, batch_storage<Data>>;
 
 template <class W, class Data>
 inline constexpr bool disjoint_v = false;
@@ -487,7 +303,7 @@ class batch_workspace {
       throw std::length_error("ctdiff: a batch of " + std::to_string(count) +
                               " samples in a workspace made for at most " + std::to_string(largest_batch_));
     }
-    detail::forward_batch<expression_type, Data>(e, b, slots_, count);
+    detail::forward_pass(e, b, slots_, count);
     return count;
   }
 
@@ -511,7 +327,8 @@ batch_workspace<T, E, wrt_list<Data...>> make_batch_workspace(const E&, wrt_list
 template <TensorExpression E, Bindings B, class T, class Data>
 std::span<const T> eval_samples(const E& e, const B& b, batch_workspace<T, E, Data>& state) {
   const std::size_t count = state.forward(e, b);
-  return {detail::values_of<E, schedule<E>::size - 1>(state.slots()), E::dims.size() * detail::slices<E, Data>(count)};
+  return {detail::values_of<E, schedule<E>::size - 1>(state.slots()),
+          E::dims.size() * detail::slices<detail::batch_storage<Data>, E>(count)};
 }
 
 // The loss of a batch: the sum over its samples of e, a 1x1 per-sample loss.
@@ -540,11 +357,10 @@ T add_gradient(const tensor_gradient_expression<E, W>& g, const B& b, batch_work
   constexpr std::size_t root = schedule<E>::size - 1;
   constexpr bool batched = detail::batched_v<E, Data>;
   const T seed = batched ? weight : weight * T(count);
-  std::fill_n(detail::slot_at<root>(state.slots()).adjoint.data(), detail::slices<E, Data>(count), seed);
-  detail::backward_batch<W, E, Data>(g.expression, state.slots(), gradient.data(), count);
+  detail::reverse_sweep<W>(g.expression, state.slots(), gradient.data(), count, seed);
   const T* values = detail::values_of<E, root>(state.slots());
   T total = T(0);
-  for (std::size_t j = 0; j != detail::slices<E, Data>(count); ++j) total += values[j];
+  for (std::size_t j = 0; j != detail::slices<detail::batch_storage<Data>, E>(count); ++j) total += values[j];
   return batched ? weight * total : seed * total;
 }
 

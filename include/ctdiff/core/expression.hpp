@@ -4,6 +4,7 @@
 #pragma once
 
 #include <concepts>
+#include <cstddef>
 #include <cstdint>
 #include <ctdiff/core/fixed_string.hpp>
 #include <iterator>
@@ -182,19 +183,67 @@ template <class T>
 inline constexpr bool is_one_v = std::is_same_v<T, integer<1>>;
 
 namespace detail {
+// The operands of a node: none for a leaf (a symbol, a number); one for f(x),
+// a name and a tensor function; two for a binary operation, scalar or tensor.
+// One trait, so that the schedule and every question asked of a model
+// (contains_symbol, symbols_of) serve both kinds.
+template <class Node>
+struct operands {
+  static constexpr std::size_t count = 0;
+};
+template <class Node>
+requires requires { typename Node::argument_type; }
+struct operands<Node> {
+  static constexpr std::size_t count = 1;
+  template <std::size_t>
+  using type = typename Node::argument_type;
+  template <std::size_t>
+  static constexpr const auto& of(const Node& node) {
+    return node.argument;
+  }
+};
+template <fixed_string Name, class E>
+struct operands<named<Name, E>> {
+  static constexpr std::size_t count = 1;
+  template <std::size_t>
+  using type = E;
+  template <std::size_t>
+  static constexpr const E& of(const named<Name, E>& node) {
+    return node.expression;
+  }
+};
+template <class Node>
+requires requires {
+  typename Node::left_type;
+  typename Node::right_type;
+}
+struct operands<Node> {
+  static constexpr std::size_t count = 2;
+  template <std::size_t Operand>
+  using type = std::conditional_t<Operand == 0, typename Node::left_type, typename Node::right_type>;
+  template <std::size_t Operand>
+  static constexpr const auto& of(const Node& node) {
+    if constexpr (Operand == 0) {
+      return node.left;
+    } else {
+      return node.right;
+    }
+  }
+};
+
+template <class Node, std::size_t Operand>
+using operand_t = typename operands<Node>::template type<Operand>;
+
 // Does the expression type E contain the symbol S? (Decided by the type
 // alone.) A type, not a variable, as the schedule's lookups (see value_rule
 // in evaluate.hpp): it is asked for every node and symbol of a model.
+template <class E, class S, std::size_t Operands = operands<E>::count>
+struct contains_symbol : std::is_same<E, S> {};
 template <class E, class S>
-struct contains_symbol : std::false_type {};
-template <fixed_string Name>
-struct contains_symbol<symbol<Name>, symbol<Name>> : std::true_type {};
-template <class Op, class A, class S>
-struct contains_symbol<unary<Op, A>, S> : contains_symbol<A, S> {};
-template <class Op, class L, class R, class S>
-struct contains_symbol<binary<Op, L, R>, S> : std::disjunction<contains_symbol<L, S>, contains_symbol<R, S>> {};
-template <fixed_string Name, class E, class S>
-struct contains_symbol<named<Name, E>, S> : contains_symbol<E, S> {};
+struct contains_symbol<E, S, 1> : contains_symbol<operand_t<E, 0>, S> {};
+template <class E, class S>
+struct contains_symbol<E, S, 2>
+    : std::disjunction<contains_symbol<operand_t<E, 0>, S>, contains_symbol<operand_t<E, 1>, S>> {};
 }  // namespace detail
 
 template <class E, class S>

@@ -141,23 +141,23 @@ struct symbol_list {};
 template <class... Left, class... Right>
 symbol_list<Left..., Right...> operator+(symbol_list<Left...>, symbol_list<Right...>);
 
-// The scalar symbols of E, in order, repeats included.
-template <class E>
+// The symbols of E, scalar or tensor, in order, repeats included: the leaves
+// with a name.
+template <class E, std::size_t Operands = operands<E>::count>
 struct symbols_of {
   using type = symbol_list<>;
 };
-template <fixed_string Name>
-struct symbols_of<symbol<Name>> {
-  using type = symbol_list<symbol<Name>>;
+template <class E>
+requires requires { E::name; }
+struct symbols_of<E, 0> {
+  using type = symbol_list<E>;
 };
-template <class Op, class A>
-struct symbols_of<unary<Op, A>> : symbols_of<A> {};
-template <class Op, class L, class R>
-struct symbols_of<binary<Op, L, R>> {
-  using type = decltype(typename symbols_of<L>::type{} + typename symbols_of<R>::type{});
+template <class E>
+struct symbols_of<E, 1> : symbols_of<operand_t<E, 0>> {};
+template <class E>
+struct symbols_of<E, 2> {
+  using type = decltype(typename symbols_of<operand_t<E, 0>>::type{} + typename symbols_of<operand_t<E, 1>>::type{});
 };
-template <fixed_string Name, class E>
-struct symbols_of<named<Name, E>> : symbols_of<E> {};
 template <class E>
 using symbols_t = typename symbols_of<E>::type;
 

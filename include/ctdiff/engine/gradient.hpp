@@ -42,6 +42,24 @@ struct wrt_list {
   }();
 };
 
+// The flat layout of a gradient with respect to tensor symbols
+// (tensor/nodes.hpp): the symbols of wrt(...) in order, each row-major, one
+// after the other.
+template <class W>
+inline constexpr std::size_t flat_size_v = 0;
+template <class... Symbols>
+inline constexpr std::size_t flat_size_v<wrt_list<Symbols...>> = (Symbols::dims.size() + ... + 0);
+
+template <class W, class S>
+inline constexpr std::size_t flat_offset_v = 0;
+template <class... Symbols, class S>
+inline constexpr std::size_t flat_offset_v<wrt_list<Symbols...>, S> = [] {
+  std::size_t offset = 0;
+  bool found = false;
+  ((found = found || std::is_same_v<S, Symbols>, offset += found ? 0 : Symbols::dims.size()), ...);
+  return offset;
+}();
+
 template <class... Symbols>
 constexpr auto wrt(Symbols...) {
   if constexpr ((is_wrt_symbol_v<Symbols> && ...)) {

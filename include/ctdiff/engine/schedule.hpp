@@ -93,56 +93,6 @@ constexpr bool name_defined_once() {
   return true;  // the message above is the only error
 }
 
-// The operands of a node, for the schedule: none for a leaf (a symbol, a
-// number); one for f(x), a name and a tensor function; two for a binary
-// operation, scalar or tensor. One trait, so one schedule serves both kinds.
-template <class Node>
-struct operands {
-  static constexpr std::size_t count = 0;
-};
-template <class Node>
-requires requires { typename Node::argument_type; }
-struct operands<Node> {
-  static constexpr std::size_t count = 1;
-  template <std::size_t>
-  using type = typename Node::argument_type;
-  template <std::size_t>
-  static constexpr const auto& of(const Node& node) {
-    return node.argument;
-  }
-};
-template <fixed_string Name, class E>
-struct operands<named<Name, E>> {
-  static constexpr std::size_t count = 1;
-  template <std::size_t>
-  using type = E;
-  template <std::size_t>
-  static constexpr const E& of(const named<Name, E>& node) {
-    return node.expression;
-  }
-};
-template <class Node>
-requires requires {
-  typename Node::left_type;
-  typename Node::right_type;
-}
-struct operands<Node> {
-  static constexpr std::size_t count = 2;
-  template <std::size_t Operand>
-  using type = std::conditional_t<Operand == 0, typename Node::left_type, typename Node::right_type>;
-  template <std::size_t Operand>
-  static constexpr const auto& of(const Node& node) {
-    if constexpr (Operand == 0) {
-      return node.left;
-    } else {
-      return node.right;
-    }
-  }
-};
-
-template <class Node, std::size_t Operand>
-using operand_t = typename operands<Node>::template type<Operand>;
-
 // Post-order: operands first, then the node, each key once.
 template <class E, class Path, class State, bool Seen = State::template contains<key_t<E, Path>>::value,
           std::size_t Operands = operands<E>::count>

@@ -147,16 +147,6 @@ inline constexpr bool is_tensor_unary_v = false;
 template <class Op, class A>
 inline constexpr bool is_tensor_unary_v<tensor_unary<Op, A>> = true;
 
-// The scalar core's contains_v (and so contains_any_v) covers tensor nodes too.
-namespace detail {
-template <fixed_string Name, shape S>
-struct contains_symbol<tensor_symbol<Name, S>, tensor_symbol<Name, S>> : std::true_type {};
-template <class Op, class A, class S>
-struct contains_symbol<tensor_unary<Op, A>, S> : contains_symbol<A, S> {};
-template <class Op, class L, class R, class S>
-struct contains_symbol<tensor_binary<Op, L, R>, S> : std::disjunction<contains_symbol<L, S>, contains_symbol<R, S>> {};
-}  // namespace detail
-
 template <fixed_string Name, shape S>
 inline constexpr bool is_wrt_symbol_v<tensor_symbol<Name, S>> = true;
 
@@ -183,22 +173,5 @@ template <fixed_string Name, TensorExpression E>
 constexpr named<Name, E> let(const E& e) {
   return {{}, e};
 }
-
-// The flat layout of a tensor gradient: the symbols of wrt(...) in order, each
-// row-major, one after the other.
-template <class W>
-inline constexpr std::size_t flat_size_v = 0;
-template <class... Symbols>
-inline constexpr std::size_t flat_size_v<wrt_list<Symbols...>> = (Symbols::dims.size() + ... + 0);
-
-template <class W, class S>
-inline constexpr std::size_t flat_offset_v = 0;
-template <class... Symbols, class S>
-inline constexpr std::size_t flat_offset_v<wrt_list<Symbols...>, S> = [] {
-  std::size_t offset = 0;
-  bool found = false;
-  ((found = found || std::is_same_v<S, Symbols>, offset += found ? 0 : Symbols::dims.size()), ...);
-  return offset;
-}();
 
 }  // namespace ctdiff
