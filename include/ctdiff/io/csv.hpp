@@ -8,7 +8,6 @@
 #include <charconv>
 #include <cmath>
 #include <cstddef>
-#include <filesystem>
 #include <fstream>
 #include <initializer_list>
 #include <istream>
@@ -146,28 +145,29 @@ inline csv_table read_csv(std::istream& input, const std::string& source) {
   return csv_table(source, std::move(names), std::move(columns));
 }
 
-// Reads a CSV file (see above); csv_error "file: cannot open the file" if it cannot be opened.
-inline csv_table read_csv(const std::filesystem::path& path) {
-  const std::string source = path.string();
+// Reads a CSV file (see above); csv_error "file: cannot open the file" if it cannot be opened. A
+// std::filesystem::path converts to the std::string taken here, and <filesystem> stays out of every
+// translation unit that includes ctdiff.hpp.
+inline csv_table read_csv(const std::string& path) {
   std::ifstream file(path);
-  if (!file) throw csv_error(source + ": cannot open the file");
-  return read_csv(file, source);
+  if (!file) throw csv_error(path + ": cannot open the file");
+  return read_csv(file, path);
 }
 
 // Writes "epoch,loss" and one row per epoch (epoch 0 is the starting point).
 template <class T>
-void write_loss_csv(const std::filesystem::path& path, std::span<const T> loss_per_epoch) {
+void write_loss_csv(const std::string& path, std::span<const T> loss_per_epoch) {
   std::ofstream file(path);
-  if (!file) throw csv_error(path.string() + ": cannot open the file for writing");
+  if (!file) throw csv_error(path + ": cannot open the file for writing");
   file.precision(17);
   file << "epoch,loss\n";
   for (std::size_t epoch = 0; epoch != loss_per_epoch.size(); ++epoch)
     file << epoch << ',' << loss_per_epoch[epoch] << '\n';
-  if (!file) throw csv_error(path.string() + ": write error");
+  if (!file) throw csv_error(path + ": write error");
 }
 
 template <class T>
-void write_loss_csv(const std::filesystem::path& path, const std::vector<T>& loss_per_epoch) {
+void write_loss_csv(const std::string& path, const std::vector<T>& loss_per_epoch) {
   write_loss_csv(path, std::span<const T>(loss_per_epoch));
 }
 
