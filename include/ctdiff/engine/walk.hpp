@@ -342,14 +342,10 @@ template <class Storage, class Node, class T>
 constexpr void clear(T* adjoint, std::size_t count) {
   if constexpr (Storage::template batched<Node>) {
     std::fill_n(adjoint, Node::dims.size() * count, T(0));
-  } else if constexpr (Node::dims.size() <= 16) {
-    // g++ -O3 peels a loop this short completely, and would warn that an
-    // unroll annotation on it is ignored.
-    for (std::size_t i = 0; i != Node::dims.size(); ++i) adjoint[i] = T(0);
   } else {
-    // A loop unrolled, not fill(): g++ -O3 clears a fill of a few dozen values
-    // with rep stos, whose start-up costs more than the vector stores.
-#pragma GCC unroll 64
+    // A loop of known length: g++ unrolls it where short. (An unroll pragma
+    // here made g++ -O3 warn that it ignored the annotation, where the loop was
+    // peeled first; a warning it gives without an option to turn it off.)
     for (std::size_t i = 0; i != Node::dims.size(); ++i) adjoint[i] = T(0);
   }
 }
