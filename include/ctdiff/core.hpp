@@ -4,8 +4,10 @@
 
 #include <ctdiff/core/arithmetic.hpp>
 #include <ctdiff/core/bindings.hpp>
+#include <ctdiff/core/conditions.hpp>
 #include <ctdiff/core/derivative.hpp>
 #include <ctdiff/core/expression.hpp>
 #include <ctdiff/core/fixed_string.hpp>
 #include <ctdiff/core/functions.hpp>
 #include <ctdiff/core/simplify.hpp>
+#include <ctdiff/core/user_functions.hpp>

@@ -13,7 +13,8 @@
 namespace ctdiff {
 
 // How tightly an operator binds, for printing with the fewest parentheses.
-enum class precedence { sum = 1, product = 2, prefix = 3, power = 4, atom = 5 };
+// Loosest first: the conditions of where(...) (||, &&, comparisons), then arithmetic.
+enum class precedence { either = 1, both, comparison, sum, product, prefix, power, atom };
 
 struct sum_op {
   static constexpr std::string_view symbol = " + ";
@@ -120,7 +121,8 @@ inline constexpr bool has_tensor_operand_v = TensorExpression<L> || TensorExpres
 
 template <class L, class R>
 inline constexpr bool is_misused_operator_v =
-    !has_tensor_operand_v<L, R> && (Expression<L> || Expression<R>)&&!(Operand<L> && Operand<R>);
+    !has_tensor_operand_v<L, R> &&
+    (Expression<L> || Expression<R> || Condition<L> || Condition<R>)&&!(Operand<L> && Operand<R>);
 
 }  // namespace detail
 
@@ -144,14 +146,15 @@ constexpr auto operator-(const E& e) {
 
 // An operand that is neither an expression nor a number (a std::string, a
 // pointer...) reaches these instead of a page of failed overloads.
-#define CTDIFF_REJECT_OPERAND(OP)                                                               \
-  template <class L, class R>                                                                   \
-  requires detail::is_misused_operator_v<L, R> L operator OP(const L& l, const R&) {            \
-    static_assert(detail::always_false_v<L>,                                                    \
-                  "ctdiff: an operand of " #OP                                                  \
-                  " is neither a ctdiff expression nor an arithmetic value "                    \
-                  "(int, double, ...); the instantiation line above names both operand types"); \
-    return l; /* a complete type, so that the message above is the only error */                \
+#define CTDIFF_REJECT_OPERAND(OP)                                                                                    \
+  template <class L, class R>                                                                                        \
+  requires detail::is_misused_operator_v<L, R> L operator OP(const L& l, const R&) {                                 \
+    static_assert(detail::always_false_v<L>, "ctdiff: an operand of " #OP                                            \
+                                             " is neither a ctdiff expression nor an arithmetic value "              \
+                                             "(int, double, ...); a comparison such as x > 0 is a condition, for "   \
+                                             "where(condition, then, otherwise) only; the instantiation line above " \
+                                             "names both operand types");                                            \
+    return l; /* a complete type, so that the message above is the only error */                                     \
   }
 CTDIFF_REJECT_OPERAND(+)
 CTDIFF_REJECT_OPERAND(-)

@@ -5,6 +5,7 @@
 // contributes the compile-time zero and no code.
 #pragma once
 
+#include <ctdiff/core/conditions.hpp>
 #include <ctdiff/core/functions.hpp>
 #include <type_traits>
 
@@ -23,6 +24,8 @@ constexpr auto derivative(const E& e, S s, const Value& value) {
     return int_c<1>;
   } else if constexpr (is_named_v<E>) {
     return derivative(e.expression, s, e);
+  } else if constexpr (is_selection_v<E>) {  // the where of the branches' derivatives
+    return make_selection(e.condition, derivative(e.then, s, e.then), derivative(e.otherwise, s, e.otherwise));
   } else if constexpr (is_unary_v<E>) {
     return make_product(E::operation::derivative(e.argument, value), derivative(e.argument, s, e.argument));
   } else {

@@ -105,6 +105,20 @@ struct binary {
   [[no_unique_address]] R right;
 };
 
+// where(condition, then, otherwise): then where the condition holds, else
+// otherwise (conditions.hpp). Both branches are nodes of the schedule, so a
+// pack of samples computes both and blends them.
+template <class C, class A, class B>
+struct selection {
+  using ctdiff_node = void;
+  using condition_type = C;
+  using then_type = A;
+  using otherwise_type = B;
+  [[no_unique_address]] C condition;
+  [[no_unique_address]] A then;
+  [[no_unique_address]] B otherwise;
+};
+
 namespace detail {
 // A named value is an expression of its expression's kind: scalar here;
 // tensor/nodes.hpp makes the name of a tensor expression a tensor node.
@@ -124,10 +138,24 @@ struct named : detail::named_kind<E> {
   [[no_unique_address]] E expression;
 };
 
+// A comparison (x > 0) or a combination of them (&&, ||, !): a node of the
+// schedule, valued 1 or 0, but not an expression: it stands only as the
+// first argument of where(...) (conditions.hpp).
+template <class T>
+inline constexpr bool is_condition_v = false;
+template <class Op, class L, class R>
+requires(Op::is_condition) inline constexpr bool is_condition_v<binary<Op, L, R>> = true;
+template <class Op, class A>
+requires(Op::is_condition) inline constexpr bool is_condition_v<unary<Op, A>> = true;
+
 template <class T>
 concept Expression = requires {
   typename std::remove_cvref_t<T>::ctdiff_node;
-};
+}
+&&!is_condition_v<std::remove_cvref_t<T>>;
+
+template <class T>
+concept Condition = is_condition_v<std::remove_cvref_t<T>>;
 
 // A node of a tensor expression (tensor/nodes.hpp), declared here so that the
 // scalar operators leave an operator with a tensor operand to the tensor ones.
@@ -163,6 +191,11 @@ template <class Op, class L, class R>
 inline constexpr bool is_binary_v<binary<Op, L, R>> = true;
 
 template <class T>
+inline constexpr bool is_selection_v = false;
+template <class C, class A, class B>
+inline constexpr bool is_selection_v<selection<C, A, B>> = true;
+
+template <class T>
 inline constexpr bool is_named_v = false;
 template <fixed_string Name, class E>
 inline constexpr bool is_named_v<named<Name, E>> = true;
@@ -184,7 +217,8 @@ inline constexpr bool is_one_v = std::is_same_v<T, integer<1>>;
 
 namespace detail {
 // The operands of a node: none for a leaf (a symbol, a number); one for f(x),
-// a name and a tensor function; two for a binary operation, scalar or tensor.
+// a name and a tensor function; two for a binary operation, scalar or tensor;
+// three for where(...), the condition first.
 // One trait, so that the schedule and every question asked of a model
 // (contains_symbol, symbols_of) serve both kinds.
 template <class Node>
@@ -231,6 +265,23 @@ struct operands<Node> {
   }
 };
 
+template <class C, class A, class B>
+struct operands<selection<C, A, B>> {
+  static constexpr std::size_t count = 3;
+  template <std::size_t Operand>
+  using type = std::conditional_t<Operand == 0, C, std::conditional_t<Operand == 1, A, B>>;
+  template <std::size_t Operand>
+  static constexpr const auto& of(const selection<C, A, B>& node) {
+    if constexpr (Operand == 0) {
+      return node.condition;
+    } else if constexpr (Operand == 1) {
+      return node.then;
+    } else {
+      return node.otherwise;
+    }
+  }
+};
+
 template <class Node, std::size_t Operand>
 using operand_t = typename operands<Node>::template type<Operand>;
 
@@ -244,6 +295,10 @@ struct contains_symbol<E, S, 1> : contains_symbol<operand_t<E, 0>, S> {};
 template <class E, class S>
 struct contains_symbol<E, S, 2>
     : std::disjunction<contains_symbol<operand_t<E, 0>, S>, contains_symbol<operand_t<E, 1>, S>> {};
+template <class E, class S>
+struct contains_symbol<E, S, 3>
+    : std::disjunction<contains_symbol<operand_t<E, 0>, S>, contains_symbol<operand_t<E, 1>, S>,
+                       contains_symbol<operand_t<E, 2>, S>> {};
 }  // namespace detail
 
 template <class E, class S>
@@ -260,6 +315,8 @@ template <class Op, class A>
 inline constexpr bool is_static_v<unary<Op, A>> = is_static_v<A>;
 template <class Op, class L, class R>
 inline constexpr bool is_static_v<binary<Op, L, R>> = is_static_v<L>&& is_static_v<R>;
+template <class C, class A, class B>
+inline constexpr bool is_static_v<selection<C, A, B>> = is_static_v<C>&& is_static_v<A>&& is_static_v<B>;
 // A named value is one value by its name, whatever literals it holds.
 template <fixed_string Name, class E>
 inline constexpr bool is_static_v<named<Name, E>> = true;

@@ -38,7 +38,8 @@ template <class Op>
 struct apply_binary {
   using operation = Op;
 };
-struct copy_operand {};  // a named value: its expression's
+struct copy_operand {};    // a named value: its expression's
+struct choose_operand {};  // where(c, a, b): a where c is not 0, else b
 
 template <class Node>
 struct value_rule {
@@ -60,6 +61,10 @@ template <fixed_string Name, class E>
 struct value_rule<named<Name, E>> {
   using type = copy_operand;
 };
+template <class C, class A, class B>
+struct value_rule<selection<C, A, B>> {
+  using type = choose_operand;
+};
 template <class S, std::size_t Index>
 using value_rule_t = typename value_rule<typename S::template entry<Index>::node>::type;
 
@@ -68,11 +73,13 @@ using value_rule_t = typename value_rule<typename S::template entry<Index>::node
 // bookkeeping the largest compile cost (4->8->4 network at -O3: 9.3 s -> 6.4 s,
 // the same instructions per gradient).
 template <class T, class Rule>
-constexpr T entry_value(const T& own, const T& first, const T& second) {
+constexpr T entry_value(const T& own, const T& first, const T& second, const T& third) {
   if constexpr (std::is_same_v<Rule, read_before>) {
     return own;
   } else if constexpr (std::is_same_v<Rule, copy_operand>) {
     return first;
+  } else if constexpr (std::is_same_v<Rule, choose_operand>) {
+    return first != T(0) ? second : third;
   } else if constexpr (is_integer_v<Rule>) {
     return static_cast<T>(Rule::value);
   } else if constexpr (std::is_same_v<Rule, apply_unary<typename Rule::operation>>) {
@@ -128,7 +135,8 @@ template <class T, class E, class B>
   [&]<std::size_t... Index>(std::index_sequence<Index...>) __attribute__((always_inline)) {
     [[maybe_unused]] const int in_order[] = {
         0, (values[Index] = entry_value<T, value_rule_t<S, Index>>(
-                values[Index], values[operand_slot<S, Index, 0>::value], values[operand_slot<S, Index, 1>::value]),
+                values[Index], values[operand_slot<S, Index, 0>::value], values[operand_slot<S, Index, 1>::value],
+                values[operand_slot<S, Index, 2>::value]),
             0)...};
   }
   (std::make_index_sequence<S::size>{});
@@ -157,6 +165,11 @@ struct symbols_of<E, 1> : symbols_of<operand_t<E, 0>> {};
 template <class E>
 struct symbols_of<E, 2> {
   using type = decltype(typename symbols_of<operand_t<E, 0>>::type{} + typename symbols_of<operand_t<E, 1>>::type{});
+};
+template <class E>
+struct symbols_of<E, 3> {
+  using type = decltype(typename symbols_of<operand_t<E, 0>>::type{} + typename symbols_of<operand_t<E, 1>>::type{} +
+                        typename symbols_of<operand_t<E, 2>>::type{});
 };
 template <class E>
 using symbols_t = typename symbols_of<E>::type;

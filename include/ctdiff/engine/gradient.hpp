@@ -83,6 +83,9 @@ template <class E, class W>
 struct contains_any<E, W, 1> : contains_any<operand_t<E, 0>, W> {};
 template <class E, class W>
 struct contains_any<E, W, 2> : std::disjunction<contains_any<operand_t<E, 0>, W>, contains_any<operand_t<E, 1>, W>> {};
+template <class E, class W>
+struct contains_any<E, W, 3> : std::disjunction<contains_any<operand_t<E, 0>, W>, contains_any<operand_t<E, 1>, W>,
+                                                contains_any<operand_t<E, 2>, W>> {};
 }  // namespace detail
 
 template <class E, class W>
@@ -117,6 +120,24 @@ constexpr hessian_expression<E, wrt_list<Symbols...>> hessian(const E& e, wrt_li
 
 namespace detail {
 
+// The local partial of a unary operation at its argument's value: its
+// derivative rule called with numbers or, for a user's function, whose
+// derivative is an expression in its argument, that expression evaluated there.
+template <class Op, class T>
+constexpr auto local_partial(const T& argument, const T& value) {
+  if constexpr (requires { Op::is_user_function; }) {
+    constexpr auto u = var<"function argument">;
+    const auto partial = Op::derivative(u, u);
+    if constexpr (Expression<decltype(partial)>) {
+      return eval(partial, at(u = argument));
+    } else {
+      return partial;
+    }
+  } else {
+    return Op::derivative(argument, value);
+  }
+}
+
 // The adjoint a unary node passes to its argument: its own adjoint times its
 // local partial, or the operation's own chain(adjoint, x, f) where it declares
 // one to order the multiplications (power_op).
@@ -125,25 +146,46 @@ constexpr auto chain(const Adjoint& adjoint, const T& argument, const T& value) 
   if constexpr (requires { Op::chain(adjoint, argument, value); }) {
     return Op::chain(adjoint, argument, value);
   } else {
-    return make_product(adjoint, Op::derivative(argument, value));
+    return make_product(adjoint, local_partial<Op>(argument, value));
   }
 }
 
 // Functions whose derivative is the compile-time 0 (step, sign): the reverse sweep stops there.
 template <class Op>
-inline constexpr bool stops_sweep_v = is_zero_v<decltype(Op::derivative(0.0, 0.0))>;
+inline constexpr bool stops_sweep_v = is_zero_v<decltype(local_partial<Op>(0.0, 0.0))>;
 
 // What the reverse sweep does at an entry that passes its adjoint on, by the
 // kind of its node, naming the operation and nothing of the model (for the
 // reason given at value_rule in evaluate.hpp): nothing, a unary node's chain
-// rule, a binary node's to the operands that hold a symbol of W, or a named
-// value's adjoint handed to its expression.
+// rule, a binary node's to the operands that hold a symbol of W, a named
+// value's adjoint handed to its expression, or a where's to the branch taken.
 struct no_step {};
 template <class Op>
 struct unary_step {};
 template <class Op, bool ToLeft, bool ToRight>
 struct binary_step {};
 struct copy_step {};
+template <bool ToThen, bool ToOtherwise>
+struct selection_step {};
+
+// Which operands a step passes to (a unary step's second is its own slot).
+template <class Step>
+inline constexpr std::array<bool, 3> passes_to_v{true, true, false};
+template <>
+inline constexpr std::array<bool, 3> passes_to_v<no_step>{false, false, false};
+template <bool ToThen, bool ToOtherwise>
+inline constexpr std::array<bool, 3> passes_to_v<selection_step<ToThen, ToOtherwise>>{false, true, true};
+
+// A unary node's step, its operation's partial asked about only where the
+// sweep would pass through it (a user's function may have none).
+template <class Op, bool HoldsSymbol>
+struct unary_sweep {
+  using type = no_step;
+};
+template <class Op>
+struct unary_sweep<Op, true> {
+  using type = std::conditional_t<stops_sweep_v<Op>, no_step, unary_step<Op>>;
+};
 
 template <class Node, class W>
 struct sweep_step {
@@ -151,7 +193,12 @@ struct sweep_step {
 };
 template <class Op, class A, class W>
 struct sweep_step<unary<Op, A>, W> {
-  using type = std::conditional_t<contains_any<A, W>::value && !stops_sweep_v<Op>, unary_step<Op>, no_step>;
+  using type = typename unary_sweep<Op, contains_any<A, W>::value>::type;
+};
+template <class C, class A, class B, class W>
+struct sweep_step<selection<C, A, B>, W> {
+  using type = std::conditional_t<contains_any<A, W>::value || contains_any<B, W>::value,
+                                  selection_step<contains_any<A, W>::value, contains_any<B, W>::value>, no_step>;
 };
 template <class Op, class L, class R, class W>
 struct sweep_step<binary<Op, L, R>, W> {
@@ -172,18 +219,21 @@ template <class E, class W>
 constexpr auto reached_entries() {
   using S = schedule<E>;
   struct step {
-    bool passes;
-    std::size_t first, second;
+    std::array<bool, 3> passes;
+    std::array<std::size_t, 3> operands;
   };
   constexpr auto steps = []<std::size_t... Index>(std::index_sequence<Index...>) {
-    return std::array<step, S::size>{step{!std::is_same_v<sweep_step_t<S, W, Index>, no_step>,
-                                          operand_slot<S, Index, 0>::value, operand_slot<S, Index, 1>::value}...};
+    return std::array<step, S::size>{step{
+        passes_to_v<sweep_step_t<S, W, Index>>,
+        {operand_slot<S, Index, 0>::value, operand_slot<S, Index, 1>::value, operand_slot<S, Index, 2>::value}}...};
   }
   (std::make_index_sequence<S::size>{});
   std::array<bool, S::size> reached{};
   reached[S::size - 1] = true;
   for (std::size_t index = S::size; index-- != 0;) {
-    if (reached[index] && steps[index].passes) reached[steps[index].first] = reached[steps[index].second] = true;
+    for (std::size_t operand = 0; operand != 3; ++operand) {
+      if (reached[index] && steps[index].passes[operand]) reached[steps[index].operands[operand]] = true;
+    }
   }
   return reached;
 }
@@ -201,23 +251,33 @@ constexpr void accumulate(T& slot, const Contribution& contribution) {
   if constexpr (!is_zero_v<Contribution>) slot += static_cast<T>(constant_value(contribution));
 }
 
-// Passes the adjoint of the entry at Self to its operands at First and Second
-// (not forced inline: see entry_value in evaluate.hpp).
-template <std::size_t Self, std::size_t First, std::size_t Second, class T, std::size_t N>
+// Passes the adjoint of the entry at Self to its operands at First, Second
+// and Third (not forced inline: see entry_value in evaluate.hpp).
+template <std::size_t Self, std::size_t First, std::size_t Second, std::size_t Third, class T, std::size_t N>
 constexpr void pass_adjoint(no_step, const std::array<T, N>&, std::array<T, N>&) {}
 
-template <std::size_t Self, std::size_t First, std::size_t Second, class T, std::size_t N>
+template <std::size_t Self, std::size_t First, std::size_t Second, std::size_t Third, class T, std::size_t N>
 constexpr void pass_adjoint(copy_step, const std::array<T, N>&, std::array<T, N>& adjoints) {
   adjoints[First] += adjoints[Self];
 }
 
-template <std::size_t Self, std::size_t First, std::size_t Second, class T, std::size_t N, class Op>
+template <std::size_t Self, std::size_t First, std::size_t Second, std::size_t Third, class T, std::size_t N, class Op>
 constexpr void pass_adjoint(unary_step<Op>, const std::array<T, N>& values, std::array<T, N>& adjoints) {
   accumulate(adjoints[First], chain<Op>(adjoints[Self], values[First], values[Self]));
 }
 
-template <std::size_t Self, std::size_t First, std::size_t Second, class T, std::size_t N, class Op, bool ToLeft,
-          bool ToRight>
+// The branch not taken gets +0, not nothing: the code stays straight-line.
+template <std::size_t Self, std::size_t First, std::size_t Second, std::size_t Third, class T, std::size_t N,
+          bool ToThen, bool ToOtherwise>
+constexpr void pass_adjoint(selection_step<ToThen, ToOtherwise>, const std::array<T, N>& values,
+                            std::array<T, N>& adjoints) {
+  const bool taken = values[First] != T(0);
+  if constexpr (ToThen) adjoints[Second] += taken ? adjoints[Self] : T(0);
+  if constexpr (ToOtherwise) adjoints[Third] += taken ? T(0) : adjoints[Self];
+}
+
+template <std::size_t Self, std::size_t First, std::size_t Second, std::size_t Third, class T, std::size_t N, class Op,
+          bool ToLeft, bool ToRight>
 constexpr void pass_adjoint(binary_step<Op, ToLeft, ToRight>, const std::array<T, N>& values,
                             std::array<T, N>& adjoints) {
   const T adjoint = adjoints[Self];
@@ -260,10 +320,11 @@ template <class T, class W, class E, class B>
     // loop and keeps it, and every adjoint is then read back from memory.
     std::array<T, S::size> adjoints{(Index == S::size - 1 ? T(1) : T(-0.0))...};
     [[maybe_unused]] const int from_the_root[] = {
-        0, (pass_adjoint<S::size - 1 - Index, operand_slot<S, S::size - 1 - Index, 0>::value,
-                         operand_slot<S, S::size - 1 - Index, 1>::value>(reached_step_t<E, W, S::size - 1 - Index>{},
-                                                                         values, adjoints),
-            0)...};
+        0,
+        (pass_adjoint<S::size - 1 - Index, operand_slot<S, S::size - 1 - Index, 0>::value,
+                      operand_slot<S, S::size - 1 - Index, 1>::value, operand_slot<S, S::size - 1 - Index, 2>::value>(
+             reached_step_t<E, W, S::size - 1 - Index>{}, values, adjoints),
+         0)...};
     return [&]<class... Symbols>(wrt_list<Symbols...>) __attribute__((always_inline)) {
       return value_and_gradient<T, W::size>{values[S::size - 1],
                                             {partial_at<partial_slot<E, W, Symbols>::value>(adjoints)...}};

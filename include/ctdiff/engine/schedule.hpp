@@ -119,6 +119,13 @@ struct visit<E, Path, State, false, 2> {
   using after_right = typename visit<operand_t<E, 1>, child_path<Path, 1>, after_left>::type;
   using type = typename after_right::template append<entry<key_t<E, Path>, E, Path>>;
 };
+template <class E, class Path, class State>
+struct visit<E, Path, State, false, 3> {
+  using after_first = typename visit<operand_t<E, 0>, child_path<Path, 0>, State>::type;
+  using after_second = typename visit<operand_t<E, 1>, child_path<Path, 1>, after_first>::type;
+  using after_third = typename visit<operand_t<E, 2>, child_path<Path, 2>, after_second>::type;
+  using type = typename after_third::template append<entry<key_t<E, Path>, E, Path>>;
+};
 
 // Calls visit.template operator()<I>() for I = 0, 1, ..., N - 1, in order.
 // A braced list, not a fold expression: clang++ nests a fold's operands and

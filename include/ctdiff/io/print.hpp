@@ -9,6 +9,7 @@
 #include <array>
 #include <charconv>
 #include <cmath>
+#include <ctdiff/core/conditions.hpp>
 #include <ctdiff/core/functions.hpp>
 #include <ctdiff/engine/schedule.hpp>
 #include <initializer_list>
@@ -215,6 +216,8 @@ template <bool Latex, class Op, class A>
 rendered render(const unary<Op, A>& e);
 template <bool Latex, class Op, class L, class R>
 rendered render(const binary<Op, L, R>& e);
+template <bool Latex, class C, class A, class B>
+rendered render(const selection<C, A, B>& e);
 
 template <bool Latex, fixed_string Name>
 rendered render(const symbol<Name>&) {
@@ -261,6 +264,8 @@ rendered render(const unary<Op, A>& e) {
   } else if constexpr (std::is_same_v<Op, negate_op>) {
     argument.negative = !argument.negative;
     return argument;
+  } else if constexpr (std::is_same_v<Op, not_op>) {
+    return {join({Latex ? "\\neg " : "!", in_parentheses(argument.text, Latex)}), precedence::prefix};
   } else if constexpr (Latex && std::is_same_v<Op, sqrt_op>) {
     return {join({"\\sqrt{", with_sign(argument, true).text, "}"}), precedence::atom};
   } else if constexpr (Latex && std::is_same_v<Op, abs_op>) {
@@ -329,7 +334,11 @@ rendered render(const binary<Op, L, R>& e) {
       return right;
     }
   }
-  if constexpr (requires { Op::name; }) {  // a two-argument function: atan2(a, b)
+  if constexpr (requires { Op::is_condition; }) {
+    // A comparison's operands are arithmetic; && and || take their own kind or tighter.
+    constexpr precedence needed = own == precedence::comparison ? precedence::sum : own;
+    return {join({wrap(left, needed, Latex), Latex ? Op::latex : Op::symbol, wrap(right, needed, Latex)}), own};
+  } else if constexpr (requires { Op::name; }) {  // a two-argument function: atan2(a, b)
     const std::string arguments = join({with_sign(left, Latex).text, ", ", with_sign(right, Latex).text});
     if constexpr (Latex) return {join({latex_function(Op::name), "\\left(", arguments, "\\right)"}), own};
     return {join({Op::name, "(", arguments, ")"}), own};
@@ -340,6 +349,20 @@ rendered render(const binary<Op, L, R>& e) {
   } else {
     return render_terms<Latex, Op>(left, std::move(right));
   }
+}
+
+// where(c, a, b); in LaTeX, cases.
+template <bool Latex, class C, class A, class B>
+rendered render(const selection<C, A, B>& e) {
+  const std::string condition = render<Latex>(e.condition).text;
+  const std::string then = with_sign(render<Latex>(e.then), Latex).text;
+  const std::string otherwise = with_sign(render<Latex>(e.otherwise), Latex).text;
+  if constexpr (Latex) {
+    return {join({"\\begin{cases} ", then, " & \\text{if } ", condition, " \\\\ ", otherwise,
+                  " & \\text{otherwise} \\end{cases}"}),
+            precedence::atom};
+  }
+  return {join({"where(", condition, ", ", then, ", ", otherwise, ")"}), precedence::atom};
 }
 
 // An operator's symbol without the spaces that infix text puts around it.
@@ -360,7 +383,9 @@ struct dot_label {
       return with_sign(render<false>(node), false).text;
     } else if constexpr (is_unary_v<Node> && requires { Node::operation::exponent; }) {
       return join({"^", number_text(Node::operation::exponent)});
-    } else if constexpr (is_unary_v<Node>) {
+    } else if constexpr (is_selection_v<Node>) {
+      return "where";
+    } else if constexpr (requires { Node::operation::name; }) {
       return std::string(Node::operation::name);
     } else {
       return operator_label(Node::operation::symbol);
