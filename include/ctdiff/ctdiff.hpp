@@ -12,6 +12,7 @@
 #include <ctdiff/core/conditions.hpp>
 #include <ctdiff/core/derivative.hpp>
 #include <ctdiff/core/expression.hpp>
+#include <ctdiff/core/families.hpp>
 #include <ctdiff/core/fixed_string.hpp>
 #include <ctdiff/core/functions.hpp>
 #include <ctdiff/core/simplify.hpp>

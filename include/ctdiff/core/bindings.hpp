@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <ctdiff/core/expression.hpp>
+#include <ctdiff/core/families.hpp>
 #include <string_view>
 #include <type_traits>
 
@@ -104,6 +105,14 @@ struct bindings<binding<Names, Ts>...> : binding<Names, Ts>... {
   constexpr const auto& operator[](symbol<Name>) const {
     return detail::bound_value<Name>(*this);
   }
+  // A family's values, as an array in the order of its members.
+  template <fixed_string Name, std::size_t N>
+  constexpr auto operator[](symbol_family<Name, N> family) const {
+    return [&]<std::size_t... I>(std::index_sequence<I...>) {
+      return std::array{(*this)[family[std::integral_constant<std::size_t, I>{}]]...};
+    }
+    (std::make_index_sequence<N>{});
+  }
 };
 
 // With no values bound, constant expressions evaluate in double.
@@ -119,6 +128,12 @@ requires(is_column_binding_v<Arguments> || ...) constexpr bindings<> at(const Ar
                 "ctdiff: at(x = value) binds one number to a scalar symbol; a range of numbers is a data column, "
                 "bound with data(x = values) for fit(...)");
   return {};
+}
+
+// A family binds each of its members: at(theta = coefficients, x = 0.5).
+template <class... Arguments>
+requires(is_family_binding_v<Arguments> || ...) constexpr auto at(const Arguments&... arguments) {
+  return detail::with_members_bound([](const auto&... each) { return at(each...); }, arguments...);
 }
 
 template <fixed_string... Names, class... Ts>

@@ -16,6 +16,7 @@
 #include <ctdiff/core/derivative.hpp>
 #include <ctdiff/engine/evaluate.hpp>
 #include <ctdiff/engine/schedule.hpp>
+#include <tuple>
 #include <type_traits>
 #include <utility>
 
@@ -60,9 +61,12 @@ inline constexpr std::size_t flat_offset_v<wrt_list<Symbols...>, S> = [] {
   return offset;
 }();
 
+// A family in wrt(...) counts as its members, in order: wrt(theta, a).
 template <class... Symbols>
-constexpr auto wrt(Symbols...) {
-  if constexpr ((is_wrt_symbol_v<Symbols> && ...)) {
+constexpr auto wrt(Symbols... symbols) {
+  if constexpr ((is_symbol_family_v<Symbols> || ...)) {
+    return std::apply([](auto... each) { return wrt(each...); }, std::tuple_cat(detail::member_symbols(symbols)...));
+  } else if constexpr ((is_wrt_symbol_v<Symbols> && ...)) {
     static_assert(detail::all_distinct<Symbols::name...>(), "ctdiff: a symbol appears twice in wrt(...)");
     return wrt_list<Symbols...>{};
   } else {
@@ -116,6 +120,31 @@ constexpr gradient_expression<E, wrt_list<Symbols...>> gradient(const E& e, wrt_
 template <Expression E, class... Symbols>
 constexpr hessian_expression<E, wrt_list<Symbols...>> hessian(const E& e, wrt_list<Symbols...>) {
   return {e};
+}
+
+// Several expressions, one value each: the residuals of least squares
+// (residuals(10 * (b - a * a), 1 - a)), or a vector-valued function for jacobian(...).
+template <Expression... Residuals>
+struct residual_list {
+  std::tuple<Residuals...> expressions;
+};
+
+template <Expression... Residuals>
+constexpr residual_list<Residuals...> residuals(const Residuals&... r) {
+  static_assert(sizeof...(Residuals) > 0, "ctdiff: residuals(...) needs at least one expression");
+  return {{r...}};
+}
+
+template <class List, class W>
+struct jacobian_expression {
+  List residuals;
+};
+
+// jacobian(residuals(r1, r2), wrt(a, b)): evaluated, a row per residual, each its gradient.
+template <class... Residuals, class... Symbols>
+constexpr jacobian_expression<residual_list<Residuals...>, wrt_list<Symbols...>> jacobian(
+    const residual_list<Residuals...>& r, wrt_list<Symbols...>) {
+  return {r};
 }
 
 namespace detail {
@@ -357,6 +386,25 @@ template <class E, class W, Bindings B>
 template <class E, class W, Bindings B>
 [[gnu::always_inline]] constexpr auto eval(const gradient_expression<E, W>& g, const B& b) {
   return eval_with_value(g, b).gradient;
+}
+
+// std::array<T, m>: the value of each of m residuals.
+template <class... Residuals, Bindings B>
+constexpr auto eval(const residual_list<Residuals...>& list, const B& b) {
+  using T = typename B::value_type;
+  return std::apply([&](const auto&... r) { return std::array<T, sizeof...(Residuals)>{eval(r, b)...}; },
+                    list.expressions);
+}
+
+// std::array<std::array<T, n>, m>: row k is the gradient of residual k.
+template <class... Residuals, class W, Bindings B>
+constexpr auto eval(const jacobian_expression<residual_list<Residuals...>, W>& j, const B& b) {
+  using T = typename B::value_type;
+  return std::apply(
+      [&](const auto&... r) {
+        return std::array<std::array<T, W::size>, sizeof...(Residuals)>{eval(gradient(r, W{}), b)...};
+      },
+      j.residuals.expressions);
 }
 
 // std::array<std::array<T, n>, n>: row i is the gradient of d(e, wrt_i), by the same reverse sweep.

@@ -56,6 +56,11 @@ constexpr auto params(binding<Names, Ts>... values) {
   using T = typename bindings<binding<Names, Ts>...>::value_type;
   return parameter_list<bindings<binding<Names, T>...>>{at(binding<Names, T>{static_cast<T>(values.value)}...)};
 }
+// A family is its members, each a parameter: params(theta = std::array<double, 9>{}).
+template <class... Arguments>
+requires(is_family_binding_v<Arguments> || ...) constexpr auto params(const Arguments&... arguments) {
+  return detail::with_members_bound([](const auto&... each) { return params(each...); }, arguments...);
+}
 
 // The training samples: data(x = xs, y = ys, lambda = 1e-3). Each entry binds
 // a data symbol to a column, or a symbol to a constant: one number, the same
@@ -189,6 +194,10 @@ struct fit_result : training_result<typename ParameterBindings::value_type> {
   template <fixed_string Name>
   auto operator[](symbol<Name> s) const {
     return parameters[s];
+  }
+  template <fixed_string Name, std::size_t N>
+  auto operator[](symbol_family<Name, N> family) const {
+    return parameters[family];
   }
 };
 

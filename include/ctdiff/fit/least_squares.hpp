@@ -44,44 +44,63 @@ struct parameter_vector {
   static void into(const vector& x, auto& b) { parameter_symbols<ParameterBindings>::from_flat(x, b); }
 };
 
-// One residual expression evaluated per sample of a dataset, in bindings
-// that hold the parameters and one slot per data column (as fit's).
-template <class Residual, class ParameterBindings, class Dataset>
+// The residuals of a list, evaluated in b, into f from index on; and, for
+// jacobian_rows, their gradients into the same rows of j.
+template <class... Residuals, class B, class T>
+void residual_values(const std::tuple<Residuals...>& list, const B& b, dynamic_vector<T>& f, Eigen::Index index) {
+  std::apply([&](const auto&... r) { ((f[index++] = eval(r, b)), ...); }, list);
+}
+template <class W, class... Residuals, class B, class T>
+void jacobian_rows(const std::tuple<Residuals...>& list, const B& b, dynamic_vector<T>& f, dynamic_matrix<T>& j,
+                   Eigen::Index index) {
+  auto row = [&](const auto& residual) {
+    const auto [value, partials] = eval_with_value(gradient(residual, W{}), b);
+    f[index] = value;
+    for (Eigen::Index k = 0; k != j.cols(); ++k) j(index, k) = partials[static_cast<std::size_t>(k)];
+    ++index;
+  };
+  std::apply([&](const auto&... r) { (row(r), ...); }, list);
+}
+
+// A list of residual expressions evaluated per sample of a dataset, in
+// bindings that hold the parameters and one slot per data column (as fit's):
+// sample i's residuals are rows i·k ... i·k + k - 1 for k residuals.
+template <class ParameterBindings, class Dataset, class... Residuals>
 struct sample_residuals {
   using layout = parameter_vector<ParameterBindings>;
   using T = typename layout::T;
-  const Residual& residual;
+  static constexpr std::size_t per_sample = sizeof...(Residuals);
+  std::tuple<Residuals...> list;
   const Dataset& samples;
   decltype(sample_bindings<T>(std::declval<const ParameterBindings&>(), std::declval<const Dataset&>())) b;
 
-  // A symbol of the residual in neither params(...) nor data(...) is reported
+  // A symbol of a residual in neither params(...) nor data(...) is reported
   // here, naming it, and the solver is not compiled (solve_expression_problem),
   // so that message is the only error.
-  static constexpr bool bound = all_bound_v<Residual, decltype(b)>;
+  static constexpr bool bound = (all_bound_v<Residuals, decltype(b)> && ...);
 
-  sample_residuals(const Residual& r, const ParameterBindings& initial, const Dataset& s)
-      : residual(r), samples(s), b(sample_bindings<T>(initial, s)) {
-    if constexpr (!bound) report_unbound_symbols<bound_in_params_or_data, decltype(b)>(symbols_t<Residual>{});
+  sample_residuals(const std::tuple<Residuals...>& l, const ParameterBindings& initial, const Dataset& s)
+      : list(l), samples(s), b(sample_bindings<T>(initial, s)) {
+    if constexpr (!bound) {
+      (report_unbound_symbols<bound_in_params_or_data, decltype(b)>(symbols_t<Residuals>{}), ...);
+    }
   }
-  std::size_t residual_count() const { return samples.size; }
+  std::size_t residual_count() const { return samples.size * per_sample; }
+  static Eigen::Index first_row(std::size_t sample) { return static_cast<Eigen::Index>(sample * per_sample); }
 
   bool residuals(const typename layout::vector& x, dynamic_vector<T>& f) {
     layout::into(x, b);
     for (std::size_t i = 0; i != samples.size; ++i) {
       load_sample(b, samples, i);
-      f[static_cast<Eigen::Index>(i)] = eval(residual, b);
+      residual_values(list, b, f, first_row(i));
     }
     return f.allFinite();
   }
   bool jacobian(const typename layout::vector& x, dynamic_vector<T>& f, dynamic_matrix<T>& j) {
     layout::into(x, b);
-    const auto row_gradient = gradient(residual, typename layout::W{});
     for (std::size_t i = 0; i != samples.size; ++i) {
       load_sample(b, samples, i);
-      const auto [value, row] = eval_with_value(row_gradient, b);
-      const auto index = static_cast<Eigen::Index>(i);
-      f[index] = value;
-      for (int k = 0; k != layout::size; ++k) j(index, k) = row[static_cast<std::size_t>(k)];
+      jacobian_rows<typename layout::W>(list, b, f, j, first_row(i));
     }
     return f.allFinite() && j.allFinite();
   }
@@ -107,28 +126,12 @@ struct listed_residuals {
 
   bool residuals(const typename layout::vector& x, dynamic_vector<T>& f) {
     layout::into(x, b);
-    std::apply(
-        [&](const auto&... r) {
-          Eigen::Index index = 0;
-          ((f[index++] = eval(r, b)), ...);
-        },
-        list);
+    residual_values(list, b, f, 0);
     return f.allFinite();
   }
   bool jacobian(const typename layout::vector& x, dynamic_vector<T>& f, dynamic_matrix<T>& j) {
     layout::into(x, b);
-    Eigen::Index index = 0;
-    std::apply(
-        [&](const auto&... r) {
-          auto row = [&](const auto& residual) {
-            const auto [value, partials] = eval_with_value(gradient(residual, typename layout::W{}), b);
-            f[index] = value;
-            for (int k = 0; k != layout::size; ++k) j(index, k) = partials[static_cast<std::size_t>(k)];
-            ++index;
-          };
-          (row(r), ...);
-        },
-        list);
+    jacobian_rows<typename layout::W>(list, b, f, j, 0);
     return f.allFinite() && j.allFinite();
   }
 };
@@ -146,19 +149,11 @@ struct least_squares_result : least_squares_record<typename ParameterBindings::v
   auto operator[](symbol<Name> s) const {
     return parameters[s];
   }
+  template <fixed_string Name, std::size_t N>
+  auto operator[](symbol_family<Name, N> family) const {
+    return parameters[family];
+  }
 };
-
-// Several residual expressions without data: residuals(10 * (b - a * a), 1 - a).
-template <Expression... Residuals>
-struct residual_list {
-  std::tuple<Residuals...> expressions;
-};
-
-template <Expression... Residuals>
-constexpr residual_list<Residuals...> residuals(const Residuals&... r) {
-  static_assert(sizeof...(Residuals) > 0, "ctdiff: residuals(...) needs at least one expression");
-  return {{r...}};
-}
 
 namespace detail {
 
@@ -184,12 +179,20 @@ least_squares_result<ParameterBindings> solve_expression_problem(Problem& proble
 // Minimizes ½Σᵢ rᵢ² where rᵢ is `residual` on sample i of the data, over
 // the parameters. Every symbol of the residual must be a parameter or a
 // data column.
+template <class... Residuals, class ParameterBindings, class... Columns>
+auto least_squares(const residual_list<Residuals...>& list, const parameter_list<ParameterBindings>& parameters,
+                   const dataset<Columns...>& samples, const least_squares_options& o = {}) {
+  detail::sample_residuals<ParameterBindings, dataset<Columns...>, Residuals...> problem(list.expressions,
+                                                                                         parameters.initial, samples);
+  return detail::solve_expression_problem(problem, parameters.initial, o);
+}
+
+// Several residuals per sample: least_squares(residuals(px - ..., py - ...),
+// params(...), data(t = ts, px = xs, py = ys)) minimizes the sum of all their squares.
 template <Expression Residual, class ParameterBindings, class... Columns>
 auto least_squares(const Residual& residual, const parameter_list<ParameterBindings>& parameters,
                    const dataset<Columns...>& samples, const least_squares_options& o = {}) {
-  detail::sample_residuals<Residual, ParameterBindings, dataset<Columns...>> problem(residual, parameters.initial,
-                                                                                     samples);
-  return detail::solve_expression_problem(problem, parameters.initial, o);
+  return least_squares(residuals(residual), parameters, samples, o);
 }
 
 // Minimizes ½Σₖ rₖ² over the parameters for a few residual expressions
