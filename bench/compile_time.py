@@ -59,6 +59,32 @@ std::array<double, {len(names)}> network_gradient(const double* p, double x1_val
 """
 
 
+def polynomial_source(degree_count, family):
+    """The gradient of ½(Σᵢ θᵢxⁱ - y)² with respect to its coefficients: a family and sum<N>, or N symbols declared by hand."""
+    if family:
+        declarations = f'constexpr auto theta = vars<"t", {degree_count}>;'
+        polynomial = f"sum<{degree_count}>([](auto i) {{ return theta[i] * pow<i>(x); }})"
+        symbols, bindings = "theta", "theta = coefficients"
+    else:
+        names = [f"t{i}" for i in range(degree_count)]
+        declarations = "\n".join(f'constexpr auto {name} = var<"{name}">;' for name in names)
+        polynomial = " + ".join(f"{name} * pow<{i}>(x)" for i, name in enumerate(names))
+        symbols = ", ".join(names)
+        bindings = ", ".join(f"{name} = coefficients[{i}]" for i, name in enumerate(names))
+    return f"""#include <array>
+#include <ctdiff/ctdiff.hpp>
+using namespace ctdiff;
+constexpr auto x = var<"x">;
+constexpr auto y = var<"y">;
+{declarations}
+
+std::array<double, {degree_count}> polynomial_gradient(const std::array<double, {degree_count}>& coefficients, double x_value, double y_value) {{
+  constexpr auto loss = pow<2>({polynomial} - y) / 2;
+  return eval(gradient(loss, wrt({symbols})), at({bindings}, x = x_value, y = y_value));
+}}
+"""
+
+
 def dense_network_source(inputs, hidden, outputs):
     weights = [[f"a{j}_{i}" for i in range(inputs)] + [f"c{j}"] for j in range(hidden)]
     output_weights = [[f"v{k}_{j}" for j in range(hidden)] + [f"e{k}"] for k in range(outputs)]
@@ -130,6 +156,9 @@ RATIOS = [
     ("<ctdiff/least_squares.hpp>", "<Eigen/Dense>", "≤ 1"),
     ("Michaelis–Menten, ctdiff", "Michaelis–Menten, Ceres", "≤ 1"),
     ("2→64→1 gradient", "2→16→1 gradient", "≤ 4"),
+    ("polynomial gradient, family of 32", "polynomial gradient, 32 symbols by hand", "about 1"),
+    ("polynomial gradient, family of 128", "polynomial gradient, 128 symbols by hand", "about 1"),
+    ("polynomial gradient, family of 128", "polynomial gradient, family of 32", "≤ 4 (linear)"),
 ]
 
 
@@ -192,6 +221,9 @@ def suite_rows(arguments, directory):
     for hidden in arguments.hidden or [16, 32, 64]:
         add_source(f"2→{hidden}→1 gradient", network_source(hidden))
     rows.append(("batched fit 784→128→10", os.path.join(programs, "batch_fit_784_128_10.cpp"), common))
+    for count in (8, 32, 128):
+        add_source(f"polynomial gradient, family of {count}", polynomial_source(count, family=True))
+        add_source(f"polynomial gradient, {count} symbols by hand", polynomial_source(count, family=False))
     if arguments.only:
         rows = [row for row in rows if re.search(arguments.only, row[0])]
     return rows

@@ -177,6 +177,7 @@ void register_rows(const Model& model) {
 int main(int argc, char** argv) {
   constexpr std::size_t samples = 1000;
   static const bench::quadratic_fit quadratic(samples);
+  static const bench::polynomial_family polynomial(samples);
   static const bench::sigmoid_network network(samples);
   static const bench::relu_neuron neuron;
   static const bench::digits_network<100> digits(CTDIFF_DIGITS_CSV);
@@ -188,6 +189,7 @@ int main(int argc, char** argv) {
   static const bench::dense_network<4, 8, 4> dense_4_8_4(shared_samples);
   static const bench::spring_particle spring(shared_samples);
   bench::register_rows(quadratic);
+  bench::register_rows(polynomial);
   bench::register_rows(network);
   bench::register_rows(neuron);
   bench::register_rows(digits);

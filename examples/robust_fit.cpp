@@ -35,8 +35,9 @@ int main() {
   std::printf("squared loss: y = %.4f + %.4f x\n", squared_fit[a], squared_fit[b]);
   std::printf("Huber loss:   y = %.4f + %.4f x\n", huber_fit[a], huber_fit[b]);
 
-  example::expect(std::abs(huber_fit[b] - 2) < 0.1, "Huber's slope is within 0.1 of 2");
-  example::expect(std::abs(squared_fit[b] - 2) > 2 * std::abs(huber_fit[b] - 2),
+  example::expect(std::abs(huber_fit[a] - 1) < 0.1 && std::abs(huber_fit[b] - 2) < 0.1,
+                  "Huber's line is within 0.1 of y = 1 + 2x");
+  example::expect(std::abs(squared_fit[a] - 1) > 5 * std::abs(huber_fit[a] - 1),
                   "squared loss is pulled further by the outliers");
   return example::exit_code();
 }
