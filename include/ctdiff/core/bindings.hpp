@@ -130,10 +130,35 @@ requires(is_column_binding_v<Arguments> || ...) constexpr bindings<> at(const Ar
   return {};
 }
 
+namespace detail {
+// Copies an argument of at(...) into the bindings b: one value, or a family's each into its member's.
+template <class B, fixed_string Name, class T>
+constexpr void bind_into(B& b, const binding<Name, T>& one) {
+  bound_value<Name>(b) = one.value;
+}
+template <class B, fixed_string Name, std::size_t N, class T>
+constexpr void bind_into(B& b, const family_binding<Name, N, T>& family) {
+  [&]<std::size_t... I>(std::index_sequence<I...>) { ((bound_value<member_name<Name, I>>(b) = family.values[I]), ...); }
+  (std::make_index_sequence<N>{});
+}
+
+template <class List>
+struct bindings_of;
+template <fixed_string... Names, class... Ts>
+struct bindings_of<type_list<binding<Names, Ts>...>> {
+  using type = bindings<binding<Names, Ts>...>;
+  static constexpr bool distinct = all_distinct<Names...>();
+};
+}  // namespace detail
+
 // A family binds each of its members: at(theta = coefficients, x = 0.5).
 template <class... Arguments>
 requires(is_family_binding_v<Arguments> || ...) constexpr auto at(const Arguments&... arguments) {
-  return detail::with_members_bound([](const auto&... each) { return at(each...); }, arguments...);
+  using spread = detail::bindings_of<detail::member_bindings_t<Arguments...>>;
+  static_assert(spread::distinct, "ctdiff: a symbol is bound twice in at(...)");
+  typename spread::type b{};
+  (detail::bind_into(b, arguments), ...);
+  return b;
 }
 
 template <fixed_string... Names, class... Ts>

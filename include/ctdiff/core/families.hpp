@@ -10,7 +10,6 @@
 #include <cstdint>
 #include <ctdiff/core/expression.hpp>
 #include <ctdiff/core/simplify.hpp>
-#include <tuple>
 #include <type_traits>
 #include <utility>
 
@@ -102,37 +101,42 @@ inline constexpr bool is_family_binding_v<family_binding<Name, N, T>> = true;
 
 namespace detail {
 
-// A binding as a tuple of bindings: itself, or each member of a family's.
+// A list of types, concatenated with +: spreading families into their members
+// without std::tuple, whose recursive layout costs the compiler quadratic
+// work in a family of over a hundred members.
+template <class... Types>
+struct type_list {};
+template <class... Left, class... Right>
+type_list<Left..., Right...> operator+(type_list<Left...>, type_list<Right...>);
+
+// The bindings an argument of at(...) stands for: itself, or one a member of a family's.
 template <class Binding>
-constexpr std::tuple<Binding> member_bindings(const Binding& b) {
-  return {b};
-}
+struct member_bindings {
+  using type = type_list<Binding>;
+};
 template <fixed_string Name, std::size_t N, class T>
-constexpr auto member_bindings(const family_binding<Name, N, T>& b) {
-  return [&]<std::size_t... I>(std::index_sequence<I...>) {
-    return std::tuple<binding<member_name<Name, I>, T>...>{{b.values[I]}...};
-  }
-  (std::make_index_sequence<N>{});
-}
+struct member_bindings<family_binding<Name, N, T>> {
+  using type = decltype([]<std::size_t... I>(std::index_sequence<I...>) {
+    return type_list<binding<member_name<Name, I>, T>...>{};
+  }(std::make_index_sequence<N>{}));
+};
 
-// Calls f with the arguments, each family binding spread into its members' bindings.
-template <class F, class... Arguments>
-constexpr auto with_members_bound(F f, const Arguments&... arguments) {
-  return std::apply(f, std::tuple_cat(member_bindings(arguments)...));
-}
-
-// A symbol as a tuple of symbols: itself, or a family's members.
+// The symbols an argument of wrt(...) stands for: itself, or a family's members.
 template <class Symbol>
-constexpr std::tuple<Symbol> member_symbols(Symbol) {
-  return {};
-}
+struct member_symbols {
+  using type = type_list<Symbol>;
+};
 template <fixed_string Name, std::size_t N>
-constexpr auto member_symbols(symbol_family<Name, N>) {
-  return [&]<std::size_t... I>(std::index_sequence<I...>) {
-    return std::tuple<typename symbol_family<Name, N>::template member<I>...>{};
-  }
-  (std::make_index_sequence<N>{});
-}
+struct member_symbols<symbol_family<Name, N>> {
+  using type = decltype([]<std::size_t... I>(std::index_sequence<I...>) {
+    return type_list<typename symbol_family<Name, N>::template member<I>...>{};
+  }(std::make_index_sequence<N>{}));
+};
+
+template <class... Arguments>
+using member_bindings_t = decltype((typename member_bindings<Arguments>::type{} + ...));
+template <class... Symbols>
+using member_symbols_t = decltype((typename member_symbols<Symbols>::type{} + ...));
 
 // The terms From ... To - 1, summed as a balanced tree: its depth, and so the
 // depth of the compiler's recursion over it, grows as log N.

@@ -63,9 +63,11 @@ inline constexpr std::size_t flat_offset_v<wrt_list<Symbols...>, S> = [] {
 
 // A family in wrt(...) counts as its members, in order: wrt(theta, a).
 template <class... Symbols>
-constexpr auto wrt(Symbols... symbols) {
+constexpr auto wrt(Symbols...) {
   if constexpr ((is_symbol_family_v<Symbols> || ...)) {
-    return std::apply([](auto... each) { return wrt(each...); }, std::tuple_cat(detail::member_symbols(symbols)...));
+    return []<class... Members>(detail::type_list<Members...>) {
+      return wrt(Members{}...);
+    }(detail::member_symbols_t<Symbols...>{});
   } else if constexpr ((is_wrt_symbol_v<Symbols> && ...)) {
     static_assert(detail::all_distinct<Symbols::name...>(), "ctdiff: a symbol appears twice in wrt(...)");
     return wrt_list<Symbols...>{};

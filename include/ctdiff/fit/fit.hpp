@@ -59,7 +59,10 @@ constexpr auto params(binding<Names, Ts>... values) {
 // A family is its members, each a parameter: params(theta = std::array<double, 9>{}).
 template <class... Arguments>
 requires(is_family_binding_v<Arguments> || ...) constexpr auto params(const Arguments&... arguments) {
-  return detail::with_members_bound([](const auto&... each) { return params(each...); }, arguments...);
+  return [&]<fixed_string... Names, class... Ts>(const bindings<binding<Names, Ts>...>& b) {
+    return params(binding<Names, Ts>{detail::bound_value<Names>(b)}...);
+  }
+  (at(arguments...));
 }
 
 // The training samples: data(x = xs, y = ys, lambda = 1e-3). Each entry binds
