@@ -72,7 +72,7 @@ inline double log_relative_error(double value, double certified) {
 struct solution {
   std::vector<double> parameters, standard_errors;
   std::size_t iterations = 0;
-  ctdiff::least_squares_stop stop{};
+  ctdiff::stop_reason stop{};
   double residual_sum_of_squares = 0;
 };
 

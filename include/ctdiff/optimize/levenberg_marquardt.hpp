@@ -16,6 +16,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
+#include <ctdiff/optimize/stop_reason.hpp>
 #include <limits>
 #include <stdexcept>
 #include <string>
@@ -25,15 +26,8 @@ namespace ctdiff {
 
 enum class least_squares_method { levenberg_marquardt, gauss_newton };
 
-enum class least_squares_stop {
-  function_tolerance,   // the actual and predicted relative reductions of the cost are <= function_tolerance
-  parameter_tolerance,  // the relative (scaled) step is <= parameter_tolerance
-  gradient_tolerance,   // every Jacobian column is within gradient_tolerance of orthogonal to the residuals
-  max_iterations,       // tried options.max_iterations steps
-  no_further_progress,  // the tolerances are too small: no step reduces the cost at machine precision
-  non_finite_residual,  // a residual or Jacobian entry is NaN or infinite at the start (LM) or after a step (GN)
-  singular_jacobian,    // Gauss–Newton met a rank-deficient Jacobian
-};
+// Least squares' stops are stop_reason's (stop_reason.hpp); the old name stays.
+using least_squares_stop = stop_reason;
 
 constexpr const char* to_string(least_squares_method method) {
   switch (method) {
@@ -43,26 +37,6 @@ constexpr const char* to_string(least_squares_method method) {
       return "Gauss-Newton";
   }
   return "unknown method";
-}
-
-constexpr const char* to_string(least_squares_stop reason) {
-  switch (reason) {
-    case least_squares_stop::function_tolerance:
-      return "relative cost reduction below tolerance";
-    case least_squares_stop::parameter_tolerance:
-      return "relative step below tolerance";
-    case least_squares_stop::gradient_tolerance:
-      return "gradient below tolerance";
-    case least_squares_stop::max_iterations:
-      return "reached the maximum iteration count";
-    case least_squares_stop::no_further_progress:
-      return "no further progress possible at machine precision";
-    case least_squares_stop::non_finite_residual:
-      return "residual or Jacobian not finite";
-    case least_squares_stop::singular_jacobian:
-      return "Jacobian is rank-deficient";
-  }
-  return "unknown stop reason";
 }
 
 // The tolerances are MINPACK's ftol, xtol and gtol.
@@ -85,7 +59,7 @@ struct least_squares_options {
 // order of params(...).
 template <class T>
 struct least_squares_record {
-  least_squares_stop stop = least_squares_stop::max_iterations;
+  stop_reason stop = stop_reason::max_epochs;
   std::size_t iterations = 0;  // steps tried
   std::vector<T> cost;         // ½Σr²: [0] at the start, then after every iteration
   std::size_t jacobian_rank = 0;
@@ -342,7 +316,7 @@ least_squares_record<T> solve_least_squares(const residual_problem<T>& problem, 
   dynamic_vector<T> scale(n), step(n), trial(n), sdiag(n), predicted(n);
 
   if (!problem.jacobian(x, f, jacobian)) {
-    record.stop = least_squares_stop::non_finite_residual;
+    record.stop = stop_reason::non_finite_loss;
     return record;
   }
   T fnorm = f.norm();
@@ -362,21 +336,21 @@ least_squares_record<T> solve_least_squares(const residual_problem<T>& problem, 
     }
     const T gnorm = factored.gradient_cosine(fnorm);
     if (gnorm <= gtol) {
-      record.stop = least_squares_stop::gradient_tolerance;
+      record.stop = stop_reason::gradient_tolerance;
       break;
     }
     scale = scale.cwiseMax(factored.column_norms);
 
     if (newton) {
       if (factored.qr.rank() < n) {
-        record.stop = least_squares_stop::singular_jacobian;
+        record.stop = stop_reason::singular_jacobian;
         break;
       }
       step = -factored.qr.solve(f);
       trial = x + step;
       ++record.iterations;
       if (!problem.residuals(trial, trial_f)) {
-        record.stop = least_squares_stop::non_finite_residual;
+        record.stop = stop_reason::non_finite_loss;
         break;
       }
       const T trial_fnorm = trial_f.norm();
@@ -387,19 +361,19 @@ least_squares_record<T> solve_least_squares(const residual_problem<T>& problem, 
       fnorm = trial_fnorm;
       record.cost.push_back(fnorm * fnorm / 2);
       if (reduction <= ftol) {
-        record.stop = least_squares_stop::function_tolerance;
+        record.stop = stop_reason::function_tolerance;
         break;
       }
       if (step_norm <= xtol * xnorm) {
-        record.stop = least_squares_stop::parameter_tolerance;
+        record.stop = stop_reason::parameter_tolerance;
         break;
       }
       if (record.iterations >= o.max_iterations) {
-        record.stop = least_squares_stop::max_iterations;
+        record.stop = stop_reason::max_epochs;
         break;
       }
       if (!problem.jacobian(x, f, jacobian)) {
-        record.stop = least_squares_stop::non_finite_residual;
+        record.stop = stop_reason::non_finite_loss;
         break;
       }
       continue;
@@ -448,23 +422,23 @@ least_squares_record<T> solve_least_squares(const residual_problem<T>& problem, 
 
       const bool cost_converged = std::abs(actual) <= ftol && predicted_reduction <= ftol && T(0.5) * ratio <= 1;
       if (cost_converged) {
-        record.stop = least_squares_stop::function_tolerance;
+        record.stop = stop_reason::function_tolerance;
         stopped = true;
       } else if (delta <= xtol * xnorm) {
-        record.stop = least_squares_stop::parameter_tolerance;
+        record.stop = stop_reason::parameter_tolerance;
         stopped = true;
       } else if (record.iterations >= o.max_iterations) {
-        record.stop = least_squares_stop::max_iterations;
+        record.stop = stop_reason::max_epochs;
         stopped = true;
       } else if ((std::abs(actual) <= epsilon && predicted_reduction <= epsilon && T(0.5) * ratio <= 1) ||
                  delta <= epsilon * xnorm || gnorm <= epsilon) {
-        record.stop = least_squares_stop::no_further_progress;
+        record.stop = stop_reason::no_further_decrease;
         stopped = true;
       }
     }
     if (stopped) break;
     if (!problem.jacobian(x, f, jacobian)) {
-      record.stop = least_squares_stop::non_finite_residual;
+      record.stop = stop_reason::non_finite_loss;
       break;
     }
   }

@@ -1,10 +1,11 @@
 // What every optimizer of a flat parameter array takes and reports: the
-// options, the reasons to stop, the per-epoch report and the result.
+// options, the per-epoch report and the result (the reasons to stop: stop_reason.hpp).
 #pragma once
 
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <ctdiff/optimize/stop_reason.hpp>
 #include <functional>
 #include <limits>
 #include <vector>
@@ -27,15 +28,6 @@ enum class splitting {
 // same loss at every trial point.
 enum class optimizer { gradient_descent, momentum, adam, lbfgs };
 
-enum class stop_reason {
-  max_epochs,           // ran options.max_epochs epochs
-  loss_tolerance,       // mean loss <= options.loss_tolerance
-  gradient_tolerance,   // norm of the mean gradient <= options.gradient_tolerance
-  non_finite_loss,      // the loss became NaN or infinite; the parameters are the last finite ones
-  no_further_decrease,  // Newton's trust region shrank to rounding: no step lowers the loss (a minimum, to rounding)
-  line_search_failed,   // L-BFGS found no step satisfying the strong Wolfe conditions (at a minimum, to rounding)
-};
-
 constexpr const char* to_string(optimizer method) {
   switch (method) {
     case optimizer::gradient_descent:
@@ -48,24 +40,6 @@ constexpr const char* to_string(optimizer method) {
       return "L-BFGS";
   }
   return "unknown optimizer";
-}
-
-constexpr const char* to_string(stop_reason reason) {
-  switch (reason) {
-    case stop_reason::max_epochs:
-      return "reached the maximum epoch count";
-    case stop_reason::loss_tolerance:
-      return "loss below tolerance";
-    case stop_reason::gradient_tolerance:
-      return "gradient norm below tolerance";
-    case stop_reason::non_finite_loss:
-      return "loss became non-finite";
-    case stop_reason::no_further_decrease:
-      return "no step lowers the loss";
-    case stop_reason::line_search_failed:
-      return "line search found no step";
-  }
-  return "unknown stop reason";
 }
 
 // What the per-epoch callback sees. Epoch 0 is the starting point, before any update.

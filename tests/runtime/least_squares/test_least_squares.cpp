@@ -73,19 +73,19 @@ TEST_CASE("each tolerance stops the solve with its reason") {
   SECTION("function tolerance") {
     auto r = least_squares(misra_residual, misra_start, data(x = misra_x, y = misra_y),
                            {.function_tolerance = 1e-3, .parameter_tolerance = 0});
-    CHECK(r.stop == least_squares_stop::function_tolerance);
+    CHECK(r.stop == ctdiff::stop_reason::function_tolerance);
     CHECK(std::string(to_string(r.stop)) == "relative cost reduction below tolerance");
   }
   SECTION("parameter tolerance") {
     auto r = least_squares(misra_residual, misra_start, data(x = misra_x, y = misra_y),
                            {.function_tolerance = 0, .parameter_tolerance = 1e-6});
-    CHECK(r.stop == least_squares_stop::parameter_tolerance);
+    CHECK(r.stop == ctdiff::stop_reason::parameter_tolerance);
     CHECK(r[a] == close_to(2.3894212918E+02, 1e-5));
   }
   SECTION("gradient tolerance: stop once every Jacobian column is that close to orthogonal to the residuals") {
     auto r = least_squares(misra_residual, misra_start, data(x = misra_x, y = misra_y),
                            {.function_tolerance = 0, .parameter_tolerance = 0, .gradient_tolerance = 0.1});
-    CHECK(r.stop == least_squares_stop::gradient_tolerance);
+    CHECK(r.stop == ctdiff::stop_reason::gradient_tolerance);
     // The cosines at the returned parameters, computed here: at most 0.1, and short of the
     // solution's (1e-10), so the tolerance and not convergence stopped the solve.
     double jr_a = 0, jr_b = 0, jj_a = 0, jj_b = 0, rr = 0;
@@ -104,13 +104,13 @@ TEST_CASE("each tolerance stops the solve with its reason") {
   SECTION("gradient tolerance: a start that fits exactly") {
     const std::vector<double> xs{1, 2, 3}, ys{2, 4, 6};
     auto r = least_squares(y - a * x, params(a = 2.0), data(x = xs, y = ys));
-    CHECK(r.stop == least_squares_stop::gradient_tolerance);
+    CHECK(r.stop == ctdiff::stop_reason::gradient_tolerance);
     CHECK(r.iterations == 0);
     CHECK(r.cost == std::vector<double>{0.0});
   }
   SECTION("maximum iterations") {
     auto r = least_squares(misra_residual, misra_start, data(x = misra_x, y = misra_y), {.max_iterations = 3});
-    CHECK(r.stop == least_squares_stop::max_iterations);
+    CHECK(r.stop == ctdiff::stop_reason::max_epochs);
     CHECK(r.iterations == 3);
     CHECK(r.cost.size() == 4);
     CHECK(r.cost.back() < r.cost.front());
@@ -118,7 +118,7 @@ TEST_CASE("each tolerance stops the solve with its reason") {
   SECTION("no further progress when every tolerance is zero") {
     auto r = least_squares(misra_residual, misra_start, data(x = misra_x, y = misra_y),
                            {.function_tolerance = 0, .parameter_tolerance = 0});
-    CHECK(r.stop == least_squares_stop::no_further_progress);
+    CHECK(r.stop == ctdiff::stop_reason::no_further_decrease);
     CHECK(r[a] == close_to(2.3894212918E+02, 1e-9));
   }
   SECTION("Gauss-Newton, close to the solution") {
@@ -165,8 +165,8 @@ TEST_CASE("a residual that is not finite") {
   const std::vector<double> xs{1, 2, 3}, ys{2, 4, 6};  // y = log(b)·x at b = e²
   SECTION("at the start: stop at once with the start") {
     auto r = least_squares(y - log(b) * x, params(b = -1.0), data(x = xs, y = ys));
-    CHECK(r.stop == least_squares_stop::non_finite_residual);
-    CHECK(std::string(to_string(r.stop)) == "residual or Jacobian not finite");
+    CHECK(r.stop == ctdiff::stop_reason::non_finite_loss);
+    CHECK(std::string(to_string(r.stop)) == "loss became non-finite");
     CHECK(r[b] == -1.0);
     CHECK(r.iterations == 0);
     CHECK(r.cost.empty());
@@ -175,7 +175,7 @@ TEST_CASE("a residual that is not finite") {
     // From b = 100 the Gauss-Newton step b + (2 - log b)·b goes to b < 0.
     auto r = least_squares(y - log(b) * x, params(b = 100.0), data(x = xs, y = ys),
                            {.method = least_squares_method::gauss_newton});
-    CHECK(r.stop == least_squares_stop::non_finite_residual);
+    CHECK(r.stop == ctdiff::stop_reason::non_finite_loss);
     CHECK(r[b] == 100.0);
   }
   SECTION("Levenberg-Marquardt rejects the step and shrinks its trust region") {
@@ -189,7 +189,7 @@ TEST_CASE("a rank-deficient Jacobian") {
   SECTION("Gauss-Newton stops") {
     auto r = least_squares(y - a * b * x, params(a = 1.0, b = 1.0), data(x = xs, y = ys),
                            {.method = least_squares_method::gauss_newton});
-    CHECK(r.stop == least_squares_stop::singular_jacobian);
+    CHECK(r.stop == ctdiff::stop_reason::singular_jacobian);
     CHECK(std::string(to_string(r.stop)) == "Jacobian is rank-deficient");
     CHECK(r[a] == 1.0);
   }
@@ -233,3 +233,8 @@ TEST_CASE("a constant in data(...) is held fixed: a line through a known offset"
 }
 
 }  // namespace
+
+// One vocabulary: least squares' former names are the same values as the shared ones.
+static_assert(ctdiff::least_squares_stop::max_iterations == ctdiff::stop_reason::max_epochs);
+static_assert(ctdiff::least_squares_stop::non_finite_residual == ctdiff::stop_reason::non_finite_loss);
+static_assert(ctdiff::least_squares_stop::no_further_progress == ctdiff::stop_reason::no_further_decrease);
