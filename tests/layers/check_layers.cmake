@@ -3,7 +3,7 @@
 # header directly in include/ctdiff/ is its layer's umbrella (core.hpp,
 # tensor.hpp, train.hpp for fit, ...), and ctdiff.hpp, above them all.
 #   cmake -DINCLUDE_DIR=.../include -P check_layers.cmake
-set(layers core engine io tensor optimize fit batch)
+set(layers core simd engine io tensor optimize fit batch)
 
 set(umbrella_train fit)
 set(umbrella_least_squares fit)

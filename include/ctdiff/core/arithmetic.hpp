@@ -77,7 +77,7 @@ struct real_power_op;
 // Op(a, b) for a two-operand function: value(a, b) for two numbers, else a node.
 template <class Op, class A, class B, class Value>
 constexpr auto make_call(const A& a, const B& b, Value value) {
-  if constexpr (std::is_arithmetic_v<A> && std::is_arithmetic_v<B>) {
+  if constexpr (is_number_v<A> && is_number_v<B>) {
     return value(a, b);
   } else {
     using detail::as_node;
@@ -90,9 +90,14 @@ constexpr auto make_real_power(const A& a, const B& b) {
   if constexpr (is_integer_v<B>) {
     return make_power<B::value>(a);
   } else {
+    // Lane by lane for a pack: xsimd's pow is within 19 ulp of std::pow, not 2.
     return make_call<real_power_op>(a, b, [](auto base, auto exponent) {
-      using std::pow;
-      return pow(base, exponent);
+      return detail::lanes<decltype(base)>::map(
+          [](auto base_lane, auto exponent_lane) {
+            using std::pow;
+            return pow(base_lane, exponent_lane);
+          },
+          base, exponent);
     });
   }
 }

@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <ctdiff/core/expression.hpp>
 #include <ctdiff/core/families.hpp>
+#include <ctdiff/core/numbers.hpp>
 #include <string_view>
 #include <type_traits>
 
@@ -77,7 +78,7 @@ constexpr void require_not_in_params_and_data() {
 }
 
 template <class T>
-using floating_t = std::conditional_t<std::is_floating_point_v<T>, T, double>;
+using floating_t = std::conditional_t<is_real_v<T>, T, double>;
 
 template <fixed_string... Names>
 constexpr bool all_distinct() {

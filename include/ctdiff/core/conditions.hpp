@@ -28,43 +28,44 @@ struct condition_operation {
 struct less_op : detail::condition_operation {
   static constexpr std::string_view symbol = " < ", latex = " < ";
   static constexpr precedence binding = precedence::comparison;
-  static constexpr bool apply(auto a, auto b) { return a < b; }
+  static constexpr auto apply(auto a, auto b) { return a < b; }
 };
 struct less_equal_op : detail::condition_operation {
   static constexpr std::string_view symbol = " <= ", latex = " \\leq ";
   static constexpr precedence binding = precedence::comparison;
-  static constexpr bool apply(auto a, auto b) { return a <= b; }
+  static constexpr auto apply(auto a, auto b) { return a <= b; }
 };
 struct greater_op : detail::condition_operation {
   static constexpr std::string_view symbol = " > ", latex = " > ";
   static constexpr precedence binding = precedence::comparison;
-  static constexpr bool apply(auto a, auto b) { return a > b; }
+  static constexpr auto apply(auto a, auto b) { return a > b; }
 };
 struct greater_equal_op : detail::condition_operation {
   static constexpr std::string_view symbol = " >= ", latex = " \\geq ";
   static constexpr precedence binding = precedence::comparison;
-  static constexpr bool apply(auto a, auto b) { return a >= b; }
+  static constexpr auto apply(auto a, auto b) { return a >= b; }
 };
 // Equality: in the derivatives of min and max, at a tie.
 struct equal_op : detail::condition_operation {
   static constexpr std::string_view symbol = " == ", latex = " = ";
   static constexpr precedence binding = precedence::comparison;
-  static constexpr bool apply(auto a, auto b) { return a == b; }
+  static constexpr auto apply(auto a, auto b) { return a == b; }
 };
 struct and_op : detail::condition_operation {
   static constexpr std::string_view symbol = " && ", latex = " \\land ";
   static constexpr precedence binding = precedence::both;
-  static constexpr bool apply(auto a, auto b) { return a != 0 && b != 0; }
+  // On the values 1 and 0 of conditions, as arithmetic, so that a pack computes it too.
+  static constexpr auto apply(auto a, auto b) { return a * b != 0; }
 };
 struct or_op : detail::condition_operation {
   static constexpr std::string_view symbol = " || ", latex = " \\lor ";
   static constexpr precedence binding = precedence::either;
-  static constexpr bool apply(auto a, auto b) { return a != 0 || b != 0; }
+  static constexpr auto apply(auto a, auto b) { return a + b != 0; }
 };
 struct not_op {
   static constexpr bool is_condition = true;
   static constexpr std::string_view name = "!";
-  static constexpr bool apply(auto a) { return a == 0; }
+  static constexpr auto apply(auto a) { return a == 0; }
   static constexpr auto derivative(const auto&, const auto&) { return int_c<0>; }
 };
 
@@ -74,7 +75,7 @@ template <class Op, class L, class R>
 constexpr auto make_comparison(const L& l, const R& r) {
   if constexpr (is_integer_v<L> && is_integer_v<R>) {
     return int_c < Op::apply(L::value, R::value) ? 1 : 0 > ;
-  } else if constexpr (std::is_arithmetic_v<L> && std::is_arithmetic_v<R>) {
+  } else if constexpr (is_number_v<L> && is_number_v<R>) {
     return Op::apply(l, r);
   } else {
     using detail::as_node;
@@ -160,10 +161,10 @@ namespace detail {
 // maximum share the gradient (max: Smaller false).
 template <bool Left, bool Smaller, class A, class B>
 constexpr auto extremum_partial(const A& a, const B& b) {
-  if constexpr (std::is_arithmetic_v<A> && std::is_arithmetic_v<B>) {
+  if constexpr (is_number_v<A> && is_number_v<B>) {
     using T = std::common_type_t<A, B>;
-    const bool chosen = Left == Smaller ? a < b : b < a;
-    return chosen ? T(1) : a == b ? T(0.5) : T(0);
+    const auto chosen = Left == Smaller ? a < b : b < a;
+    return choose(chosen, T(1), choose(a == b, T(0.5), T(0)));
   } else {
     const auto chosen = [&] {
       if constexpr (Left == Smaller) {
@@ -181,7 +182,7 @@ constexpr auto extremum_partial(const A& a, const B& b) {
 struct min_op {
   static constexpr std::string_view name = "min";
   static constexpr precedence binding = precedence::atom;
-  static constexpr auto apply(auto a, auto b) { return b < a ? b : a; }
+  static constexpr auto apply(auto a, auto b) { return choose(b < a, b, a); }
   static constexpr auto d_left(const auto& a, const auto& b, const auto&) {
     return detail::extremum_partial<true, true>(a, b);
   }
@@ -193,7 +194,7 @@ struct min_op {
 struct max_op {
   static constexpr std::string_view name = "max";
   static constexpr precedence binding = precedence::atom;
-  static constexpr auto apply(auto a, auto b) { return a < b ? b : a; }
+  static constexpr auto apply(auto a, auto b) { return choose(a < b, b, a); }
   static constexpr auto d_left(const auto& a, const auto& b, const auto&) {
     return detail::extremum_partial<true, false>(a, b);
   }

@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <ctdiff/core/fixed_string.hpp>
+#include <ctdiff/core/numbers.hpp>
 #include <iterator>
 #include <type_traits>
 
@@ -46,13 +47,14 @@ struct symbol {
   using ctdiff_node = void;
   static constexpr fixed_string name = Name;
 
+  // A number, or a pack of them (simd/pack.hpp): one sample per lane.
   template <class T>
-  requires std::is_arithmetic_v<T>
+  requires is_number_v<T>
   constexpr binding<Name, T> operator=(T value) const { return {value}; }
 
   // A whole data column for training: data(x = xs) in train.hpp.
   template <class Column>
-  requires(!std::is_arithmetic_v<Column>) constexpr auto operator=(const Column& values) const {
+  requires(!is_number_v<Column>) constexpr auto operator=(const Column& values) const {
     if constexpr (is_number_range_v<Column>) {
       return column_binding<Name, Column>(values);
     } else {
@@ -166,7 +168,7 @@ concept TensorExpression = requires {
 
 // What may stand beside an expression in an operator: an expression or a plain number.
 template <class T>
-concept Operand = Expression<T> || std::is_arithmetic_v<std::remove_cvref_t<T>>;
+concept Operand = Expression<T> || is_number_v<std::remove_cvref_t<T>>;
 
 template <class T>
 concept Number = std::is_arithmetic_v<T>;

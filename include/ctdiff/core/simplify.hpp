@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <ctdiff/core/expression.hpp>
+#include <ctdiff/core/numbers.hpp>
 #include <type_traits>
 #include <utility>
 
@@ -75,7 +76,7 @@ inline constexpr bool is_literal_v<literal<T>> = true;
 
 // A value known without any symbol: a plain number, a compile-time integer or a runtime literal.
 template <class T>
-inline constexpr bool is_constant_v = std::is_arithmetic_v<T> || is_integer_v<T> || is_literal_v<T>;
+inline constexpr bool is_constant_v = is_number_v<T> || is_integer_v<T> || is_literal_v<T>;
 
 // A user's number as the literal keeps it. An integer of any type becomes
 // a signed std::intmax_t: folding must not wrap (-(3u) is -3, not
@@ -118,7 +119,9 @@ inline constexpr bool is_exact_constant_v =
 // meets a rational as a rational, a rational meets a floating value as that type.
 template <class X, class Y>
 constexpr auto converted_for(const X& x) {
-  if constexpr (std::is_same_v<X, rational> && std::is_floating_point_v<Y>) {
+  if constexpr (is_pack_v<Y> && !is_pack_v<X>) {  // a constant beside a pack: its element type
+    return static_cast<typename Y::value_type>(x);
+  } else if constexpr (std::is_same_v<X, rational> && std::is_floating_point_v<Y>) {
     return static_cast<Y>(x);
   } else if constexpr (std::is_integral_v<X> && std::is_same_v<Y, rational>) {
     return rational(x);
@@ -142,7 +145,7 @@ constexpr auto fold_constants(const A& a, const B& b, F operation) {
 // A number standing beside an expression becomes a runtime literal node.
 template <class T>
 constexpr auto as_node(const T& operand) {
-  if constexpr (std::is_arithmetic_v<T>) {
+  if constexpr (is_number_v<T>) {
     return literal<decltype(widened(operand))>{widened(operand)};
   } else {
     return operand;
@@ -439,7 +442,7 @@ constexpr auto make_power(const A& a) {
     return int_c<1>;
   } else if constexpr (N == 1) {
     return a;
-  } else if constexpr (std::is_floating_point_v<A>) {
+  } else if constexpr (is_real_v<A>) {
     return integer_power<N>(a);
   } else if constexpr (std::is_integral_v<A>) {
     return make_power<N>(as_node(a));

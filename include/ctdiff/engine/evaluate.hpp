@@ -68,6 +68,17 @@ struct value_rule<selection<C, A, B>> {
 template <class S, std::size_t Index>
 using value_rule_t = typename value_rule<typename S::template entry<Index>::node>::type;
 
+// An operation's result as the evaluation's type: a comparison's (a bool, a
+// pack's mask) as 1 or 0.
+template <class T, class V>
+constexpr T as_value(const V& v) {
+  if constexpr (requires { static_cast<T>(v); }) {
+    return static_cast<T>(v);
+  } else {
+    return condition_value<T>(v);
+  }
+}
+
 // Not forced inline, unlike the passes that call it: g++ inlines it anyway,
 // and forcing each of a model's hundreds of calls made the inliner's
 // bookkeeping the largest compile cost (4->8->4 network at -O3: 9.3 s -> 6.4 s,
@@ -79,13 +90,13 @@ constexpr T entry_value(const T& own, const T& first, const T& second, const T& 
   } else if constexpr (std::is_same_v<Rule, copy_operand>) {
     return first;
   } else if constexpr (std::is_same_v<Rule, choose_operand>) {
-    return first != T(0) ? second : third;
+    return choose(first != T(0), second, third);
   } else if constexpr (is_integer_v<Rule>) {
     return static_cast<T>(Rule::value);
   } else if constexpr (std::is_same_v<Rule, apply_unary<typename Rule::operation>>) {
-    return static_cast<T>(Rule::operation::apply(first));
+    return as_value<T>(Rule::operation::apply(first));
   } else {
-    return static_cast<T>(Rule::operation::apply(first, second));
+    return as_value<T>(Rule::operation::apply(first, second));
   }
 }
 
@@ -128,7 +139,7 @@ template <class T, class E, class B>
   (slots_where_t<S, is_symbol_node>{});
   [&]<std::size_t... Slot>(std::index_sequence<Slot...>) __attribute__((always_inline)) {
     [[maybe_unused]] const int read[] = {
-        0, (values[Slot] = static_cast<T>(node_at<typename S::template entry<Slot>::path>(e).value), 0)...};
+        0, (values[Slot] = number_as<T>(node_at<typename S::template entry<Slot>::path>(e).value), 0)...};
   }
   (slots_where_t<S, is_literal_node>{});
   // Then every entry in order, children first.

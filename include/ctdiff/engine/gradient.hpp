@@ -279,7 +279,7 @@ using reached_step_t = std::conditional_t<reached_v<E, W>[Index], sweep_step_t<s
 // Adds an adjoint contribution into a slot; a compile-time 0 adds nothing.
 template <class T, class Contribution>
 constexpr void accumulate(T& slot, const Contribution& contribution) {
-  if constexpr (!is_zero_v<Contribution>) slot += static_cast<T>(constant_value(contribution));
+  if constexpr (!is_zero_v<Contribution>) slot += number_as<T>(constant_value(contribution));
 }
 
 // Passes the adjoint of the entry at Self to its operands at First, Second
@@ -302,9 +302,9 @@ template <std::size_t Self, std::size_t First, std::size_t Second, std::size_t T
           bool ToThen, bool ToOtherwise>
 constexpr void pass_adjoint(selection_step<ToThen, ToOtherwise>, const std::array<T, N>& values,
                             std::array<T, N>& adjoints) {
-  const bool taken = values[First] != T(0);
-  if constexpr (ToThen) adjoints[Second] += taken ? adjoints[Self] : T(0);
-  if constexpr (ToOtherwise) adjoints[Third] += taken ? T(0) : adjoints[Self];
+  const auto taken = values[First] != T(0);
+  if constexpr (ToThen) adjoints[Second] += choose(taken, adjoints[Self], T(0));
+  if constexpr (ToOtherwise) adjoints[Third] += choose(taken, T(0), adjoints[Self]);
 }
 
 template <std::size_t Self, std::size_t First, std::size_t Second, std::size_t Third, class T, std::size_t N, class Op,

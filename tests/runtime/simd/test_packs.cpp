@@ -1,0 +1,142 @@
+// Packs of samples: xsimd's batches bound in at(...). Every function's lanes
+// against the scalar function over its domain, in ulps; models' values,
+// gradients and Hessians lane by lane against scalar evaluation; conditions
+// as blends, exactly.
+#include <array>
+#include <catch2/catch.hpp>
+#include <cmath>
+#include <cstdint>
+#include <cstring>
+#include <ctdiff/ctdiff.hpp>
+#include <ctdiff/simd.hpp>
+#include <limits>
+#include <type_traits>
+
+#include "close_to.hpp"
+
+namespace {
+
+using namespace ctdiff;
+using ctdiff_test::close_to;
+constexpr auto x = var<"x">;
+constexpr auto y = var<"y">;
+constexpr auto a = var<"a">;
+constexpr auto b = var<"b">;
+constexpr auto c = var<"c">;
+
+// A user's function whose value lambda serves numbers and packs: std::abs for
+// a number, xsimd's abs for a pack, found by argument-dependent lookup.
+constexpr auto softsign = function<"softsign">(
+    [](auto t) {
+      using std::abs;
+      return t / (decltype(t)(1) + abs(t));
+    },
+    [](const auto& u) { return 1 / pow<2>(1 + abs(u)); });
+
+template <class T>
+std::array<T, pack<T>::size> lanes_of(const pack<T>& p) {
+  std::array<T, pack<T>::size> values{};
+  p.store_unaligned(values.data());
+  return values;
+}
+
+// The distance between two numbers in units in the last place: how many
+// representable numbers lie between them.
+template <class T>
+std::int64_t ulps_apart(T p, T q) {
+  if (p == q || (std::isnan(p) && std::isnan(q))) return 0;
+  if (std::isnan(p) || std::isnan(q)) return std::numeric_limits<std::int64_t>::max();
+  using bits = std::conditional_t<sizeof(T) == 8, std::int64_t, std::int32_t>;
+  bits i, j;
+  std::memcpy(&i, &p, sizeof p);
+  std::memcpy(&j, &q, sizeof q);
+  // Negative numbers in sign-magnitude order, as the integers below zero.
+  if (i < 0) i = std::numeric_limits<bits>::min() - i;
+  if (j < 0) j = std::numeric_limits<bits>::min() - j;
+  return std::abs(static_cast<std::int64_t>(i) - static_cast<std::int64_t>(j));
+}
+
+// The largest distance between e evaluated on packs and on single numbers,
+// over `count` points spread evenly on [low, high].
+template <class T, class E>
+std::int64_t largest_ulp_difference(const E& e, T low, T high, int count = 20000) {
+  using P = pack<T>;
+  std::int64_t largest = 0;
+  for (int i = 0; i < count; i += static_cast<int>(P::size)) {
+    std::array<T, P::size> points{};
+    for (std::size_t k = 0; k != P::size; ++k) points[k] = low + (high - low) * T(i + int(k)) / T(count);
+    const auto packed = lanes_of(eval(e, at(x = P::load_unaligned(points.data()))));
+    for (std::size_t k = 0; k != P::size; ++k) {
+      largest = std::max(largest, ulps_apart(packed[k], eval(e, at(x = points[k]))));
+    }
+  }
+  return largest;
+}
+
+TEMPLATE_TEST_CASE("every function on packs is within 2 ulp of the standard library's", "", float, double) {
+  using T = TestType;
+  const T largest_exponent = sizeof(T) == 8 ? T(700) : T(80);
+  CHECK(largest_ulp_difference(exp(x), -largest_exponent, largest_exponent) <= 2);
+  CHECK(largest_ulp_difference(log(x), T(1e-30), T(1e6)) <= 2);
+  CHECK(largest_ulp_difference(sqrt(x), T(0), T(1e6)) <= 2);
+  CHECK(largest_ulp_difference(sin(x), T(-100), T(100)) <= 2);
+  CHECK(largest_ulp_difference(cos(x), T(-100), T(100)) <= 2);
+  CHECK(largest_ulp_difference(tanh(x), T(-20), T(20)) <= 2);
+  CHECK(largest_ulp_difference(log1p(x), T(-0.999), T(100)) <= 2);
+  CHECK(largest_ulp_difference(expm1(x), T(-30), T(30)) <= 2);
+  CHECK(largest_ulp_difference(atan(x), T(-100), T(100)) <= 2);
+  CHECK(largest_ulp_difference(erf(x), T(-6), T(6)) <= 2);
+  CHECK(largest_ulp_difference(pow(x, 2.5), T(0), T(100)) <= 2);
+  CHECK(largest_ulp_difference(pow(1.5, x), T(-50), T(50)) <= 2);
+  // Formulas of several operations, each rounding on its own in both forms:
+  // within the sum of their parts. sigmoid = 1/(1 + exp(-x)), softplus =
+  // log1p(exp(-|x|)) + max(x, 0).
+  CHECK(largest_ulp_difference(sigmoid(x), T(-30), T(30)) <= 4);
+  CHECK(largest_ulp_difference(softplus(x), T(-30), T(30)) <= 4);
+  // Blends choose, they do not compute: exact.
+  CHECK(largest_ulp_difference(relu(x) + abs(x) + step(x) + sign(x), T(-2), T(2)) == 0);
+}
+
+TEST_CASE("a model's value, gradient and Hessian on a pack are its values sample by sample") {
+  using P = pack<double>;
+  const auto models = std::make_tuple(a * pow<2>(x) + b * x + c - y,                     // quadratic
+                                      pow<2>(a * exp(-b * x) + c - y) / 2,               // exp model
+                                      c * sigmoid(a * x + b) + a * tanh(b * x - c) - y,  // sigmoid units
+                                      where(abs(x - y) <= 1.0, 0.5 * pow<2>(x - y), abs(x - y) - 0.5) * a +
+                                          min(a, x) * max(b, c) + clamp(b * x, -1, 1),        // conditions
+                                      softsign(a * x - b) * erf(c * x) + pow(a * a + 1, b));  // user function, pow
+  std::array<double, P::size> xs{}, ys{};
+  for (std::size_t k = 0; k != P::size; ++k) {
+    xs[k] = -1.7 + 1.1 * double(k);
+    ys[k] = 0.3 - 0.45 * double(k);
+  }
+  const auto packed =
+      at(x = P::load_unaligned(xs.data()), y = P::load_unaligned(ys.data()), a = P(1.3), b = P(-0.4), c = P(0.8));
+  auto compare = [&](const auto& model) {
+    INFO(to_string(model));
+    const auto [value, gradient] = eval_with_value(ctdiff::gradient(model, wrt(a, b, c, x)), packed);
+    const auto hessian = eval(ctdiff::hessian(model, wrt(a, b)), packed);
+    for (std::size_t k = 0; k != P::size; ++k) {
+      const auto scalar = at(x = xs[k], y = ys[k], a = 1.3, b = -0.4, c = 0.8);
+      const auto [expected_value, expected_gradient] =
+          eval_with_value(ctdiff::gradient(model, wrt(a, b, c, x)), scalar);
+      const auto expected_hessian = eval(ctdiff::hessian(model, wrt(a, b)), scalar);
+      CHECK(lanes_of(value)[k] == close_to(expected_value, 1e-12, 1e-12));
+      for (std::size_t i = 0; i != 4; ++i)
+        CHECK(lanes_of(gradient[i])[k] == close_to(expected_gradient[i], 1e-12, 1e-12));
+      for (std::size_t i = 0; i != 2; ++i)
+        for (std::size_t j = 0; j != 2; ++j)
+          CHECK(lanes_of(hessian[i][j])[k] == close_to(expected_hessian[i][j], 1e-12, 1e-12));
+    }
+  };
+  std::apply([&](const auto&... model) { (compare(model), ...); }, models);
+}
+
+TEST_CASE("a pack binds beside plain numbers, and the result is a pack") {
+  using P = pack<double>;
+  const auto value = eval(a * x + 1, at(x = P(2.0), a = 3.0));
+  STATIC_REQUIRE(std::is_same_v<std::remove_const_t<decltype(value)>, P>);
+  for (double lane : lanes_of(value)) CHECK(lane == 7.0);
+}
+
+}  // namespace
