@@ -3,7 +3,9 @@
 // of every epoch and once more at the end), three ways side by side:
 //   hand_written  the loss and its gradient written out, in a plain loop;
 //   kernel_loop   ctdiff's eval_with_value(gradient(...)) in the same plain loop;
-//   fit           ctdiff::fit with {.method = gradient_descent, .max_epochs = 50}.
+//   fit           ctdiff::fit with {.method = gradient_descent, .max_epochs = 50};
+//   kernel_loop_simd, fit_simd  the same on packs of samples (<ctdiff/simd.hpp>),
+//                 where xsimd is found.
 // fit / kernel_loop is what the front end costs; kernel_loop / hand_written
 // what the gradient costs. Every row checks its parameters against the
 // hand-written row's before timing.
@@ -15,6 +17,9 @@
 #include <cstdlib>
 #include <ctdiff/ctdiff.hpp>
 #include <random>
+#ifdef CTDIFF_BENCH_SIMD
+#include <ctdiff/simd.hpp>
+#endif
 #include <vector>
 
 namespace {
@@ -125,6 +130,38 @@ std::array<double, 3> through_fit() {
   return {r[a], r[b], r[c]};
 }
 
+#ifdef CTDIFF_BENCH_SIMD
+// kernel_loop on packs: the parameters in every lane, a pack of samples at a time.
+template <class Model>
+std::array<double, 3> kernel_loop_simd() {
+  using lanes = pack<double>;
+  const samples& d = data_of<Model>();
+  return descend([&](const std::array<double, 3>& p, std::array<double, 3>& g, double& loss) {
+    auto point = at(a = lanes(p[0]), b = lanes(p[1]), c = lanes(p[2]), x = lanes(0.0), y = lanes(0.0));
+    constexpr auto loss_gradient = gradient(Model::loss, wrt(a, b, c));
+    lanes loss_lanes(0.0);
+    std::array<lanes, 3> sums{lanes(0.0), lanes(0.0), lanes(0.0)};
+    for (std::size_t i = 0; i != sample_count; i += lanes::size) {
+      point[x] = lanes::load_unaligned(&d.xs[i]);
+      point[y] = lanes::load_unaligned(&d.ys[i]);
+      const auto [value, partials] = eval_with_value(loss_gradient, point);
+      loss_lanes += value;
+      for (std::size_t k = 0; k != 3; ++k) sums[k] += partials[k];
+    }
+    loss += xsimd::hadd(loss_lanes);
+    for (std::size_t k = 0; k != 3; ++k) g[k] += xsimd::hadd(sums[k]);
+  });
+}
+
+template <class Model>
+std::array<double, 3> through_simd_fit() {
+  const samples& d = data_of<Model>();
+  const auto r = simd::fit(Model::loss, params(a = start[0], b = start[1], c = start[2]), data(x = d.xs, y = d.ys),
+                           {.method = optimizer::gradient_descent, .learning_rate = rate, .max_epochs = epochs});
+  return {r[a], r[b], r[c]};
+}
+#endif
+
 template <class Model, std::array<double, 3> (*Run)()>
 void row(benchmark::State& state) {
   const auto reference = hand_written<Model>();
@@ -151,5 +188,16 @@ BENCHMARK(row<quadratic, through_fit<quadratic>>)->Name("fit_loop/quadratic/fit"
 BENCHMARK(row<decay, hand_written<decay>>)->Name("fit_loop/decay/hand_written")->Unit(benchmark::kMillisecond);
 BENCHMARK(row<decay, kernel_loop<decay>>)->Name("fit_loop/decay/kernel_loop")->Unit(benchmark::kMillisecond);
 BENCHMARK(row<decay, through_fit<decay>>)->Name("fit_loop/decay/fit")->Unit(benchmark::kMillisecond);
+
+#ifdef CTDIFF_BENCH_SIMD
+BENCHMARK(row<quadratic, kernel_loop_simd<quadratic>>)
+    ->Name("fit_loop/quadratic/kernel_loop_simd")
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK(row<quadratic, through_simd_fit<quadratic>>)
+    ->Name("fit_loop/quadratic/fit_simd")
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK(row<decay, kernel_loop_simd<decay>>)->Name("fit_loop/decay/kernel_loop_simd")->Unit(benchmark::kMillisecond);
+BENCHMARK(row<decay, through_simd_fit<decay>>)->Name("fit_loop/decay/fit_simd")->Unit(benchmark::kMillisecond);
+#endif
 
 BENCHMARK_MAIN();

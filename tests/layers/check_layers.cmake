@@ -9,6 +9,7 @@ set(umbrella_train fit)
 set(umbrella_least_squares fit)
 set(umbrella_newton fit)
 set(umbrella_mpi fit)
+set(umbrella_simd fit)
 
 function(layer_of header result)
   if(header MATCHES "^([a-z_]+)/")

@@ -324,10 +324,13 @@ namespace detail {
 // array, and the result by symbol. optimize(problem, flat) runs the
 // optimizer and returns its training_result: fit, fit_newton and mpi::fit
 // differ only there.
-template <class Loss, class ParameterBindings, class Dataset, class Optimize>
+// Problem is the objective's template: fit_problem, or packed_fit_problem
+// (fit/packed.hpp), which sums a batch in order a pack of samples at a time.
+template <template <class, class, class> class Problem = fit_problem, class Loss, class ParameterBindings,
+          class Dataset, class Optimize>
 auto fit_with(const Loss& loss, const parameter_list<ParameterBindings>& parameters, const Dataset& samples,
               Optimize&& optimize) {
-  using problem_type = fit_problem<Loss, ParameterBindings, Dataset>;
+  using problem_type = Problem<Loss, ParameterBindings, Dataset>;
   auto flat = problem_type::flatten(parameters.initial);
   problem_type problem(loss, flat, parameters.initial, samples);
   auto record = optimize(problem, flat);

@@ -1,0 +1,99 @@
+// fit and predict with packs of samples (simd/pack.hpp): simd::fit sums a
+// batch in order a pack of consecutive samples at a time, each lane one
+// sample, through the same forward pass and sweep as fit's; the samples left
+// over, and a shuffled mini-batch, one at a time, as fit does. The lanes of a
+// sum are added in a fixed order after the batch, so every thread count gives
+// the same bits (the chunks do not depend on it), and the result equals
+// fit's to rounding. Include <ctdiff/simd.hpp>; link ctdiff::simd.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <ctdiff/fit/fit.hpp>
+#include <ctdiff/simd/pack.hpp>
+#include <span>
+#include <vector>
+
+namespace ctdiff {
+
+namespace detail {
+
+template <class Loss, class ParameterBindings, class Dataset>
+struct packed_fit_problem : fit_problem<Loss, ParameterBindings, Dataset> {
+  using scalar_problem = fit_problem<Loss, ParameterBindings, Dataset>;
+  using typename scalar_problem::T;
+  using typename scalar_problem::W;
+  using lanes = pack<T>;
+  static constexpr std::size_t width = lanes::size;
+
+  using scalar_problem::scalar_problem;
+
+  T operator()(std::span<const std::size_t> indices, std::span<T> gradient) {
+    if constexpr (scalar_problem::loss_bound) {
+      const std::size_t in_packs = indices.size() - indices.size() % width;
+      if (gradient.empty() || in_packs == 0 || !scalar_problem::consecutive(indices)) {
+        return scalar_problem::sum_over(indices, gradient);
+      }
+      return sum_in_packs(indices.front(), in_packs, gradient) +
+             scalar_problem::sum_over(indices.subspan(in_packs), gradient);
+    }
+    return T(0);
+  }
+
+  // The samples first ... first + count - 1 (count a multiple of the width),
+  // a pack at a time; the lanes of each sum added in order at the end.
+  T sum_in_packs(std::size_t first, std::size_t count, std::span<T> gradient) {
+    // The sample bindings with a pack in every slot: a constant of data(...) in every lane.
+    auto packed = [&]<fixed_string... Names, class... Ts>(const bindings<binding<Names, Ts>...>& one) {
+      return at(binding<Names, lanes>{lanes(bound_value<Names>(one))}...);
+    }
+    (this->b);
+    parameter_symbols<ParameterBindings>::from_flat(this->flat, packed);
+    const auto loss_gradient = ctdiff::gradient(this->loss, W{});
+    lanes sum(T(0));
+    std::array<lanes, W::size> sums;
+    sums.fill(lanes(T(0)));
+    for (std::size_t index = first, end = first + count; index != end; index += width) {
+      load_pack(packed, index);
+      const auto [value, partials] = eval_with_value(loss_gradient, packed);
+      sum += value;
+      for (std::size_t i = 0; i != W::size; ++i) sums[i] += partials[i];
+    }
+    for (std::size_t i = 0; i != W::size; ++i) gradient[i] += in_lane_order(sums[i]);
+    return in_lane_order(sum);
+  }
+
+  // Every column's samples index ... index + width - 1 into their symbols' packs.
+  template <class B>
+  void load_pack(B& packed, std::size_t index) const {
+    boost::hana::for_each(this->samples.entries, [&]<class Entry>(const Entry& entry) {
+      if constexpr (data_entry<Entry>::is_column) {
+        bound_value<data_entry<Entry>::name>(packed) = lanes::load_unaligned(entry.values.data() + index);
+      }
+    });
+  }
+
+  static T in_lane_order(const lanes& p) {
+    alignas(lanes::arch_type::alignment()) std::array<T, width> values;
+    p.store_aligned(values.data());
+    T total = T(0);
+    for (T value : values) total += value;
+    return total;
+  }
+};
+
+}  // namespace detail
+
+namespace simd {
+
+// fit (fit/fit.hpp) with its batches summed a pack of samples at a time.
+template <Expression Loss, class ParameterBindings, class... Columns>
+auto fit(const Loss& loss, const parameter_list<ParameterBindings>& parameters, const dataset<Columns...>& samples,
+         const options& o = {}) {
+  return detail::fit_with<detail::packed_fit_problem>(
+      loss, parameters, samples, [&](auto& problem, auto& flat) { return minimize(problem, flat, samples.size, o); });
+}
+
+}  // namespace simd
+
+}  // namespace ctdiff
