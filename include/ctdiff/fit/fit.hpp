@@ -217,6 +217,7 @@ struct fit_problem {
   const Loss& loss;
   const Dataset& samples;
   std::span<const T, W::size> flat;  // the optimizer's parameters
+  bool samples_in_order = false;     // every batch consecutive samples (set by the optimizer)
   decltype(sample_bindings<T>(std::declval<const ParameterBindings&>(), std::declval<const Dataset&>())) b;
 
   // A symbol of the loss in neither params(...) nor data(...) is reported
@@ -235,6 +236,8 @@ struct fit_problem {
     parameter_symbols<ParameterBindings>::to_flat(initial, values);
     return values;
   }
+
+  void set_samples_in_order(bool in_order) { samples_in_order = in_order; }
 
   // The flat parameters (which the optimizer updates) into the bindings.
   void load_parameters() { parameter_symbols<ParameterBindings>::from_flat(flat, b); }
@@ -270,9 +273,13 @@ struct fit_problem {
     return sum;
   }
 
-  // Every index one more than the one before. No early exit, so that the
-  // compiler can compare several indices per instruction.
-  static bool consecutive(std::span<const std::size_t> indices) {
+  // Every index one more than the one before: known where the optimizer says
+  // so, else read off the list (no early exit, so that the compiler can
+  // compare several indices per instruction).
+  bool consecutive(std::span<const std::size_t> indices) const {
+    if (indices.empty()) return false;
+    if (samples_in_order) return true;
+    if (indices.back() - indices.front() + 1 != indices.size()) return false;
     std::size_t out_of_place = 0;
     for (std::size_t i = 0; i != indices.size(); ++i) out_of_place += indices[i] != indices.front() + i;
     return out_of_place == 0;
@@ -281,8 +288,8 @@ struct fit_problem {
   // A run of consecutive samples (a whole batch in order) is read without
   // the index list: one load less per sample, and the columns read in order.
   template <class Body>
-  static void for_each_sample(std::span<const std::size_t> indices, Body&& body) {
-    if (!indices.empty() && indices.back() - indices.front() + 1 == indices.size() && consecutive(indices)) {
+  void for_each_sample(std::span<const std::size_t> indices, Body&& body) const {
+    if (consecutive(indices)) {
       for (std::size_t index = indices.front(), end = index + indices.size(); index != end; ++index) body(index);
     } else {
       for (std::size_t index : indices) body(index);

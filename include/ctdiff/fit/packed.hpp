@@ -31,7 +31,7 @@ struct packed_fit_problem : fit_problem<Loss, ParameterBindings, Dataset> {
   T operator()(std::span<const std::size_t> indices, std::span<T> gradient) {
     if constexpr (scalar_problem::loss_bound) {
       const std::size_t in_packs = indices.size() - indices.size() % width;
-      if (gradient.empty() || in_packs == 0 || !scalar_problem::consecutive(indices)) {
+      if (gradient.empty() || in_packs == 0 || !this->consecutive(indices)) {
         return scalar_problem::sum_over(indices, gradient);
       }
       return sum_in_packs(indices.front(), in_packs, gradient) +

@@ -97,6 +97,11 @@ training_result<T> run(Objective& objective, std::span<T> parameters, std::size_
 
   std::vector<std::size_t> order(sample_count);
   std::iota(order.begin(), order.end(), std::size_t(0));
+  // Only mini-batches are shuffled: otherwise every batch is a run of
+  // consecutive samples, which an objective that asks may read without its index list.
+  if constexpr (requires { objective.set_samples_in_order(true); }) {
+    objective.set_samples_in_order(full_batch || !o.shuffle);
+  }
   std::vector<T> gradient(size);
   std::vector<T> last_finite(parameters.begin(), parameters.end());
   sample_sum<T, Objective> sum_over(objective, size, o.threads, o.split);
