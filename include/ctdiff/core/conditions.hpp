@@ -179,29 +179,27 @@ constexpr auto extremum_partial(const A& a, const B& b) {
 }
 }  // namespace detail
 
-struct min_op {
-  static constexpr std::string_view name = "min";
+// min (Smaller) or max of two values.
+template <bool Smaller>
+struct extremum_op {
+  static constexpr std::string_view name = Smaller ? "min" : "max";
   static constexpr precedence binding = precedence::atom;
-  static constexpr auto apply(auto a, auto b) { return choose(b < a, b, a); }
+  static constexpr auto apply(auto a, auto b) {
+    if constexpr (Smaller) {
+      return choose(b < a, b, a);
+    } else {
+      return choose(a < b, b, a);
+    }
+  }
   static constexpr auto d_left(const auto& a, const auto& b, const auto&) {
-    return detail::extremum_partial<true, true>(a, b);
+    return detail::extremum_partial<true, Smaller>(a, b);
   }
   static constexpr auto d_right(const auto& a, const auto& b, const auto&) {
-    return detail::extremum_partial<false, true>(a, b);
+    return detail::extremum_partial<false, Smaller>(a, b);
   }
 };
-
-struct max_op {
-  static constexpr std::string_view name = "max";
-  static constexpr precedence binding = precedence::atom;
-  static constexpr auto apply(auto a, auto b) { return choose(a < b, b, a); }
-  static constexpr auto d_left(const auto& a, const auto& b, const auto&) {
-    return detail::extremum_partial<true, false>(a, b);
-  }
-  static constexpr auto d_right(const auto& a, const auto& b, const auto&) {
-    return detail::extremum_partial<false, false>(a, b);
-  }
-};
+using min_op = extremum_op<true>;
+using max_op = extremum_op<false>;
 
 // min(a, b), max(a, b): a or b may be a number.
 template <class A, class B>
