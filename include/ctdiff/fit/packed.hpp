@@ -18,6 +18,22 @@ namespace ctdiff {
 
 namespace detail {
 
+// Sample bindings with a pack in every slot: each value in every lane.
+template <class Lanes, fixed_string... Names, class... Ts>
+auto packs_of(const bindings<binding<Names, Ts>...>& one) {
+  return at(binding<Names, Lanes>{Lanes(bound_value<Names>(one))}...);
+}
+
+// Every column's samples index ... index + Lanes::size - 1 into their symbols' packs.
+template <class Lanes, class B, class Dataset>
+void load_pack(B& packed, const Dataset& samples, std::size_t index) {
+  boost::hana::for_each(samples.entries, [&]<class Entry>(const Entry& entry) {
+    if constexpr (data_entry<Entry>::is_column) {
+      bound_value<data_entry<Entry>::name>(packed) = Lanes::load_unaligned(entry.values.data() + index);
+    }
+  });
+}
+
 template <class Loss, class ParameterBindings, class Dataset>
 struct packed_fit_problem : fit_problem<Loss, ParameterBindings, Dataset> {
   using scalar_problem = fit_problem<Loss, ParameterBindings, Dataset>;
@@ -43,34 +59,20 @@ struct packed_fit_problem : fit_problem<Loss, ParameterBindings, Dataset> {
   // The samples first ... first + count - 1 (count a multiple of the width),
   // a pack at a time; the lanes of each sum added in order at the end.
   T sum_in_packs(std::size_t first, std::size_t count, std::span<T> gradient) {
-    // The sample bindings with a pack in every slot: a constant of data(...) in every lane.
-    auto packed = [&]<fixed_string... Names, class... Ts>(const bindings<binding<Names, Ts>...>& one) {
-      return at(binding<Names, lanes>{lanes(bound_value<Names>(one))}...);
-    }
-    (this->b);
+    auto packed = packs_of<lanes>(this->b);
     parameter_symbols<ParameterBindings>::from_flat(this->flat, packed);
     const auto loss_gradient = ctdiff::gradient(this->loss, W{});
     lanes sum(T(0));
     std::array<lanes, W::size> sums;
     sums.fill(lanes(T(0)));
     for (std::size_t index = first, end = first + count; index != end; index += width) {
-      load_pack(packed, index);
+      load_pack<lanes>(packed, this->samples, index);
       const auto [value, partials] = eval_with_value(loss_gradient, packed);
       sum += value;
       for (std::size_t i = 0; i != W::size; ++i) sums[i] += partials[i];
     }
     for (std::size_t i = 0; i != W::size; ++i) gradient[i] += in_lane_order(sums[i]);
     return in_lane_order(sum);
-  }
-
-  // Every column's samples index ... index + width - 1 into their symbols' packs.
-  template <class B>
-  void load_pack(B& packed, std::size_t index) const {
-    boost::hana::for_each(this->samples.entries, [&]<class Entry>(const Entry& entry) {
-      if constexpr (data_entry<Entry>::is_column) {
-        bound_value<data_entry<Entry>::name>(packed) = lanes::load_unaligned(entry.values.data() + index);
-      }
-    });
   }
 
   static T in_lane_order(const lanes& p) {
@@ -92,6 +94,30 @@ auto fit(const Loss& loss, const parameter_list<ParameterBindings>& parameters, 
          const options& o = {}) {
   return detail::fit_with<detail::packed_fit_problem>(
       loss, parameters, samples, [&](auto& problem, auto& flat) { return minimize(problem, flat, samples.size, o); });
+}
+
+// predict (fit/fit.hpp) a pack of consecutive samples at a time, the samples left over one at a time.
+template <Expression Model, class ParameterBindings, class... Entries>
+auto predict(const Model& model, const ParameterBindings& parameters, const dataset<Entries...>& samples) {
+  using T = typename ParameterBindings::value_type;
+  using lanes = pack<T>;
+  auto b = detail::sample_bindings<T>(parameters, samples);
+  std::vector<T> values(samples.size);
+  if constexpr (all_bound_v<Model, decltype(b)>) {
+    auto packed = detail::packs_of<lanes>(b);
+    const std::size_t in_packs = samples.size - samples.size % lanes::size;
+    for (std::size_t i = 0; i != in_packs; i += lanes::size) {
+      detail::load_pack<lanes>(packed, samples, i);
+      eval(model, packed).store_unaligned(values.data() + i);
+    }
+    for (std::size_t i = in_packs; i != samples.size; ++i) {
+      detail::load_sample(b, samples, i);
+      values[i] = eval(model, b);
+    }
+  } else {
+    detail::report_unbound_symbols<detail::bound_in_parameters_or_data, decltype(b)>(detail::symbols_t<Model>{});
+  }
+  return values;
 }
 
 }  // namespace simd

@@ -1,7 +1,7 @@
 // Packs of samples: xsimd's batches bound in at(...). Every function's lanes
 // against the scalar function over its domain, in ulps; models' values,
 // gradients and Hessians lane by lane against scalar evaluation; conditions
-// as blends, exactly; simd::fit against fit.
+// as blends, exactly; simd::fit and simd::predict against fit and predict.
 #include <array>
 #include <catch2/catch.hpp>
 #include <cmath>
@@ -190,3 +190,19 @@ TEST_CASE("simd::fit equals fit to rounding, and gives the same bits on any thre
 }
 
 }  // namespace fitting
+
+namespace predicting {
+
+using namespace ctdiff;
+
+TEST_CASE("simd::predict equals predict sample by sample") {
+  const fitting::decay_data d;
+  const auto parameters = at(a = 2.5, b = 1.3, c = 0.5);
+  const auto model = a * exp(-b * x) + where(x > 0, c, c * c);
+  const auto expected = ctdiff::predict(model, parameters, data(x = d.xs));
+  const auto packed = simd::predict(model, parameters, data(x = d.xs));
+  REQUIRE(packed.size() == expected.size());
+  for (std::size_t i = 0; i != packed.size(); ++i) CHECK(packed[i] == close_to(expected[i], 1e-15, 1e-15));
+}
+
+}  // namespace predicting
