@@ -153,6 +153,11 @@ void register_rows(const Model& model) {
   benchmark::RegisterBenchmark((prefix + "loss").c_str(),
                                [&model](benchmark::State& state) { loss_row(state, model); });
   add_gradient_row("ctdiff", [](const Model& m) { return m.ctdiff_gradient(); });
+#ifdef CTDIFF_BENCH_SIMD
+  if constexpr (requires(const Model& m) { m.template ctdiff_gradient<true>(); }) {
+    add_gradient_row("ctdiff_simd", [](const Model& m) { return m.template ctdiff_gradient<true>(); });
+  }
+#endif
   add_gradient_row("finite_differences", [](const Model& m) { return finite_difference_gradient(m); });
   add_gradient_row("boost_autodiff", [](const Model& m) { return boost_autodiff_gradient(m); });
   // A dual number carrying all n derivatives holds n + 1 doubles: for the

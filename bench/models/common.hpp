@@ -7,6 +7,9 @@
 #include <cmath>
 #include <cstddef>
 #include <ctdiff/ctdiff.hpp>
+#ifdef CTDIFF_BENCH_SIMD
+#include <ctdiff/simd.hpp>
+#endif
 #include <memory>
 #include <random>
 #include <span>
@@ -32,11 +35,56 @@ std::array<double, N> mean(std::array<double, N> total, std::size_t count) {
   return total;
 }
 
+#ifdef CTDIFF_BENCH_SIMD
+// The per-sample ctdiff gradient on packs of consecutive samples, one sample
+// a lane: every data symbol (one the gradient is not taken with respect to)
+// gets its lanes from the model's own bind_sample, called once a lane; the
+// parameters stand in every lane; the samples left over go one at a time.
+template <class E, class W, ctdiff::fixed_string... Names, class Samples, class BindSample>
+auto ctdiff_pack_mean_gradient(const ctdiff::gradient_expression<E, W>& gradient,
+                               ctdiff::bindings<ctdiff::binding<Names, double>...> scalar, const Samples& samples,
+                               BindSample bind_sample) {
+  using lanes = ctdiff::pack<double>;
+  constexpr std::size_t width = lanes::size;
+  auto packed = ctdiff::at(ctdiff::binding<Names, lanes>{lanes(scalar[ctdiff::symbol<Names>{}])}...);
+  std::array<lanes, W::size> sums;
+  sums.fill(lanes(0.0));
+  const std::size_t in_packs = samples.size() - samples.size() % width;
+  for (std::size_t i = 0; i != in_packs; i += width) {
+    std::array<std::array<double, width>, sizeof...(Names)> lane_values{};
+    for (std::size_t k = 0; k != width; ++k) {
+      bind_sample(scalar, samples[i + k]);
+      std::size_t n = 0;
+      ((lane_values[n++][k] = scalar[ctdiff::symbol<Names>{}]), ...);
+    }
+    std::size_t n = 0;
+    auto load = [&]<ctdiff::fixed_string Name>(const std::array<double, width>& values) {
+      if constexpr (W::template index_of<ctdiff::symbol<Name>> == W::size) {
+        packed[ctdiff::symbol<Name>{}] = lanes::load_unaligned(values.data());
+      }
+    };
+    (load.template operator()<Names>(lane_values[n++]), ...);
+    const auto partials = ctdiff::eval(gradient, packed);
+    for (std::size_t j = 0; j != W::size; ++j) sums[j] += partials[j];
+  }
+  std::array<double, W::size> total{};
+  for (std::size_t j = 0; j != W::size; ++j) total[j] = xsimd::hadd(sums[j]);
+  for (std::size_t i = in_packs; i != samples.size(); ++i) {
+    bind_sample(scalar, samples[i]);
+    add_to(total, ctdiff::eval(gradient, scalar));
+  }
+  return mean(total, samples.size());
+}
+#endif
+
 // The per-sample ctdiff gradient summed over the samples, then divided by
 // their number: the data values are overwritten in place in one set of
-// bindings, as a training loop does.
-template <class Gradient, class Bindings, class Samples, class BindSample>
+// bindings, as a training loop does. With Packs, a pack of samples at a time.
+template <bool Packs = false, class Gradient, class Bindings, class Samples, class BindSample>
 auto ctdiff_mean_gradient(const Gradient& gradient, Bindings bindings, const Samples& samples, BindSample bind_sample) {
+#ifdef CTDIFF_BENCH_SIMD
+  if constexpr (Packs) return ctdiff_pack_mean_gradient(gradient, bindings, samples, bind_sample);
+#endif
   decltype(ctdiff::eval(gradient, bindings)) total{};
   for (const auto& sample : samples) {
     bind_sample(bindings, sample);

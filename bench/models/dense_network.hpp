@@ -164,12 +164,14 @@ struct dense_network {
   }
   (std::make_index_sequence<Outputs>{});
 
+  // With Packs, a pack of samples at a time (the ctdiff_simd row).
+  template <bool Packs = false>
   std::array<double, parameter_count> ctdiff_gradient() const {
     return [&]<std::size_t... P, std::size_t... I, std::size_t... K>(
         std::index_sequence<P...>, std::index_sequence<I...>, std::index_sequence<K...>) {
       static constexpr auto gradient = ctdiff::gradient(squared_error, ctdiff::wrt(parameter<P>...));
       const auto bindings = ctdiff::at((parameter<P> = parameters[P])..., (input<I> = 0.0)..., (target<K> = 0.0)...);
-      return ctdiff_mean_gradient(gradient, bindings, samples, [](auto& b, const sample& s) {
+      return ctdiff_mean_gradient<Packs>(gradient, bindings, samples, [](auto& b, const sample& s) {
         ((b[input<I>] = s.x[I]), ...);
         ((b[target<K>] = s.t[K]), ...);
       });

@@ -63,6 +63,8 @@ struct polynomial_family {
     return mean(g, samples.size());
   }
 
+  // With Packs, a pack of samples at a time (the ctdiff_simd row).
+  template <bool Packs = false>
   std::array<double, parameter_count> ctdiff_gradient() const {
     using ctdiff::pow;
     static constexpr auto x = ctdiff::var<"x">;
@@ -71,7 +73,7 @@ struct polynomial_family {
     static constexpr auto polynomial = ctdiff::sum<parameter_count>([](auto i) { return theta[i] * pow<i>(x); });
     static constexpr auto gradient = ctdiff::gradient(pow<2>(polynomial - y), ctdiff::wrt(theta));
     const auto bindings = ctdiff::at(theta = parameters, x = 0.0, y = 0.0);
-    return ctdiff_mean_gradient(gradient, bindings, samples, [](auto& b, sample s) {
+    return ctdiff_mean_gradient<Packs>(gradient, bindings, samples, [](auto& b, sample s) {
       b[x] = s.x;
       b[y] = s.y;
     });

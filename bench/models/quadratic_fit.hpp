@@ -60,6 +60,8 @@ struct quadratic_fit {
     return mean(std::array{g0, g1, g2}, samples.size());
   }
 
+  // With Packs, a pack of samples at a time (the ctdiff_simd row).
+  template <bool Packs = false>
   std::array<double, parameter_count> ctdiff_gradient() const {
     using ctdiff::pow;
     static constexpr auto x = ctdiff::var<"x">;
@@ -70,7 +72,7 @@ struct quadratic_fit {
     static constexpr auto squared_error = pow<2>(θ0 * pow<2>(x) + θ1 * x + θ2 - y);
     static constexpr auto gradient = ctdiff::gradient(squared_error, ctdiff::wrt(θ0, θ1, θ2));
     const auto bindings = ctdiff::at(θ0 = parameters[0], θ1 = parameters[1], θ2 = parameters[2], x = 0.0, y = 0.0);
-    return ctdiff_mean_gradient(gradient, bindings, samples, [](auto& b, sample s) {
+    return ctdiff_mean_gradient<Packs>(gradient, bindings, samples, [](auto& b, sample s) {
       b[x] = s.x;
       b[y] = s.y;
     });

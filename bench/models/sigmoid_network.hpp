@@ -101,13 +101,15 @@ struct sigmoid_network {
     return (parameter<output_bias> + ... + (parameter<output_weights + J> * hidden<J>));
   }
 
+  // With Packs, a pack of samples at a time (the ctdiff_simd row).
+  template <bool Packs = false>
   std::array<double, parameter_count> ctdiff_gradient() const {
     using ctdiff::pow;
     static constexpr auto squared_error = pow<2>(output(std::make_index_sequence<hidden_units>{}) - y) / 2;
     return [&]<std::size_t... I>(std::index_sequence<I...>) {
       static constexpr auto gradient = ctdiff::gradient(squared_error, ctdiff::wrt(parameter<I>...));
       const auto bindings = ctdiff::at((parameter<I> = parameters[I])..., x1 = 0.0, x2 = 0.0, y = 0.0);
-      return ctdiff_mean_gradient(gradient, bindings, samples, [](auto& b, sample s) {
+      return ctdiff_mean_gradient<Packs>(gradient, bindings, samples, [](auto& b, sample s) {
         b[x1] = s.x1;
         b[x2] = s.x2;
         b[y] = s.y;

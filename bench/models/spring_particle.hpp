@@ -70,6 +70,8 @@ struct spring_particle {
     return mean(std::array{gx, gy, gk, gL}, samples.size());
   }
 
+  // With Packs, a pack of samples at a time (the ctdiff_simd row).
+  template <bool Packs = false>
   std::array<double, parameter_count> ctdiff_gradient() const {
     using ctdiff::pow;
     static constexpr auto x = ctdiff::var<"x">;
@@ -83,7 +85,7 @@ struct spring_particle {
     static constexpr auto gradient = ctdiff::gradient(energy, ctdiff::wrt(x, y, k, L));
     const auto bindings = ctdiff::at(x = parameters[0], y = parameters[1], k = parameters[2], L = parameters[3],
                                      anchor_x = 0.0, anchor_y = 0.0);
-    return ctdiff_mean_gradient(gradient, bindings, samples, [](auto& b, sample anchor) {
+    return ctdiff_mean_gradient<Packs>(gradient, bindings, samples, [](auto& b, sample anchor) {
       b[anchor_x] = anchor.x;
       b[anchor_y] = anchor.y;
     });
