@@ -114,11 +114,12 @@ template <class Binding>
 struct member_bindings {
   using type = type_list<Binding>;
 };
+// Declared only, for decltype (a lambda there crashes clang++ 14).
+template <fixed_string Name, class T, std::size_t... I>
+type_list<binding<member_name<Name, I>, T>...> member_bindings_of(std::index_sequence<I...>);
 template <fixed_string Name, std::size_t N, class T>
 struct member_bindings<family_binding<Name, N, T>> {
-  using type = decltype([]<std::size_t... I>(std::index_sequence<I...>) {
-    return type_list<binding<member_name<Name, I>, T>...>{};
-  }(std::make_index_sequence<N>{}));
+  using type = decltype(member_bindings_of<Name, T>(std::make_index_sequence<N>{}));
 };
 
 // The symbols an argument of wrt(...) stands for: itself, or a family's members.
@@ -126,11 +127,11 @@ template <class Symbol>
 struct member_symbols {
   using type = type_list<Symbol>;
 };
+template <class Family, std::size_t... I>
+type_list<typename Family::template member<I>...> member_symbols_of(std::index_sequence<I...>);
 template <fixed_string Name, std::size_t N>
 struct member_symbols<symbol_family<Name, N>> {
-  using type = decltype([]<std::size_t... I>(std::index_sequence<I...>) {
-    return type_list<typename symbol_family<Name, N>::template member<I>...>{};
-  }(std::make_index_sequence<N>{}));
+  using type = decltype(member_symbols_of<symbol_family<Name, N>>(std::make_index_sequence<N>{}));
 };
 
 template <class... Arguments>
