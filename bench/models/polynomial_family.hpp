@@ -2,19 +2,7 @@
 // a hand-written gradient and the ctdiff gradient).
 #pragma once
 
-#include <algorithm>
-#include <array>
-#include <cmath>
-#include <cstddef>
-#include <ctdiff/ctdiff.hpp>
-#include <memory>
-#include <random>
-#include <span>
-#include <string>
-#include <utility>
-#include <vector>
-
-#include "common.hpp"
+#include "common.hpp"  // the standard headers and ctdiff every model uses
 
 namespace bench {
 
