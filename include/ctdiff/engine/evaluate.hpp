@@ -219,6 +219,16 @@ concept Bindings = requires {
 }
 &&!Expression<B>;
 
+// A comparison has no value of its own: one message, not the list of every
+// eval that does not match.
+template <Condition C, Bindings B>
+constexpr double eval(const C&, const B&) {
+  static_assert(detail::always_false_v<C>,
+                "ctdiff: a comparison such as x > 0 is a condition, for where(condition, then, otherwise) only; "
+                "it is not evaluated on its own");
+  return 0;  // the message above stays the only error
+}
+
 template <Expression E, Bindings B>
 constexpr auto eval(const E& e, const B& b) {
   using T = typename B::value_type;
