@@ -188,21 +188,21 @@ void load_sample(B& b, const Dataset& samples, std::size_t index) {
 
 }  // namespace detail
 
-// The fitted parameters as bindings (result.parameters[w] or result[w]) beside
-// the training record.
-template <class ParameterBindings>
-struct fit_result : training_result<typename ParameterBindings::value_type> {
+// What a front end returns: its solver's record (training_result for fit
+// and fit_newton, least_squares_record for least_squares) with the fitted
+// parameters as bindings, result.parameters[w] or result[w] (a family gives
+// its std::array).
+template <class ParameterBindings, class Record>
+struct fitted : Record {
   ParameterBindings parameters;
 
-  template <fixed_string Name>
-  auto operator[](symbol<Name> s) const {
-    return parameters[s];
-  }
-  template <fixed_string Name, std::size_t N>
-  auto operator[](symbol_family<Name, N> family) const {
-    return parameters[family];
-  }
+  template <class Symbol>
+  requires is_symbol_v<Symbol> || is_symbol_family_v<Symbol>
+  auto operator[](Symbol s) const { return parameters[s]; }
 };
+
+template <class ParameterBindings>
+using fit_result = fitted<ParameterBindings, training_result<typename ParameterBindings::value_type>>;
 
 namespace detail {
 

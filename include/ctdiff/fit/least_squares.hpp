@@ -141,18 +141,8 @@ struct listed_residuals {
 // The fitted parameters (result[b1], result.parameters[b1]) and their
 // standard errors (result.standard_errors[b1]) beside the solver's record.
 template <class ParameterBindings>
-struct least_squares_result : least_squares_record<typename ParameterBindings::value_type> {
-  ParameterBindings parameters;
+struct least_squares_result : fitted<ParameterBindings, least_squares_record<typename ParameterBindings::value_type>> {
   ParameterBindings standard_errors;  // the square roots of the covariance's diagonal
-
-  template <fixed_string Name>
-  auto operator[](symbol<Name> s) const {
-    return parameters[s];
-  }
-  template <fixed_string Name, std::size_t N>
-  auto operator[](symbol_family<Name, N> family) const {
-    return parameters[family];
-  }
 };
 
 namespace detail {
@@ -164,13 +154,13 @@ least_squares_result<ParameterBindings> solve_expression_problem(Problem& proble
     using layout = parameter_vector<ParameterBindings>;
     using T = typename ParameterBindings::value_type;
     typename layout::vector x = layout::from(initial);
-    least_squares_result<ParameterBindings> result{solve_least_squares(residual_problem<T>(problem), x, o), initial,
+    least_squares_result<ParameterBindings> result{{solve_least_squares(residual_problem<T>(problem), x, o), initial},
                                                    initial};
     layout::into(x, result.parameters);
     layout::into(result.covariance.diagonal().cwiseSqrt(), result.standard_errors);
     return result;
   } else {
-    return least_squares_result<ParameterBindings>{{}, initial, initial};  // the problem reported its unbound symbols
+    return least_squares_result<ParameterBindings>{{{}, initial}, initial};  // the problem reported its unbound symbols
   }
 }
 
