@@ -150,6 +150,9 @@ void register_rows(const Model& model) {
     });
   };
   add_gradient_row("hand_written", [](const Model& m) { return m.hand_gradient(); });
+  if constexpr (requires(const Model& m) { m.hand_gradient_avx2(); }) {
+    add_gradient_row("hand_written_avx2", [](const Model& m) { return m.hand_gradient_avx2(); });
+  }
   benchmark::RegisterBenchmark((prefix + "loss").c_str(),
                                [&model](benchmark::State& state) { loss_row(state, model); });
   add_gradient_row("ctdiff", [](const Model& m) { return m.ctdiff_gradient(); });
@@ -182,6 +185,7 @@ void register_rows(const Model& model) {
 int main(int argc, char** argv) {
   constexpr std::size_t samples = 1000;
   static const bench::quadratic_fit quadratic(samples);
+  static const bench::exp_decay decay(samples);
   static const bench::polynomial_family polynomial(samples);
   static const bench::sigmoid_network network(samples);
   static const bench::relu_neuron neuron;
@@ -194,6 +198,7 @@ int main(int argc, char** argv) {
   static const bench::dense_network<4, 8, 4> dense_4_8_4(shared_samples);
   static const bench::spring_particle spring(shared_samples);
   bench::register_rows(quadratic);
+  bench::register_rows(decay);
   bench::register_rows(polynomial);
   bench::register_rows(network);
   bench::register_rows(neuron);

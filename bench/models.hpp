@@ -6,6 +6,7 @@
 
 #include "models/dense_network.hpp"
 #include "models/digits_network.hpp"
+#include "models/exp_decay.hpp"
 #include "models/polynomial_family.hpp"
 #include "models/quadratic_fit.hpp"
 #include "models/relu_neuron.hpp"

@@ -1,7 +1,9 @@
 // A benchmark model: quadratic fit (its data, its loss for any scalar type,
-// a hand-written gradient and the ctdiff gradient).
+// a hand-written gradient, one written with AVX2 intrinsics, and the ctdiff
+// gradient).
 #pragma once
 
+#include "avx2.hpp"
 #include "common.hpp"  // the standard headers and ctdiff every model uses
 
 namespace bench {
@@ -47,6 +49,32 @@ struct quadratic_fit {
     }
     return mean(std::array{g0, g1, g2}, samples.size());
   }
+
+#if defined(__AVX2__) && defined(__FMA__)
+  std::array<double, parameter_count> hand_gradient_avx2() const {
+    const __m256d θ0 = _mm256_set1_pd(parameters[0]), θ1 = _mm256_set1_pd(parameters[1]),
+                  θ2 = _mm256_set1_pd(parameters[2]), two = _mm256_set1_pd(2.0);
+    __m256d g0 = _mm256_setzero_pd(), g1 = _mm256_setzero_pd(), g2 = _mm256_setzero_pd();
+    const std::size_t in_packs = samples.size() - samples.size() % avx2::width;
+    for (std::size_t i = 0; i != in_packs; i += avx2::width) {
+      __m256d x, y;
+      avx2::load_pairs(&samples[i].x, x, y);
+      const __m256d xx = _mm256_mul_pd(x, x);
+      const __m256d prediction = _mm256_fmadd_pd(θ0, xx, _mm256_fmadd_pd(θ1, x, θ2));
+      const __m256d twice_residual = _mm256_mul_pd(two, _mm256_sub_pd(prediction, y));
+      g0 = _mm256_fmadd_pd(twice_residual, xx, g0);
+      g1 = _mm256_fmadd_pd(twice_residual, x, g1);
+      g2 = _mm256_add_pd(g2, twice_residual);
+    }
+    std::array<double, parameter_count> total{avx2::sum(g0), avx2::sum(g1), avx2::sum(g2)};
+    for (std::size_t i = in_packs; i != samples.size(); ++i) {
+      const double x = samples[i].x, xx = x * x;
+      const double twice_residual = 2 * (parameters[0] * xx + parameters[1] * x + parameters[2] - samples[i].y);
+      add_to(total, {twice_residual * xx, twice_residual * x, twice_residual});
+    }
+    return mean(total, samples.size());
+  }
+#endif
 
   // With Packs, a pack of samples at a time (the ctdiff_simd row).
   template <bool Packs = false>

@@ -41,9 +41,14 @@ struct sqrt_op {
 
 struct exp_op {
   static constexpr std::string_view name = "exp";
+  // A pack type may give its own (simd/pack.hpp), else the standard library's.
   static auto apply(auto x) {
-    using std::exp;
-    return exp(x);
+    if constexpr (requires { detail::lanes<decltype(x)>::exp(x); }) {
+      return detail::lanes<decltype(x)>::exp(x);
+    } else {
+      using std::exp;
+      return exp(x);
+    }
   }
   static constexpr auto derivative(const auto&, const auto& f) { return f; }
 };
@@ -87,10 +92,7 @@ struct tanh_op {
 // sigmoid(z) = 1/(1 + exp(-z)); sigmoid' = sigmoid*(1 - sigmoid).
 struct sigmoid_op {
   static constexpr std::string_view name = "sigmoid";
-  static auto apply(auto x) {
-    using std::exp;
-    return decltype(x)(1) / (decltype(x)(1) + exp(-x));
-  }
+  static auto apply(auto x) { return decltype(x)(1) / (decltype(x)(1) + exp_op::apply(-x)); }
   static constexpr auto derivative(const auto&, const auto& f) { return f * (int_c<1> - f); }
 };
 
@@ -134,9 +136,8 @@ struct expm1_op {
 struct softplus_op {
   static constexpr std::string_view name = "softplus";
   static auto apply(auto x) {
-    using std::exp;
     using std::log1p;
-    return log1p(exp(choose(x < 0, x, -x))) + choose(x > 0, x, decltype(x)(0));
+    return log1p(exp_op::apply(choose(x < 0, x, -x))) + choose(x > 0, x, decltype(x)(0));
   }
   static constexpr auto derivative(const auto& x, const auto&) { return make_call<sigmoid_op>(x); }
 };

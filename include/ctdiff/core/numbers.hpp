@@ -37,9 +37,10 @@ struct condition_traits {
   }
 };
 
-// f applied to each lane of x, one at a time: for the functions whose
-// vectorised form is less accurate than the standard library's (a number
-// has one lane: f(x)). A pack type specializes this.
+// How a function runs on the lanes of x. map: f applied to each lane, one at
+// a time, for the functions whose vectorised form is less accurate than the
+// standard library's (a number has one lane: f(x)). A pack type specializes
+// this, and may add a function of its own where its library's is slow (exp).
 template <class T>
 struct lanes {
   template <class F>

@@ -6,8 +6,12 @@
 // lanes. Needs xsimd 8 (Debian's libxsimd-dev): link ctdiff::simd.
 #pragma once
 
+#include <array>
+#include <cmath>
 #include <cstddef>
+#include <cstdint>
 #include <ctdiff/core/numbers.hpp>
+#include <type_traits>
 #include <xsimd/xsimd.hpp>
 
 namespace ctdiff {
@@ -35,6 +39,50 @@ struct condition_traits<xsimd::batch_bool<T, Arch>> {
 template <class T, class Arch>
 struct lanes<xsimd::batch<T, Arch>> {
   using lanes_type = xsimd::batch<T, Arch>;
+
+  // e^x. xsimd 8.1's exp of doubles converts the exponent to 64-bit integers,
+  // which AVX2 and SSE2 do one lane at a time through memory; here 2^k is
+  // built in the integer lanes instead. Where a lane is beyond ±708 or NaN
+  // (2^k would leave the normal range), the pack goes lane by lane through
+  // std::exp: xsimd's gives 0 below −708.4 and ∞ above 709.4.
+  static lanes_type exp(const lanes_type& x) {
+    if constexpr (std::is_same_v<T, double>) {
+      if (!xsimd::all(xsimd::abs(x) <= lanes_type(708.0))) {
+        return map([](T lane) { return std::exp(lane); }, x);
+      }
+      using bits_type = xsimd::batch<std::int64_t, Arch>;
+      // Adding 1.5·2^52 rounds to an integer, left in the low mantissa bits.
+      const lanes_type to_integer(6755399441055744.0);
+      const lanes_type shifted = xsimd::fma(x, lanes_type(1.4426950408889634), to_integer);
+      const lanes_type k = shifted - to_integer;
+      // r = x − k·ln 2, ln 2 in two parts (Cephes'), the first short enough
+      // for k times it to be exact: |r| <= ln 2 / 2.
+      const lanes_type r =
+          xsimd::fnma(k, lanes_type(1.42860682030941723212e-6), xsimd::fnma(k, lanes_type(6.93145751953125e-1), x));
+      // e^r by its Taylor polynomial to r^13 (the next term is below 1e-17
+      // relative) in Estrin's form: pairs of terms, then pairs of pairs, so
+      // that the additions do not wait on each other in a chain of 13.
+      constexpr auto c = [] {
+        std::array<double, 14> inverse_factorials{1.0};
+        for (std::size_t n = 1; n != inverse_factorials.size(); ++n) {
+          inverse_factorials[n] = inverse_factorials[n - 1] / static_cast<double>(n);
+        }
+        return inverse_factorials;
+      }();
+      const auto pair = [&](std::size_t n) { return xsimd::fma(lanes_type(c[n + 1]), r, lanes_type(c[n])); };
+      const lanes_type r2 = r * r, r4 = r2 * r2, r8 = r4 * r4;
+      const lanes_type low = xsimd::fma(xsimd::fma(pair(6), r2, pair(4)), r4, xsimd::fma(pair(2), r2, pair(0)));
+      const lanes_type high = xsimd::fma(pair(12), r4, xsimd::fma(pair(10), r2, pair(8)));
+      const lanes_type e_r = xsimd::fma(high, r8, low);
+      const bits_type exponent =
+          (xsimd::bitwise_cast<bits_type>(shifted) - xsimd::bitwise_cast<bits_type>(to_integer) + bits_type(1023))
+          << 52;
+      return e_r * xsimd::bitwise_cast<lanes_type>(exponent);
+    } else {
+      return xsimd::exp(x);
+    }
+  }
+
   template <class F>
   static lanes_type map(F f, const lanes_type& x) {
     alignas(lanes_type::arch_type::alignment()) T values[lanes_type::size];
