@@ -5,7 +5,9 @@
 //   kernel_loop   ctdiff's eval_with_value(gradient(...)) in the same plain loop;
 //   fit           ctdiff::fit with {.method = gradient_descent, .max_epochs = 50};
 //   kernel_loop_simd, fit_simd  the same on packs of samples (<ctdiff/simd.hpp>),
-//                 where xsimd is found.
+//                 where xsimd is found;
+//   newton/...    fit_newton and simd::fit_newton, 8 steps from the same start,
+//                 where Eigen is found too (gradient and Hessian sums).
 // fit / kernel_loop is what the front end costs; kernel_loop / hand_written
 // what the gradient costs. Every row checks its parameters against the
 // hand-written row's before timing.
@@ -19,6 +21,9 @@
 #include <random>
 #ifdef CTDIFF_BENCH_SIMD
 #include <ctdiff/simd.hpp>
+#endif
+#ifdef CTDIFF_BENCH_PACKED_NEWTON
+#include <ctdiff/fit/packed_newton.hpp>
 #endif
 #include <vector>
 
@@ -162,6 +167,37 @@ std::array<double, 3> through_simd_fit() {
 }
 #endif
 
+#ifdef CTDIFF_BENCH_PACKED_NEWTON
+// Newton's steps from the start, each summing 100,000 gradients and Hessians;
+// the packed row is checked against the scalar one.
+template <class Model, bool Packs>
+void newton_row(benchmark::State& state) {
+  const samples& d = data_of<Model>();
+  auto run = [&](auto fitter) {
+    const auto r = fitter(Model::loss, params(a = start[0], b = start[1], c = start[2]), data(x = d.xs, y = d.ys),
+                          options{.max_epochs = 8});
+    return std::array{r[a], r[b], r[c]};
+  };
+  const auto scalar = [](const auto&... arguments) { return fit_newton(arguments...); };
+  const auto packed = [](const auto&... arguments) { return simd::fit_newton(arguments...); };
+  const auto reference = run(scalar);
+  const auto mine = Packs ? run(packed) : reference;
+  for (std::size_t i = 0; i != 3; ++i) {
+    if (std::abs(mine[i] - reference[i]) > 1e-9 * std::max(1.0, std::abs(reference[i]))) {
+      state.SkipWithError("the parameters differ from fit_newton's");
+      return;
+    }
+  }
+  for (auto _ : state) {
+    if constexpr (Packs) {
+      benchmark::DoNotOptimize(run(packed));
+    } else {
+      benchmark::DoNotOptimize(run(scalar));
+    }
+  }
+}
+#endif
+
 template <class Model, std::array<double, 3> (*Run)()>
 void row(benchmark::State& state) {
   const auto reference = hand_written<Model>();
@@ -198,6 +234,11 @@ BENCHMARK(row<quadratic, through_simd_fit<quadratic>>)
     ->Unit(benchmark::kMillisecond);
 BENCHMARK(row<decay, kernel_loop_simd<decay>>)->Name("fit_loop/decay/kernel_loop_simd")->Unit(benchmark::kMillisecond);
 BENCHMARK(row<decay, through_simd_fit<decay>>)->Name("fit_loop/decay/fit_simd")->Unit(benchmark::kMillisecond);
+#endif
+
+#ifdef CTDIFF_BENCH_PACKED_NEWTON
+BENCHMARK(newton_row<decay, false>)->Name("newton/decay/fit_newton")->Unit(benchmark::kMillisecond);
+BENCHMARK(newton_row<decay, true>)->Name("newton/decay/fit_newton_simd")->Unit(benchmark::kMillisecond);
 #endif
 
 BENCHMARK_MAIN();

@@ -76,18 +76,30 @@ auto minimize_newton(Objective&& objective, Hessian&& hessian, Parameters&& para
   return detail::run<T>(objective, std::span<T>(parameters), sample_count, o, newton);
 }
 
-// Newton's method with the compile-time Hessian: n derivative trees for n
-// parameters, so meant for models with few parameters.
-template <Expression Loss, class ParameterBindings, class... Columns>
-auto fit_newton(const Loss& loss, const parameter_list<ParameterBindings>& parameters,
-                const dataset<Columns...>& samples, const options& o = {}) {
-  return detail::fit_with(loss, parameters, samples, [&](auto& problem, auto& flat) {
+namespace detail {
+
+// fit_newton over an objective template: fit_problem, or packed_fit_problem
+// (fit/packed_newton.hpp), which sums a pack of samples at a time.
+template <template <class, class, class> class Problem, class Loss, class ParameterBindings, class Dataset>
+auto fit_newton_with(const Loss& loss, const parameter_list<ParameterBindings>& parameters, const Dataset& samples,
+                     const options& o) {
+  return fit_with<Problem>(loss, parameters, samples, [&](auto& problem, auto& flat) {
     // Captured by value: each thread's copy of the Hessian has bindings of its own.
     auto hessian = [problem](std::span<const std::size_t> indices, auto matrix) mutable {
       problem.add_hessian(indices, matrix);
     };
     return minimize_newton(problem, hessian, flat, samples.size, o);
   });
+}
+
+}  // namespace detail
+
+// Newton's method with the compile-time Hessian: n derivative trees for n
+// parameters, so meant for models with few parameters.
+template <Expression Loss, class ParameterBindings, class... Columns>
+auto fit_newton(const Loss& loss, const parameter_list<ParameterBindings>& parameters,
+                const dataset<Columns...>& samples, const options& o = {}) {
+  return detail::fit_newton_with<detail::fit_problem>(loss, parameters, samples, o);
 }
 
 // Without data: f over the parameters alone, as fit's one sample that binds no column.

@@ -46,21 +46,40 @@ struct packed_fit_problem : fit_problem<Loss, ParameterBindings, Dataset> {
 
   T operator()(std::span<const std::size_t> indices, std::span<T> gradient) {
     if constexpr (scalar_problem::loss_bound) {
-      const std::size_t in_packs = indices.size() - indices.size() % width;
-      if (gradient.empty() || in_packs == 0 || !this->consecutive(indices)) {
-        return scalar_problem::sum_over(indices, gradient);
-      }
+      const std::size_t in_packs = packed_count(indices);
+      if (gradient.empty() || in_packs == 0) return scalar_problem::sum_over(indices, gradient);
       return sum_in_packs(indices.front(), in_packs, gradient) +
              scalar_problem::sum_over(indices.subspan(in_packs), gradient);
     }
     return T(0);
   }
 
+  // fit_newton's Hessian sum (fit/packed_newton.hpp), the same way.
+  void add_hessian(std::span<const std::size_t> indices, std::span<T> matrix) {
+    if constexpr (scalar_problem::loss_bound) {
+      const std::size_t in_packs = packed_count(indices);
+      if (in_packs != 0) add_hessian_in_packs(indices.front(), in_packs, matrix);
+      scalar_problem::add_hessian_over(indices.subspan(in_packs), matrix);
+    }
+  }
+
+  // How many of a batch's samples go a pack at a time: the largest multiple
+  // of the width, if the batch is consecutive samples; else none.
+  std::size_t packed_count(std::span<const std::size_t> indices) const {
+    return this->consecutive(indices) ? indices.size() - indices.size() % width : 0;
+  }
+
+  // The bindings with every value in every lane, the parameters current.
+  auto packed_bindings() const {
+    auto packed = packs_of<lanes>(this->b);
+    parameter_symbols<ParameterBindings>::from_flat(this->flat, packed);
+    return packed;
+  }
+
   // The samples first ... first + count - 1 (count a multiple of the width),
   // a pack at a time; the lanes of each sum added in order at the end.
   T sum_in_packs(std::size_t first, std::size_t count, std::span<T> gradient) {
-    auto packed = packs_of<lanes>(this->b);
-    parameter_symbols<ParameterBindings>::from_flat(this->flat, packed);
+    auto packed = packed_bindings();
     const auto loss_gradient = ctdiff::gradient(this->loss, W{});
     lanes sum(T(0));
     std::array<lanes, W::size> sums;
@@ -73,6 +92,23 @@ struct packed_fit_problem : fit_problem<Loss, ParameterBindings, Dataset> {
     }
     for (std::size_t i = 0; i != W::size; ++i) gradient[i] += in_lane_order(sums[i]);
     return in_lane_order(sum);
+  }
+
+  void add_hessian_in_packs(std::size_t first, std::size_t count, std::span<T> matrix) {
+    auto packed = packed_bindings();
+    const auto loss_hessian = ctdiff::hessian(this->loss, W{});
+    std::array<std::array<lanes, W::size>, W::size> sums;
+    for (auto& row : sums) row.fill(lanes(T(0)));
+    for (std::size_t index = first, end = first + count; index != end; index += width) {
+      load_pack<lanes>(packed, this->samples, index);
+      const auto rows = eval(loss_hessian, packed);
+      for (std::size_t i = 0; i != W::size; ++i) {
+        for (std::size_t j = 0; j != W::size; ++j) sums[i][j] += rows[i][j];
+      }
+    }
+    for (std::size_t i = 0; i != W::size; ++i) {
+      for (std::size_t j = 0; j != W::size; ++j) matrix[i * W::size + j] += in_lane_order(sums[i][j]);
+    }
   }
 
   static T in_lane_order(const lanes& p) {
