@@ -129,8 +129,15 @@ TEST_CASE("more than one thread needs an objective each thread can copy") {
                       Catch::Contains("options.threads > 1 needs a copyable objective"));
 }
 
+// What the machine runs besides this process, for the decisions below
+// (theirs, not the machine's that runs the test): nothing, or two busy
+// processes beside the caller.
+std::size_t busy_processes = 0;
+std::size_t runnable_besides_busy() { return 1 + busy_processes; }
+
 TEST_CASE("a call is split only where splitting measured faster, and tried again at doubling intervals") {
-  split_decision decision(2, splitting::measured);
+  busy_processes = 0;
+  split_decision decision(2, splitting::measured, runnable_besides_busy, 2);
   // First call: one thread, timed. 10^5 samples at 10 ns each: 1 ms, worth splitting.
   REQUIRE_FALSE(decision.split(100'000, 256));
   REQUIRE(decision.timed());
@@ -154,8 +161,46 @@ TEST_CASE("a call is split only where splitting measured faster, and tried again
   for (int call = 0; call != 10; ++call) REQUIRE(decision.split(100'000, 256));
 }
 
+#ifdef __linux__
+TEST_CASE("the runnable tasks are read from Linux, this one among them") {
+  REQUIRE(ctdiff::detail::runnable_tasks() >= 1);
+}
+#endif
+
+TEST_CASE("a split is tried only where every thread finds a free core") {
+  busy_processes = 2;
+  split_decision decision(2, splitting::measured, runnable_besides_busy, 2);
+  REQUIRE_FALSE(decision.split(100'000, 256));
+  decision.record(false, 100'000, 1e-3);
+  // Worth splitting, never measured, but both cores are taken: one thread, every call.
+  for (int call = 0; call != 20; ++call) {
+    REQUIRE_FALSE(decision.split(100'000, 256));
+    decision.record(false, 100'000, 1e-3);
+  }
+  // The busy processes end: the trial comes within 8 calls, when the cores are next looked at.
+  busy_processes = 0;
+  int calls_to_trial = 0;
+  while (!decision.split(100'000, 256) && calls_to_trial != 20) {
+    decision.record(false, 100'000, 1e-3);
+    ++calls_to_trial;
+  }
+  REQUIRE(calls_to_trial <= 8);
+  // One busy process on two cores: the helper would not find a core either.
+  busy_processes = 1;
+  split_decision beside_one(2, splitting::measured, runnable_besides_busy, 2);
+  REQUIRE_FALSE(beside_one.split(100'000, 256));
+  beside_one.record(false, 100'000, 1e-3);
+  REQUIRE_FALSE(beside_one.split(100'000, 256));
+  // The same process on four cores leaves room.
+  split_decision four_cores(2, splitting::measured, runnable_besides_busy, 4);
+  REQUIRE_FALSE(four_cores.split(100'000, 256));
+  four_cores.record(false, 100'000, 1e-3);
+  REQUIRE(four_cores.split(100'000, 256));
+}
+
 TEST_CASE("a call whose work is below the threshold is never split, and a single chunk never") {
-  split_decision decision(2, splitting::measured);
+  busy_processes = 0;
+  split_decision decision(2, splitting::measured, runnable_besides_busy, 2);
   REQUIRE_FALSE(decision.split(1'000, 63));
   decision.record(false, 1'000, 20e-6);  // 20 microseconds: below the threshold
   for (int call = 0; call != 100; ++call) REQUIRE_FALSE(decision.split(1'000, 63));

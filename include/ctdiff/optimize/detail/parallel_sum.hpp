@@ -9,8 +9,8 @@
 // Which thread sums which chunk does not enter the arithmetic, so 1, 2, 3 or 8
 // threads give the same bits, and one thread runs the very same chunked order.
 //
-// The threads: the caller and options.threads − 1 helpers, started once per
-// sum and asleep between calls. Every thread claims chunks from one counter,
+// The threads: the caller and options.threads − 1 helpers, started at the
+// sum's first split call and asleep between calls. Every thread claims chunks from one counter,
 // so a helper that the scheduler has not run yet (on a busy machine) delays
 // nobody: the caller sums the chunks it did not take, and waits only for a
 // chunk a helper is in the middle of. Whether a call is split at all is
@@ -24,6 +24,7 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
 #include <ctdiff/optimize/options.hpp>
 #include <exception>
 #include <mutex>
@@ -70,18 +71,37 @@ inline std::size_t resolve_threads(std::size_t requested) {
   return requested == 0 ? std::max<std::size_t>(1, std::thread::hardware_concurrency()) : requested;
 }
 
+// The tasks the machine is running or ready to run at this moment, the
+// caller included: Linux's count, the fourth field of /proc/loadavg
+// ("running/total"); 0 where it cannot be read (another system).
+inline std::size_t runnable_tasks() {
+  std::FILE* file = std::fopen("/proc/loadavg", "r");
+  if (file == nullptr) return 0;
+  double averages[3];
+  unsigned long running = 0, total = 0;
+  const int read = std::fscanf(file, "%lf %lf %lf %lu/%lu", &averages[0], &averages[1], &averages[2], &running, &total);
+  std::fclose(file);
+  return read == 5 ? running : 0;
+}
+
 // The per-call choice between one thread and all of them, from times
 // measured on this sum's own calls: the time per sample on one thread and on
 // all, as running means. A call is split when its work on one thread is
-// worth more than min_split_work and splitting has measured faster; while it
-// measures slower (a busy machine), a split call is tried again after an
-// interval that doubles with every failure, so a machine that has become
-// quiet is noticed.
+// worth more than min_split_work and splitting has measured faster. Until
+// then a split is a trial, made only where every thread would find a free
+// core: with the cores taken, a helper preempted inside a chunk keeps the
+// caller waiting a scheduler time slice, which a run of few calls never
+// earns back. While splitting measures slower (a busy machine), a trial is
+// made again after an interval that doubles with every failure, so a machine
+// that has become quiet is noticed.
 class split_decision {
  public:
   using clock = std::chrono::steady_clock;
+  using load_probe = std::size_t (*)();  // runnable_tasks, or a test's own
 
-  split_decision(std::size_t threads, splitting rule) : threads_(threads), rule_(rule) {}
+  split_decision(std::size_t threads, splitting rule, load_probe runnable = runnable_tasks,
+                 std::size_t cores = std::thread::hardware_concurrency())
+      : threads_(threads), rule_(rule), runnable_(runnable), cores_(cores) {}
 
   // Whether to split this call; timed() tells whether to time it.
   bool split(std::size_t samples, std::size_t chunk_count) {
@@ -95,13 +115,17 @@ class split_decision {
       timed_ = calls_ % refresh_interval == 0;  // keep the estimate current, rarely
       return false;
     }
-    if (!(parallel_per_sample_ >= 0)) return true;
-    if (parallel_per_sample_ < gain_needed * serial_per_sample_) return true;
+    if (parallel_per_sample_ >= 0 && parallel_per_sample_ < gain_needed * serial_per_sample_) return true;
+    // Splitting not measured yet, or measured slower: a trial, when one is due.
     if (calls_until_retry_ > 0) {
       --calls_until_retry_;
       return false;
     }
-    retry_interval_ = std::min(retry_interval_ * 2, max_retry_interval);
+    if (!cores_free()) {  // look again later: reading the count costs a few microseconds
+      calls_until_retry_ = std::max(retry_interval_, calls_between_looks);
+      return false;
+    }
+    if (parallel_per_sample_ >= 0) retry_interval_ = std::min(retry_interval_ * 2, max_retry_interval);
     calls_until_retry_ = retry_interval_;
     return true;
   }
@@ -126,15 +150,25 @@ class split_decision {
   static constexpr double weight = 0.25;      // of the newest time in the running means
   static constexpr std::size_t refresh_interval = 64;
   static constexpr std::size_t max_retry_interval = 256;
+  static constexpr std::size_t calls_between_looks = 8;  // at the free cores, while they are taken
+
+  // Every helper would find a core: the tasks runnable besides the caller
+  // and the helpers fit in the cores (true where that count is unknown).
+  bool cores_free() const {
+    const std::size_t runnable = runnable_();
+    return runnable == 0 || runnable - 1 + threads_ <= cores_;
+  }
 
   std::size_t threads_;
   splitting rule_;
+  load_probe runnable_;
+  std::size_t cores_;
   bool timed_ = false;
   std::size_t calls_ = 0;
   double serial_per_sample_ = -1;  // negative: not measured yet
   double parallel_per_sample_ = -1;
   std::size_t retry_interval_ = 1;
-  std::size_t calls_until_retry_ = 1;
+  std::size_t calls_until_retry_ = 0;
 };
 
 // The deterministic sum over samples of a worker: worker(samples, partial)
@@ -162,7 +196,6 @@ class sample_sum {
         copies_.reserve(threads_);
         for (std::size_t t = 0; t != threads_; ++t) copies_.push_back(padded{worker});
         helpers_.reserve(threads_ - 1);
-        for (std::size_t t = 1; t != threads_; ++t) helpers_.emplace_back([this, t] { help(copies_[t].worker); });
       } else {
         throw std::invalid_argument(
             "ctdiff: options.threads > 1 needs a copyable objective: each thread calls its own copy");
@@ -222,6 +255,7 @@ class sample_sum {
   // like any helper; then it waits for the chunks still being summed and adds
   // the partial sums in chunk order.
   void sum_in_parallel(std::span<const std::size_t> samples, const chunking& chunks, std::span<T> total) {
+    start_helpers();
     call_ = {samples, chunks, total};
     completed_.store(0, std::memory_order_relaxed);
     failure_ = nullptr;
@@ -236,6 +270,15 @@ class sample_sum {
     }
     for (std::size_t k = 1; k < chunks.count && !total.empty(); ++k) add(partial_sum(k, total.size()), total);
     if (failure_) std::rethrow_exception(failure_);
+  }
+
+  // At the first split call, not before: a sum that is never split (one whose
+  // calls are too short, or a busy machine) starts no thread, and its end
+  // waits for none to be scheduled and exit.
+  void start_helpers() {
+    for (std::size_t t = helpers_.size() + 1; t < threads_; ++t) {
+      helpers_.emplace_back([this, t] { help(copies_[t].worker); });
+    }
   }
 
   // A helper: asleep until a call is published, then claims its chunks.
