@@ -1,13 +1,13 @@
 // simd::fit_newton (<ctdiff/fit/packed_newton.hpp>): Newton's method with its
 // gradient and Hessian sums a pack of samples at a time, against fit_newton.
 #include <catch2/catch.hpp>
-#include <cmath>
 #include <cstddef>
 #include <ctdiff/ctdiff.hpp>
 #include <ctdiff/fit/packed_newton.hpp>
 #include <vector>
 
 #include "close_to.hpp"
+#include "decay_data.hpp"
 
 namespace {
 
@@ -20,20 +20,8 @@ constexpr auto c = var<"c">;
 constexpr auto x = var<"x">;
 constexpr auto y = var<"y">;
 
-// ½(a·exp(−b·x) + c − y)² over 10,003 samples: no multiple of any pack
-// width, so the last samples of every sum go one at a time.
-struct decay_data {
-  std::vector<double> xs, ys;
-  decay_data() {
-    for (int i = 0; i != 10003; ++i) {
-      xs.push_back(-1 + 2.0 * i / 10002);
-      ys.push_back(2.5 * std::exp(-1.3 * xs.back()) + 0.5 + 0.01 * std::sin(3.0 * i));
-    }
-  }
-};
-
 TEST_CASE("simd::fit_newton takes fit_newton's steps to rounding, with the same bits on any thread count") {
-  const decay_data d;
+  const ctdiff_test::decay_data d;
   constexpr auto loss = 0.5 * pow<2>(a * exp(-b * x) + c - y);
   const options o{.max_epochs = 30, .threads = 1, .split = splitting::always, .gradient_tolerance = 1e-12};
   const auto expected = fit_newton(loss, params(a = 1.0, b = 1.0, c = 0.0), data(x = d.xs, y = d.ys), o);

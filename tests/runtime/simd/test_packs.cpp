@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "close_to.hpp"
+#include "decay_data.hpp"
 
 namespace {
 
@@ -167,20 +168,8 @@ namespace fitting {
 
 using namespace ctdiff;
 
-// ½(a·exp(−b·x) + c − y)² over 10,003 samples: 10,003 is no multiple of any
-// pack width, so the last samples of the batch go one at a time.
-struct decay_data {
-  std::vector<double> xs, ys;
-  decay_data() {
-    for (int i = 0; i != 10003; ++i) {
-      xs.push_back(-1 + 2.0 * i / 10002);
-      ys.push_back(2.5 * std::exp(-1.3 * xs.back()) + 0.5 + 0.01 * std::sin(3.0 * i));
-    }
-  }
-};
-
 TEST_CASE("simd::fit equals fit to rounding, and gives the same bits on any thread count") {
-  const decay_data d;
+  const ctdiff_test::decay_data d;
   constexpr auto loss = 0.5 * pow<2>(a * exp(-b * x) + c - y);
   auto run = [&](auto fitter, std::size_t threads, optimizer method) {
     return fitter(
@@ -217,7 +206,7 @@ namespace predicting {
 using namespace ctdiff;
 
 TEST_CASE("simd::predict equals predict sample by sample") {
-  const fitting::decay_data d;
+  const ctdiff_test::decay_data d;
   const auto parameters = at(a = 2.5, b = 1.3, c = 0.5);
   const auto model = a * exp(-b * x) + where(x > 0, c, c * c);
   const auto expected = ctdiff::predict(model, parameters, data(x = d.xs));
