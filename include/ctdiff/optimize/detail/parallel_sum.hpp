@@ -10,10 +10,10 @@
 // threads give the same bits, and one thread runs the very same chunked order.
 //
 // The threads: the caller and options.threads − 1 helpers, started at the
-// sum's first split call and asleep between calls. Every thread claims chunks from one counter,
-// so a helper that the scheduler has not run yet (on a busy machine) delays
-// nobody: the caller sums the chunks it did not take, and waits only for a
-// chunk a helper is in the middle of. Whether a call is split at all is
+// sum's first split call and asleep between calls. Every thread claims chunks
+// from one counter, so a helper that the scheduler has not run yet (on a busy
+// machine) delays nobody: the caller sums the chunks it did not take, and
+// waits only for a chunk a helper is in the middle of. Whether a call is split at all is
 // decided per call from measured times (see splitting), so that more threads
 // are never much slower than one.
 #pragma once
