@@ -7,7 +7,9 @@
 //   kernel_loop_simd, fit_simd  the same on packs of samples (<ctdiff/simd.hpp>),
 //                 where xsimd is found;
 //   newton/...    fit_newton and simd::fit_newton, 8 steps from the same start,
-//                 where Eigen is found too (gradient and Hessian sums).
+//                 where Eigen is found too (gradient and Hessian sums);
+//   least_squares/...  least_squares and simd::least_squares of the exp model
+//                 to convergence (residuals and Jacobian rows), likewise.
 // fit / kernel_loop is what the front end costs; kernel_loop / hand_written
 // what the gradient costs. Every row checks its parameters against the
 // hand-written row's before timing.
@@ -24,6 +26,9 @@
 #endif
 #ifdef CTDIFF_BENCH_PACKED_NEWTON
 #include <ctdiff/fit/packed_newton.hpp>
+#endif
+#ifdef CTDIFF_BENCH_PACKED_LEAST_SQUARES
+#include <ctdiff/fit/packed_least_squares.hpp>
 #endif
 #include <vector>
 
@@ -51,9 +56,10 @@ struct samples {
   }
 };
 
-// ½(a·x² + b·x + c − y)², and ½(a·exp(−b·x) + c − y)².
+// ½(a·x² + b·x + c − y)², and ½r² for the residual r = a·exp(−b·x) + c − y.
 constexpr auto quadratic_loss = 0.5 * pow<2>(a * pow<2>(x) + b * x + c - y);
-constexpr auto decay_loss = 0.5 * pow<2>(a * exp(-b * x) + c - y);
+constexpr auto decay_residual = a * exp(-b * x) + c - y;
+constexpr auto decay_loss = 0.5 * pow<2>(decay_residual);
 
 struct quadratic {
   static constexpr const auto& loss = quadratic_loss;
@@ -69,6 +75,7 @@ struct quadratic {
 
 struct decay {
   static constexpr const auto& loss = decay_loss;
+  static constexpr const auto& residual = decay_residual;
   static double truth(double v) { return 2.5 * std::exp(-1.3 * v) + 0.5; }
   static double add_gradient(const std::array<double, 3>& p, double xv, double yv, std::array<double, 3>& g) {
     const double e = std::exp(-p[1] * xv);
@@ -167,35 +174,60 @@ std::array<double, 3> through_simd_fit() {
 }
 #endif
 
-#ifdef CTDIFF_BENCH_PACKED_NEWTON
-// Newton's steps from the start, each summing 100,000 gradients and Hessians;
-// the packed row is checked against the scalar one.
-template <class Model, bool Packs>
-void newton_row(benchmark::State& state) {
+#if defined(CTDIFF_BENCH_PACKED_NEWTON) || defined(CTDIFF_BENCH_PACKED_LEAST_SQUARES)
+template <class Result>
+std::array<double, 3> parameters_of(const Result& r) {
+  return {r[a], r[b], r[c]};
+}
+
+// A solver's run from the start over a model's 100,000 samples, scalar or on
+// packs; the packed row is checked against the scalar one (to 1e-8: a
+// solver stops where the cost is flat, so a last-bit difference in the cost
+// moves its last point by about the square root of that).
+template <class Model, class Solver, bool Packs>
+void solver_row(benchmark::State& state) {
   const samples& d = data_of<Model>();
-  auto run = [&](auto fitter) {
-    const auto r = fitter(Model::loss, params(a = start[0], b = start[1], c = start[2]), data(x = d.xs, y = d.ys),
-                          options{.max_epochs = 8});
-    return std::array{r[a], r[b], r[c]};
-  };
-  const auto scalar = [](const auto&... arguments) { return fit_newton(arguments...); };
-  const auto packed = [](const auto&... arguments) { return simd::fit_newton(arguments...); };
-  const auto reference = run(scalar);
-  const auto mine = Packs ? run(packed) : reference;
+  const auto reference = Solver::template run<Model, false>(d);
+  const auto mine = Solver::template run<Model, Packs>(d);
   for (std::size_t i = 0; i != 3; ++i) {
-    if (std::abs(mine[i] - reference[i]) > 1e-9 * std::max(1.0, std::abs(reference[i]))) {
-      state.SkipWithError("the parameters differ from fit_newton's");
+    if (std::abs(mine[i] - reference[i]) > 1e-8 * std::max(1.0, std::abs(reference[i]))) {
+      state.SkipWithError("the parameters on packs differ from the scalar solver's");
       return;
     }
   }
-  for (auto _ : state) {
+  for (auto _ : state) benchmark::DoNotOptimize(Solver::template run<Model, Packs>(d));
+}
+#endif
+
+#ifdef CTDIFF_BENCH_PACKED_NEWTON
+// Newton's steps, each summing 100,000 gradients and Hessians.
+struct newton_steps {
+  template <class Model, bool Packs>
+  static std::array<double, 3> run(const samples& d) {
+    const auto parameters = params(a = start[0], b = start[1], c = start[2]);
+    const options o{.max_epochs = 8};
     if constexpr (Packs) {
-      benchmark::DoNotOptimize(run(packed));
+      return parameters_of(simd::fit_newton(Model::loss, parameters, data(x = d.xs, y = d.ys), o));
     } else {
-      benchmark::DoNotOptimize(run(scalar));
+      return parameters_of(fit_newton(Model::loss, parameters, data(x = d.xs, y = d.ys), o));
     }
   }
-}
+};
+#endif
+
+#ifdef CTDIFF_BENCH_PACKED_LEAST_SQUARES
+// Levenberg–Marquardt to convergence, each iteration 100,000 residuals and Jacobian rows.
+struct levenberg_marquardt {
+  template <class Model, bool Packs>
+  static std::array<double, 3> run(const samples& d) {
+    const auto parameters = params(a = start[0], b = start[1], c = start[2]);
+    if constexpr (Packs) {
+      return parameters_of(simd::least_squares(Model::residual, parameters, data(x = d.xs, y = d.ys)));
+    } else {
+      return parameters_of(least_squares(Model::residual, parameters, data(x = d.xs, y = d.ys)));
+    }
+  }
+};
 #endif
 
 template <class Model, std::array<double, 3> (*Run)()>
@@ -237,8 +269,17 @@ BENCHMARK(row<decay, through_simd_fit<decay>>)->Name("fit_loop/decay/fit_simd")-
 #endif
 
 #ifdef CTDIFF_BENCH_PACKED_NEWTON
-BENCHMARK(newton_row<decay, false>)->Name("newton/decay/fit_newton")->Unit(benchmark::kMillisecond);
-BENCHMARK(newton_row<decay, true>)->Name("newton/decay/fit_newton_simd")->Unit(benchmark::kMillisecond);
+BENCHMARK(solver_row<decay, newton_steps, false>)->Name("newton/decay/fit_newton")->Unit(benchmark::kMillisecond);
+BENCHMARK(solver_row<decay, newton_steps, true>)->Name("newton/decay/fit_newton_simd")->Unit(benchmark::kMillisecond);
+#endif
+
+#ifdef CTDIFF_BENCH_PACKED_LEAST_SQUARES
+BENCHMARK(solver_row<decay, levenberg_marquardt, false>)
+    ->Name("least_squares/decay/least_squares")
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK(solver_row<decay, levenberg_marquardt, true>)
+    ->Name("least_squares/decay/least_squares_simd")
+    ->Unit(benchmark::kMillisecond);
 #endif
 
 BENCHMARK_MAIN();

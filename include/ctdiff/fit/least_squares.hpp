@@ -90,19 +90,27 @@ struct sample_residuals {
 
   bool residuals(const typename layout::vector& x, dynamic_vector<T>& f) {
     layout::into(x, b);
-    for (std::size_t i = 0; i != samples.size; ++i) {
-      load_sample(b, samples, i);
-      residual_values(list, b, f, first_row(i));
-    }
+    residuals_of(0, f);
     return f.allFinite();
   }
   bool jacobian(const typename layout::vector& x, dynamic_vector<T>& f, dynamic_matrix<T>& j) {
     layout::into(x, b);
-    for (std::size_t i = 0; i != samples.size; ++i) {
+    jacobian_of(0, f, j);
+    return f.allFinite() && j.allFinite();
+  }
+
+  // The rows of samples first ... size - 1, the parameters already in b.
+  void residuals_of(std::size_t first, dynamic_vector<T>& f) {
+    for (std::size_t i = first; i != samples.size; ++i) {
+      load_sample(b, samples, i);
+      residual_values(list, b, f, first_row(i));
+    }
+  }
+  void jacobian_of(std::size_t first, dynamic_vector<T>& f, dynamic_matrix<T>& j) {
+    for (std::size_t i = first; i != samples.size; ++i) {
       load_sample(b, samples, i);
       jacobian_rows<typename layout::W>(list, b, f, j, first_row(i));
     }
-    return f.allFinite() && j.allFinite();
   }
 };
 
@@ -164,6 +172,16 @@ least_squares_result<ParameterBindings> solve_expression_problem(Problem& proble
   }
 }
 
+// least_squares over samples with the residuals evaluated by Problem
+// (sample_residuals, or a pack of samples at a time: fit/packed_least_squares.hpp).
+template <template <class, class, class...> class Problem, class... Residuals, class ParameterBindings,
+          class Dataset>
+auto least_squares_with(const residual_list<Residuals...>& list, const parameter_list<ParameterBindings>& parameters,
+                        const Dataset& samples, const least_squares_options& o) {
+  Problem<ParameterBindings, Dataset, Residuals...> problem(list.expressions, parameters.initial, samples);
+  return solve_expression_problem(problem, parameters.initial, o);
+}
+
 }  // namespace detail
 
 // Minimizes ½Σᵢ rᵢ² where rᵢ is `residual` on sample i of the data, over
@@ -172,9 +190,7 @@ least_squares_result<ParameterBindings> solve_expression_problem(Problem& proble
 template <class... Residuals, class ParameterBindings, class... Columns>
 auto least_squares(const residual_list<Residuals...>& list, const parameter_list<ParameterBindings>& parameters,
                    const dataset<Columns...>& samples, const least_squares_options& o = {}) {
-  detail::sample_residuals<ParameterBindings, dataset<Columns...>, Residuals...> problem(list.expressions,
-                                                                                         parameters.initial, samples);
-  return detail::solve_expression_problem(problem, parameters.initial, o);
+  return detail::least_squares_with<detail::sample_residuals>(list, parameters, samples, o);
 }
 
 // Several residuals per sample: least_squares(residuals(px - ..., py - ...),
