@@ -174,8 +174,7 @@ least_squares_result<ParameterBindings> solve_expression_problem(Problem& proble
 
 // least_squares over samples with the residuals evaluated by Problem
 // (sample_residuals, or a pack of samples at a time: fit/packed_least_squares.hpp).
-template <template <class, class, class...> class Problem, class... Residuals, class ParameterBindings,
-          class Dataset>
+template <template <class, class, class...> class Problem, class... Residuals, class ParameterBindings, class Dataset>
 auto least_squares_with(const residual_list<Residuals...>& list, const parameter_list<ParameterBindings>& parameters,
                         const Dataset& samples, const least_squares_options& o) {
   Problem<ParameterBindings, Dataset, Residuals...> problem(list.expressions, parameters.initial, samples);

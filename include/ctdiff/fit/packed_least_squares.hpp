@@ -79,9 +79,8 @@ struct packed_sample_residuals : sample_residuals<ParameterBindings, Dataset, Re
   // call(residual, r) for the residuals of the list in order.
   template <class Call>
   void for_each_residual(Call call) const {
-    [&]<std::size_t... R>(std::index_sequence<R...>) {
-      (call(std::get<R>(this->list), R), ...);
-    }(std::index_sequence_for<Residuals...>{});
+    [&]<std::size_t... R>(std::index_sequence<R...>) { (call(std::get<R>(this->list), R), ...); }
+    (std::index_sequence_for<Residuals...>{});
   }
 };
 
