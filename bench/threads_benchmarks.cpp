@@ -6,6 +6,9 @@
 #include <benchmark/benchmark.h>
 
 #include <ctdiff/ctdiff.hpp>
+#ifdef CTDIFF_BENCH_SIMD
+#include <ctdiff/simd.hpp>
+#endif
 #include <numeric>
 #include <random>
 #include <string>
@@ -155,8 +158,61 @@ void decay_fit(benchmark::State& state) {
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * 5 * count));
 }
 
+// fit, or simd::fit (packs of samples), by gradient descent over 10^6
+// samples: 20 epochs of whole batches on state.range(0) threads with the
+// default splitting (its first call on one thread, its second a trial split). Whether threads stack on packs: the two rows of one
+// kind side by side.
+namespace descent {
+using namespace ctdiff;
+constexpr auto x = var<"x">;
+constexpr auto y = var<"y">;
+constexpr auto a = var<"a">;
+constexpr auto b = var<"b">;
+constexpr auto c = var<"c">;
+constexpr auto quadratic = pow<2>(a * pow<2>(x) + b * x + c - y);
+constexpr auto decay = pow<2>(a * exp(-b * x) + c - y);
+}  // namespace descent
+
+template <const auto& Loss, bool Packs>
+void descent_on_million(benchmark::State& state) {
+  using namespace descent;
+  static const columns data;
+  const auto samples = ctdiff::data(x = data.x1, y = data.y);
+  const options o{.method = optimizer::gradient_descent,
+                  .learning_rate = 0.1,
+                  .max_epochs = 20,
+                  .threads = static_cast<std::size_t>(state.range(0))};
+  const auto start = params(a = 1.0, b = 1.0, c = 0.0);
+  for (auto _ : state) {
+#ifdef CTDIFF_BENCH_SIMD
+    if constexpr (Packs) {
+      benchmark::DoNotOptimize(simd::fit(Loss, start, samples, o).loss_per_epoch.back());
+      continue;
+    }
+#endif
+    benchmark::DoNotOptimize(fit(Loss, start, samples, o).loss_per_epoch.back());
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * 21 * million));
+}
+
+void one_and_two_threads(benchmark::internal::Benchmark* b) {
+  b->ArgName("threads")->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
+}
+
 }  // namespace
 
+BENCHMARK(descent_on_million<descent::quadratic, false>)
+    ->Name("descent_on_million/quadratic/fit")
+    ->Apply(one_and_two_threads);
+BENCHMARK(descent_on_million<descent::decay, false>)->Name("descent_on_million/decay/fit")->Apply(one_and_two_threads);
+#ifdef CTDIFF_BENCH_SIMD
+BENCHMARK(descent_on_million<descent::quadratic, true>)
+    ->Name("descent_on_million/quadratic/simd_fit")
+    ->Apply(one_and_two_threads);
+BENCHMARK(descent_on_million<descent::decay, true>)
+    ->Name("descent_on_million/decay/simd_fit")
+    ->Apply(one_and_two_threads);
+#endif
 BENCHMARK(decay_fit)
     ->ArgNames({"batch", "threads"})
     ->ArgsProduct({{1000, 0}, {1, 2}})
