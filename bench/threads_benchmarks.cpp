@@ -160,8 +160,9 @@ void decay_fit(benchmark::State& state) {
 
 // fit, or simd::fit (packs of samples), by gradient descent over 10^6
 // samples: 20 epochs of whole batches on state.range(0) threads with the
-// default splitting (its first call on one thread, its second a trial split). Whether threads stack on packs: the two rows of one
-// kind side by side.
+// default splitting (its first call on one thread, its second a trial
+// split). Whether threads stack on packs: the two rows of one kind side by
+// side.
 namespace descent {
 using namespace ctdiff;
 constexpr auto x = var<"x">;

@@ -168,11 +168,22 @@ struct matrix_product_op {
         for (std::size_t j = 0; j != n; ++j) left_adjoint(i, p) += adjoint(i, j) * right(p, j);
   }
   constexpr void backward_right(auto left, auto, auto, auto adjoint, auto right_adjoint) const {
+    using T = detail::element_t<decltype(right_adjoint)>;
     constexpr std::size_t m = decltype(left)::dims.rows, k = decltype(left)::dims.cols,
                           n = decltype(adjoint)::dims.cols;
-    for (std::size_t i = 0; i != m; ++i)
-      for (std::size_t p = 0; p != k; ++p)
-        for (std::size_t j = 0; j != n; ++j) right_adjoint(p, j) += left(i, p) * adjoint(i, j);
+    if constexpr (n == 1) {
+      // Leftᵀ times a vector, summed in a local array and added once: summed
+      // in right_adjoint, which may alias the operands, every row's step
+      // would be stored and loaded again by the next row's.
+      std::array<T, k> totals{};
+      for (std::size_t i = 0; i != m; ++i)
+        for (std::size_t p = 0; p != k; ++p) totals[p] += left(i, p) * adjoint[i];
+      for (std::size_t p = 0; p != k; ++p) right_adjoint[p] += totals[p];
+    } else {
+      for (std::size_t i = 0; i != m; ++i)
+        for (std::size_t p = 0; p != k; ++p)
+          for (std::size_t j = 0; j != n; ++j) right_adjoint(p, j) += left(i, p) * adjoint(i, j);
+    }
   }
 };
 
