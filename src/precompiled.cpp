@@ -6,9 +6,9 @@
 
 namespace ctdiff::detail {
 
-template least_squares_record<float> solve_least_squares(const residual_problem<float>&, dynamic_vector<float>&,
+template least_squares_record<float> solve_least_squares(const residual_problem<float>&, std::span<float>,
                                                          const least_squares_options&);
-template least_squares_record<double> solve_least_squares(const residual_problem<double>&, dynamic_vector<double>&,
+template least_squares_record<double> solve_least_squares(const residual_problem<double>&, std::span<double>,
                                                           const least_squares_options&);
 template class trust_region_newton<float>;
 template class trust_region_newton<double>;

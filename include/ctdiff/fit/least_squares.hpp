@@ -4,19 +4,24 @@
 // compile-time gradient of the residual: one forward pass and one reverse
 // sweep per sample.
 //
-// The solver (optimize/levenberg_marquardt.hpp) is a template over the number type alone.
+// The solver (optimize/levenberg_marquardt.hpp) is a template over the
+// number type alone; linked from ctdiff::precompiled, it is not compiled here
+// at all, and neither is Eigen.
 //
 // Needs Eigen 3.4, so it is not part of <ctdiff/ctdiff.hpp>: include it
 // yourself and link the CMake target ctdiff::least_squares.
 #pragma once
 
-#include <Eigen/Core>
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
 #include <ctdiff/fit/fit.hpp>
+#include <ctdiff/optimize/least_squares_problem.hpp>
+#if !defined(CTDIFF_PRECOMPILED)
 #include <ctdiff/optimize/levenberg_marquardt.hpp>
+#endif
 #include <limits>
+#include <span>
 #include <stdexcept>
 #include <string_view>
 #include <tuple>
@@ -33,30 +38,30 @@ template <class ParameterBindings>
 struct parameter_vector {
   using T = typename ParameterBindings::value_type;
   using W = typename parameter_symbols<ParameterBindings>::wrt;
-  static constexpr int size = static_cast<int>(W::size);
-  using vector = dynamic_vector<T>;
+  static constexpr std::size_t size = W::size;
+  using vector = std::vector<T>;
 
   static vector from(const auto& b) {
     vector x(size);
     parameter_symbols<ParameterBindings>::to_flat(b, x);
     return x;
   }
-  static void into(const vector& x, auto& b) { parameter_symbols<ParameterBindings>::from_flat(x, b); }
+  static void into(std::span<const T> x, auto& b) { parameter_symbols<ParameterBindings>::from_flat(x, b); }
 };
 
 // The residuals of a list, evaluated in b, into f from index on; and, for
 // jacobian_rows, their gradients into the same rows of j.
 template <class... Residuals, class B, class T>
-void residual_values(const std::tuple<Residuals...>& list, const B& b, dynamic_vector<T>& f, Eigen::Index index) {
+void residual_values(const std::tuple<Residuals...>& list, const B& b, std::span<T> f, std::size_t index) {
   std::apply([&](const auto&... r) { ((f[index++] = eval(r, b)), ...); }, list);
 }
 template <class W, class... Residuals, class B, class T>
-void jacobian_rows(const std::tuple<Residuals...>& list, const B& b, dynamic_vector<T>& f, dynamic_matrix<T>& j,
-                   Eigen::Index index) {
+void jacobian_rows(const std::tuple<Residuals...>& list, const B& b, std::span<T> f, jacobian_view<T> j,
+                   std::size_t index) {
   auto row = [&](const auto& residual) {
     const auto [value, partials] = eval_with_value(gradient(residual, W{}), b);
     f[index] = value;
-    for (Eigen::Index k = 0; k != j.cols(); ++k) j(index, k) = partials[static_cast<std::size_t>(k)];
+    for (std::size_t k = 0; k != W::size; ++k) j(index, k) = partials[k];
     ++index;
   };
   std::apply([&](const auto&... r) { (row(r), ...); }, list);
@@ -86,27 +91,27 @@ struct sample_residuals {
     }
   }
   std::size_t residual_count() const { return samples.size * per_sample; }
-  static Eigen::Index first_row(std::size_t sample) { return static_cast<Eigen::Index>(sample * per_sample); }
+  static std::size_t first_row(std::size_t sample) { return sample * per_sample; }
 
-  bool residuals(const typename layout::vector& x, dynamic_vector<T>& f) {
+  bool residuals(std::span<const T> x, std::span<T> f) {
     layout::into(x, b);
     residuals_of(0, f);
-    return f.allFinite();
+    return all_finite<T>(f);
   }
-  bool jacobian(const typename layout::vector& x, dynamic_vector<T>& f, dynamic_matrix<T>& j) {
+  bool jacobian(std::span<const T> x, std::span<T> f, jacobian_view<T> j) {
     layout::into(x, b);
     jacobian_of(0, f, j);
-    return f.allFinite() && j.allFinite();
+    return all_finite<T>(f) && all_finite<T>(j.all());
   }
 
   // The rows of samples first ... size - 1, the parameters already in b.
-  void residuals_of(std::size_t first, dynamic_vector<T>& f) {
+  void residuals_of(std::size_t first, std::span<T> f) {
     for (std::size_t i = first; i != samples.size; ++i) {
       load_sample(b, samples, i);
       residual_values(list, b, f, first_row(i));
     }
   }
-  void jacobian_of(std::size_t first, dynamic_vector<T>& f, dynamic_matrix<T>& j) {
+  void jacobian_of(std::size_t first, std::span<T> f, jacobian_view<T> j) {
     for (std::size_t i = first; i != samples.size; ++i) {
       load_sample(b, samples, i);
       jacobian_rows<typename layout::W>(list, b, f, j, first_row(i));
@@ -132,15 +137,15 @@ struct listed_residuals {
   }
   std::size_t residual_count() const { return sizeof...(Residuals); }
 
-  bool residuals(const typename layout::vector& x, dynamic_vector<T>& f) {
+  bool residuals(std::span<const T> x, std::span<T> f) {
     layout::into(x, b);
     residual_values(list, b, f, 0);
-    return f.allFinite();
+    return all_finite<T>(f);
   }
-  bool jacobian(const typename layout::vector& x, dynamic_vector<T>& f, dynamic_matrix<T>& j) {
+  bool jacobian(std::span<const T> x, std::span<T> f, jacobian_view<T> j) {
     layout::into(x, b);
     jacobian_rows<typename layout::W>(list, b, f, j, 0);
-    return f.allFinite() && j.allFinite();
+    return all_finite<T>(f) && all_finite<T>(j.all());
   }
 };
 
@@ -158,14 +163,20 @@ namespace detail {
 template <class ParameterBindings, class Problem>
 least_squares_result<ParameterBindings> solve_expression_problem(Problem& problem, const ParameterBindings& initial,
                                                                  const least_squares_options& o) {
+  using T = typename ParameterBindings::value_type;
+  static_assert(!least_squares_precompiled || std::is_same_v<T, float> || std::is_same_v<T, double> ||
+                    least_squares_solver_defined<T>::value,
+                "ctdiff: ctdiff::precompiled holds least_squares for float and double; for another number type, "
+                "#include <ctdiff/optimize/levenberg_marquardt.hpp> too (the solver is then compiled here)");
   if constexpr (Problem::bound) {
     using layout = parameter_vector<ParameterBindings>;
-    using T = typename ParameterBindings::value_type;
     typename layout::vector x = layout::from(initial);
-    least_squares_result<ParameterBindings> result{{solve_least_squares(residual_problem<T>(problem), x, o), initial},
-                                                   initial};
+    least_squares_result<ParameterBindings> result{
+        {solve_least_squares(residual_problem<T>(problem), std::span<T>(x), o), initial}, initial};
     layout::into(x, result.parameters);
-    layout::into(result.covariance.diagonal().cwiseSqrt(), result.standard_errors);
+    std::vector<T> standard_errors(layout::size);
+    for (std::size_t i = 0; i != layout::size; ++i) standard_errors[i] = std::sqrt(result.covariance(i, i));
+    layout::into(standard_errors, result.standard_errors);
     return result;
   } else {
     return least_squares_result<ParameterBindings>{{{}, initial}, initial};  // the problem reported its unbound symbols

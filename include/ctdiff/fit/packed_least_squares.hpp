@@ -10,6 +10,7 @@
 #include <cstddef>
 #include <ctdiff/fit/least_squares.hpp>
 #include <ctdiff/fit/packed.hpp>
+#include <span>
 #include <tuple>
 #include <utility>
 
@@ -41,7 +42,7 @@ struct packed_sample_residuals : sample_residuals<ParameterBindings, Dataset, Re
 
   using scalar_problem::scalar_problem;
 
-  bool residuals(const typename layout::vector& x, dynamic_vector<T>& f) {
+  bool residuals(std::span<const T> x, std::span<T> f) {
     layout::into(x, this->b);
     auto packed = packs_of<lanes>(this->b);
     for (std::size_t i = 0; i != packed_count(); i += width) {
@@ -51,10 +52,10 @@ struct packed_sample_residuals : sample_residuals<ParameterBindings, Dataset, Re
       });
     }
     this->residuals_of(packed_count(), f);
-    return f.allFinite();
+    return all_finite<T>(f);
   }
 
-  bool jacobian(const typename layout::vector& x, dynamic_vector<T>& f, dynamic_matrix<T>& j) {
+  bool jacobian(std::span<const T> x, std::span<T> f, jacobian_view<T> j) {
     using W = typename layout::W;
     layout::into(x, this->b);
     auto packed = packs_of<lanes>(this->b);
@@ -65,12 +66,12 @@ struct packed_sample_residuals : sample_residuals<ParameterBindings, Dataset, Re
         const auto [value, partials] = eval_with_value(gradient(residual, W{}), packed);
         store_rows<per_sample>(value, f.data() + row);
         for (std::size_t k = 0; k != W::size; ++k) {
-          store_rows<per_sample>(partials[k], &j(static_cast<Eigen::Index>(row), static_cast<Eigen::Index>(k)));
+          store_rows<per_sample>(partials[k], &j(row, k));
         }
       });
     }
     this->jacobian_of(packed_count(), f, j);
-    return f.allFinite() && j.allFinite();
+    return all_finite<T>(f) && all_finite<T>(j.all());
   }
 
   // The samples that go a pack at a time: the largest multiple of the width.

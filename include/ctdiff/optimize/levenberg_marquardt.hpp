@@ -8,7 +8,8 @@
 // parameter found for that region by a safeguarded Newton iteration, and
 // MINPACK's stopping rules. The Jacobian is factored by Eigen's
 // column-pivoting Householder QR; the damped system [J; √λ·D] p ≅ [−r; 0] is
-// then solved from R by Givens rotations, without forming JᵀJ.
+// then solved from R by Givens rotations, without forming JᵀJ. What it takes
+// and returns is declared in least_squares_problem.hpp, without Eigen.
 #pragma once
 
 #include <Eigen/Core>
@@ -16,56 +17,15 @@
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
-#include <ctdiff/optimize/stop_reason.hpp>
+#include <ctdiff/optimize/least_squares_problem.hpp>
 #include <limits>
+#include <span>
 #include <stdexcept>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 namespace ctdiff {
-
-enum class least_squares_method { levenberg_marquardt, gauss_newton };
-
-// Least squares' stops are stop_reason's (stop_reason.hpp); the old name stays.
-using least_squares_stop = stop_reason;
-
-constexpr const char* to_string(least_squares_method method) {
-  switch (method) {
-    case least_squares_method::levenberg_marquardt:
-      return "Levenberg-Marquardt";
-    case least_squares_method::gauss_newton:
-      return "Gauss-Newton";
-  }
-  return "unknown method";
-}
-
-// The tolerances are MINPACK's ftol, xtol and gtol.
-struct least_squares_options {
-  least_squares_method method = least_squares_method::levenberg_marquardt;
-  // Stop when both the actual and the predicted relative reduction of the cost are at most this.
-  double function_tolerance = 1e-15;
-  // Stop when the trust region (LM) or the step (GN), scaled by the Jacobian's column norms, is at
-  // most this times the scaled parameters' norm.
-  double parameter_tolerance = 1e-15;
-  // Stop when the cosine of the angle between the residual vector and every Jacobian column is at most this.
-  double gradient_tolerance = 0;
-  // Steps tried, each one evaluation of the residuals; a rejected LM step counts too.
-  std::size_t max_iterations = 1000;
-  // The first trust region is this times the scaled norm of the start (or this, at a zero start).
-  double initial_trust_region_factor = 100;
-};
-
-// What the solver reports besides the parameters; Eigen types are in the
-// order of params(...).
-template <class T>
-struct least_squares_record {
-  stop_reason stop = stop_reason::max_epochs;
-  std::size_t iterations = 0;  // steps tried
-  std::vector<T> cost;         // ½Σr²: [0] at the start, then after every iteration
-  std::size_t jacobian_rank = 0;
-  // s²·(JᵀJ)⁻¹ at the solution, s² = 2·cost/(n − p); NaN if J is rank-deficient or n = p.
-  Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic> covariance;
-};
 
 namespace detail {
 
@@ -262,41 +222,22 @@ struct factored_jacobian {
   }
 };
 
-// The model-specific part of a problem, seen by the solver through two
-// function pointers: residuals(x, f) fills f and says whether it is finite;
-// jacobian(x, f, J) fills both at x. So the solver is a template over the
-// number type alone, instantiated once per program (or precompiled: see
-// CTDIFF_PRECOMPILED below), whatever the models.
 template <class T>
-class residual_problem {
- public:
-  template <class Problem>
-  explicit residual_problem(Problem& problem)
-      : context_(&problem),
-        residual_count_(problem.residual_count()),
-        residuals_([](void* p, const dynamic_vector<T>& x, dynamic_vector<T>& f) {
-          return static_cast<Problem*>(p)->residuals(x, f);
-        }),
-        jacobian_([](void* p, const dynamic_vector<T>& x, dynamic_vector<T>& f, dynamic_matrix<T>& j) {
-          return static_cast<Problem*>(p)->jacobian(x, f, j);
-        }) {}
-
-  std::size_t residual_count() const { return residual_count_; }
-  bool residuals(const dynamic_vector<T>& x, dynamic_vector<T>& f) const { return residuals_(context_, x, f); }
-  bool jacobian(const dynamic_vector<T>& x, dynamic_vector<T>& f, dynamic_matrix<T>& j) const {
-    return jacobian_(context_, x, f, j);
-  }
-
- private:
-  void* context_;
-  std::size_t residual_count_;
-  bool (*residuals_)(void*, const dynamic_vector<T>&, dynamic_vector<T>&);
-  bool (*jacobian_)(void*, const dynamic_vector<T>&, dynamic_vector<T>&, dynamic_matrix<T>&);
-};
+bool residuals_at(const residual_problem<T>& problem, const dynamic_vector<T>& x, dynamic_vector<T>& f) {
+  return problem.residuals({x.data(), static_cast<std::size_t>(x.size())},
+                           {f.data(), static_cast<std::size_t>(f.size())});
+}
+template <class T>
+bool jacobian_at(const residual_problem<T>& problem, const dynamic_vector<T>& x, dynamic_vector<T>& f,
+                 dynamic_matrix<T>& j) {
+  return problem.jacobian(
+      {x.data(), static_cast<std::size_t>(x.size())}, {f.data(), static_cast<std::size_t>(f.size())},
+      jacobian_view<T>{j.data(), static_cast<std::size_t>(j.rows()), static_cast<std::size_t>(j.cols())});
+}
 
 template <class T>
-least_squares_record<T> solve_least_squares(const residual_problem<T>& problem, dynamic_vector<T>& x,
-                                            const least_squares_options& o) {
+least_squares_record<T> solve_least_squares_from(const residual_problem<T>& problem, dynamic_vector<T>& x,
+                                                 const least_squares_options& o) {
   const Eigen::Index m = static_cast<Eigen::Index>(problem.residual_count());
   const Eigen::Index n = x.size();
   if (m < n) {
@@ -308,14 +249,14 @@ least_squares_record<T> solve_least_squares(const residual_problem<T>& problem, 
   const T xtol = static_cast<T>(o.parameter_tolerance);
   const T gtol = static_cast<T>(o.gradient_tolerance);
   least_squares_record<T> record;
-  record.covariance.setConstant(n, n, std::numeric_limits<T>::quiet_NaN());
+  record.covariance = square_matrix<T>(static_cast<std::size_t>(n), std::numeric_limits<T>::quiet_NaN());
 
   dynamic_vector<T> f(m), trial_f(m);
   dynamic_matrix<T> jacobian(m, n);
   factored_jacobian<T> factored(m, n);
   dynamic_vector<T> scale(n), step(n), trial(n), sdiag(n), predicted(n);
 
-  if (!problem.jacobian(x, f, jacobian)) {
+  if (!jacobian_at(problem, x, f, jacobian)) {
     record.stop = stop_reason::non_finite_loss;
     return record;
   }
@@ -349,7 +290,7 @@ least_squares_record<T> solve_least_squares(const residual_problem<T>& problem, 
       step = -factored.qr.solve(f);
       trial = x + step;
       ++record.iterations;
-      if (!problem.residuals(trial, trial_f)) {
+      if (!residuals_at(problem, trial, trial_f)) {
         record.stop = stop_reason::non_finite_loss;
         break;
       }
@@ -372,7 +313,7 @@ least_squares_record<T> solve_least_squares(const residual_problem<T>& problem, 
         record.stop = stop_reason::max_epochs;
         break;
       }
-      if (!problem.jacobian(x, f, jacobian)) {
+      if (!jacobian_at(problem, x, f, jacobian)) {
         record.stop = stop_reason::non_finite_loss;
         break;
       }
@@ -390,7 +331,7 @@ least_squares_record<T> solve_least_squares(const residual_problem<T>& problem, 
       if (first) delta = std::min(delta, pnorm);
       ++record.iterations;
       // A non-finite trial is a failed step: the trust region shrinks.
-      const T trial_fnorm = problem.residuals(trial, trial_f) ? trial_f.norm() : std::numeric_limits<T>::infinity();
+      const T trial_fnorm = residuals_at(problem, trial, trial_f) ? trial_f.norm() : std::numeric_limits<T>::infinity();
 
       const T actual = T(0.1) * trial_fnorm < fnorm ? 1 - (trial_fnorm / fnorm) * (trial_fnorm / fnorm) : T(-1);
       for (Eigen::Index j = 0; j < n; ++j) predicted[j] = step[factored.permutation[j]];
@@ -437,14 +378,14 @@ least_squares_record<T> solve_least_squares(const residual_problem<T>& problem, 
       }
     }
     if (stopped) break;
-    if (!problem.jacobian(x, f, jacobian)) {
+    if (!jacobian_at(problem, x, f, jacobian)) {
       record.stop = stop_reason::non_finite_loss;
       break;
     }
   }
   // The statistics at the returned parameters (the Jacobian of the last
   // accepted point; a rejected trial does not move x).
-  if (problem.jacobian(x, f, jacobian)) {
+  if (jacobian_at(problem, x, f, jacobian)) {
     factored.factor(jacobian, f);
     record.jacobian_rank = static_cast<std::size_t>(factored.qr.rank());
     if (record.jacobian_rank == static_cast<std::size_t>(n) && m > n) {
@@ -455,7 +396,8 @@ least_squares_record<T> solve_least_squares(const residual_problem<T>& problem, 
       const dynamic_matrix<T> pivoted = inverse_r * inverse_r.transpose();
       for (Eigen::Index i = 0; i < n; ++i) {
         for (Eigen::Index j = 0; j < n; ++j) {
-          record.covariance(factored.permutation[i], factored.permutation[j]) = variance * pivoted(i, j);
+          record.covariance(static_cast<std::size_t>(factored.permutation[i]),
+                            static_cast<std::size_t>(factored.permutation[j])) = variance * pivoted(i, j);
         }
       }
     }
@@ -463,15 +405,17 @@ least_squares_record<T> solve_least_squares(const residual_problem<T>& problem, 
   return record;
 }
 
-// With the ctdiff::precompiled component (which defines CTDIFF_PRECOMPILED),
-// the solver for float and double is compiled once, in that library, not in
-// every translation unit that fits a curve.
-#if defined(CTDIFF_PRECOMPILED)
-extern template least_squares_record<float> solve_least_squares(const residual_problem<float>&, dynamic_vector<float>&,
-                                                                const least_squares_options&);
-extern template least_squares_record<double> solve_least_squares(const residual_problem<double>&,
-                                                                 dynamic_vector<double>&, const least_squares_options&);
-#endif
+template <class T>
+struct least_squares_solver_defined<T, void> : std::true_type {};
+
+template <class T>
+least_squares_record<T> solve_least_squares(const residual_problem<T>& problem, std::span<T> x,
+                                            const least_squares_options& o) {
+  dynamic_vector<T> solution = Eigen::Map<const dynamic_vector<T>>(x.data(), static_cast<Eigen::Index>(x.size()));
+  least_squares_record<T> record = solve_least_squares_from(problem, solution, o);
+  std::copy(solution.begin(), solution.end(), x.begin());
+  return record;
+}
 
 }  // namespace detail
 }  // namespace ctdiff

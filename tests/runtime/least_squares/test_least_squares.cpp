@@ -7,6 +7,9 @@
 #include <cmath>
 #include <ctdiff/ctdiff.hpp>
 #include <ctdiff/least_squares.hpp>
+// The solver itself: ctdiff::precompiled holds it for float and double only,
+// and the long double fit below compiles it here.
+#include <ctdiff/optimize/levenberg_marquardt.hpp>
 #include <limits>
 #include <numbers>
 #include <stdexcept>
@@ -62,6 +65,16 @@ TEST_CASE("a straight line: the closed-form fit, standard errors and covariance"
   CHECK(r.covariance(1, 0) == close_to(r.covariance(0, 1), 1e-12));
   CHECK(r.jacobian_rank == 2);
   CHECK(r.cost.size() == r.iterations + 1);
+}
+
+TEST_CASE("long double: the straight line's fit, with the solver compiled from the headers") {
+  const std::vector<long double> long_xs(xs.begin(), xs.end()), long_ys(ys.begin(), ys.end());
+  const auto in_double = least_squares(y - (a + b * x), params(a = 0.0, b = 0.0), data(x = xs, y = ys));
+  const auto r = least_squares(y - (a + b * x), params(a = 0.0L, b = 0.0L), data(x = long_xs, y = long_ys));
+  STATIC_REQUIRE(std::is_same_v<std::remove_cvref_t<decltype(r[a])>, long double>);
+  CHECK(static_cast<double>(r[a]) == close_to(in_double[a], 1e-12));
+  CHECK(static_cast<double>(r[b]) == close_to(in_double[b], 1e-12));
+  CHECK(static_cast<double>(r.standard_errors[b]) == close_to(in_double.standard_errors[b], 1e-10));
 }
 
 TEST_CASE("each tolerance stops the solve with its reason") {
