@@ -13,7 +13,7 @@ feed every sigmoid output (loss Σ_k (o_k − t_k)²), at --dense-flags.
 
 With --suite, issue 18's rows instead, at --flags: every public header alone,
 the peers (<iostream>, <Eigen/Dense>, <boost/hana.hpp>, <ceres/jet.h>), the
-flagship, the Michaelis–Menten fit with ctdiff and with Ceres, a 3-parameter
+flagship, the Michaelis–Menten fit with ctdiff and with Ceres, a 3-parameter fit_newton, a 3-parameter
 fit, the 2→H→1 gradient (H = 16, 32, 64 unless given) and the batched
 784→128→10 fit (the programs in bench/compile_time/), each compiled with -c,
 one compile at a time, in --runs interleaved rounds (a change of load touches
@@ -218,6 +218,7 @@ def suite_rows(arguments, directory):
     if ceres:
         rows.append(("Michaelis–Menten, Ceres", os.path.join(programs, "michaelis_menten_ceres.cpp"), common))
     rows.append(("fit, 3 parameters", os.path.join(programs, "fit_three_parameters.cpp"), common))
+    rows.append(("fit_newton, 3 parameters", os.path.join(programs, "fit_newton_three_parameters.cpp"), precompiled))
     for hidden in arguments.hidden or [16, 32, 64]:
         add_source(f"2→{hidden}→1 gradient", network_source(hidden))
     rows.append(("batched fit 784→128→10", os.path.join(programs, "batch_fit_784_128_10.cpp"), common))

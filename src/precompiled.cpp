@@ -1,7 +1,7 @@
 // The solvers that are templates over the number type alone, compiled once
 // for float and double: the ctdiff::precompiled component. A translation
 // unit that links it (and so sees CTDIFF_PRECOMPILED) instantiates none of them.
-#include <ctdiff/optimize/detail/trust_region.hpp>
+#include <ctdiff/optimize/detail/trust_region_solver.hpp>
 #include <ctdiff/optimize/levenberg_marquardt.hpp>
 
 namespace ctdiff::detail {

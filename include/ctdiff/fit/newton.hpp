@@ -1,7 +1,8 @@
 // Newton's method with a trust region: minimize_newton on a flat parameter
 // array with a Hessian callable, and fit_newton with the compile-time
 // Hessian of a loss. Needs Eigen 3.4 (the eigendecomposition of the
-// Hessian), so it is not part of <ctdiff/ctdiff.hpp>: link ctdiff::newton.
+// Hessian), so it is not part of <ctdiff/ctdiff.hpp>: link ctdiff::newton
+// (and ctdiff::precompiled, where the solver comes compiled, without Eigen).
 #pragma once
 
 #include <cstddef>
@@ -9,6 +10,7 @@
 #include <ctdiff/optimize/detail/parallel_sum.hpp>
 #include <ctdiff/optimize/detail/trust_region.hpp>
 #include <span>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -31,6 +33,11 @@ struct hessian_sum {
 // summed over the samples as the gradient is, and the trust-region step.
 template <class T, class Hessian>
 class newton_method {
+  static_assert(!trust_region_precompiled || std::is_same_v<T, float> || std::is_same_v<T, double> ||
+                    trust_region_defined<T>::value,
+                "ctdiff: ctdiff::precompiled holds Newton's solver for float and double; for another number type, "
+                "#include <ctdiff/optimize/detail/trust_region_solver.hpp> too (the solver is then compiled here)");
+
  public:
   newton_method(Hessian& hessian, std::size_t size, const options& o)
       : worker_{hessian},

@@ -7,6 +7,9 @@
 #include <cmath>
 #include <ctdiff/ctdiff.hpp>
 #include <ctdiff/newton.hpp>
+// The solver itself: ctdiff::precompiled holds it for float and double only,
+// and the long double fit below compiles it here.
+#include <ctdiff/optimize/detail/trust_region_solver.hpp>
 #include <random>
 #include <span>
 #include <vector>
@@ -55,6 +58,18 @@ TEST_CASE("Newton's method reaches a minimum where plain Newton stops at a maxim
     CHECK(r.loss_per_epoch.back() <= 1e-12);
     CHECK(std::abs(r[b]) == close_to(1, 1e-6));
   }
+}
+
+TEST_CASE("long double: Himmelblau's minimum from its maximum's basin, the solver compiled from the headers") {
+  const auto himmelblau = pow<2>(a * a + b - 11) + pow<2>(a + b * b - 7);
+  const auto in_double =
+      fit_newton(himmelblau, params(a = 0.0, b = 0.0), {.max_epochs = 100, .gradient_tolerance = 1e-10});
+  const auto r = fit_newton(himmelblau, params(a = 0.0L, b = 0.0L), {.max_epochs = 100, .gradient_tolerance = 1e-10});
+  STATIC_REQUIRE(std::is_same_v<std::remove_cvref_t<decltype(r[a])>, long double>);
+  CHECK(r.stop == stop_reason::gradient_tolerance);
+  CHECK(static_cast<double>(r[a]) == close_to(in_double[a], 1e-9));
+  CHECK(static_cast<double>(r[b]) == close_to(in_double[b], 1e-9));
+  CHECK(r.hessian_positive_definite());
 }
 
 TEST_CASE("every accepted Newton step lowers the loss") {
