@@ -13,11 +13,11 @@ feed every sigmoid output (loss Σ_k (o_k − t_k)²), at --dense-flags.
 
 With --suite, issue 18's rows instead, at --flags: every public header alone,
 the peers (<iostream>, <Eigen/Dense>, <boost/hana.hpp>, <ceres/jet.h>), the
-flagship, the Michaelis–Menten fit with ctdiff and with Ceres, a 3-parameter fit_newton, a 3-parameter
-fit, the 2→H→1 gradient (H = 16, 32, 64 unless given) and the batched
-784→128→10 fit (the programs in bench/compile_time/), each compiled with -c,
-one compile at a time, in --runs interleaved rounds (a change of load touches
-every row alike); prints a Markdown table of the medians and the ratios issue
+flagship, the Michaelis–Menten fit with ctdiff and with Ceres, a 3-parameter
+fit_newton and a 3-parameter fit, the 2→H→1 gradient (H = 16, 32, 64 unless
+given) and the batched 784→128→10 fit (the programs in bench/compile_time/),
+each compiled with -c, one compile at a time, in --runs interleaved rounds (a
+change of load touches every row alike); prints a Markdown table of the medians and the ratios issue
 18 sets targets for. --only REGEX keeps the rows whose name matches; --output
 FILE also writes the table there, under a line naming the compiler, flags,
 machine and date. Standard library only.
