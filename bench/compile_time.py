@@ -14,13 +14,15 @@ feed every sigmoid output (loss Σ_k (o_k − t_k)²), at --dense-flags.
 With --suite, issue 18's rows instead, at --flags: every public header alone,
 the peers (<iostream>, <Eigen/Dense>, <boost/hana.hpp>, <ceres/jet.h>), the
 flagship, the Michaelis–Menten fit with ctdiff and with Ceres, a 3-parameter
-fit_newton and a 3-parameter fit, the 2→H→1 gradient (H = 16, 32, 64 unless
-given) and the batched 784→128→10 fit (the programs in bench/compile_time/),
-each compiled with -c, one compile at a time, in --runs interleaved rounds (a
-change of load touches every row alike); prints a Markdown table of the medians and the ratios issue
-18 sets targets for. --only REGEX keeps the rows whose name matches; --output
-FILE also writes the table there, under a line naming the compiler, flags,
-machine and date. Standard library only.
+fit_newton and a 3-parameter fit, three models' gradients with ctdiff,
+Ceres's Jet and Eigen's AutoDiff at -O3 -march=native, the 2→H→1 gradient
+(H = 16, 32, 64 unless given) and the batched 784→128→10 fit (the programs in
+bench/compile_time/), each compiled with -c, one compile at a time, in --runs
+interleaved rounds (a change of load touches every row alike); prints a
+Markdown table of the medians and the ratios issue 18 sets targets for. --only
+REGEX keeps the rows whose name matches; --output FILE also writes the table
+there, under a line naming the compiler, flags, machine and date. Standard
+library only.
 """
 import argparse
 import datetime
@@ -155,6 +157,8 @@ RATIOS = [
     ("<ctdiff/ctdiff.hpp>", "<iostream>", "≤ 1.5"),
     ("<ctdiff/least_squares.hpp>", "<Eigen/Dense>", "≤ 1"),
     ("Michaelis–Menten, ctdiff", "Michaelis–Menten, Ceres", "≤ 1"),
+    ("three gradients, ctdiff", "three gradients, Ceres Jet", "≤ 1"),
+    ("three gradients, ctdiff", "three gradients, Eigen AutoDiff", "≤ 1"),
     ("2→64→1 gradient", "2→16→1 gradient", "≤ 4"),
     ("polynomial gradient, family of 32", "polynomial gradient, 32 symbols by hand", "about 1"),
     ("polynomial gradient, family of 128", "polynomial gradient, 128 symbols by hand", "about 1"),
@@ -219,6 +223,14 @@ def suite_rows(arguments, directory):
         rows.append(("Michaelis–Menten, Ceres", os.path.join(programs, "michaelis_menten_ceres.cpp"), common))
     rows.append(("fit, 3 parameters", os.path.join(programs, "fit_three_parameters.cpp"), common))
     rows.append(("fit_newton, 3 parameters", os.path.join(programs, "fit_newton_three_parameters.cpp"), precompiled))
+    # The gradients of three models in one translation unit per library, as
+    # issue 18 compares them: at -O3 -march=native, whatever --flags says.
+    native = [*common, "-O3", "-march=native"]
+    rows.append(("three gradients, ctdiff", os.path.join(programs, "three_gradients_ctdiff.cpp"), native))
+    if ceres:
+        rows.append(("three gradients, Ceres Jet", os.path.join(programs, "three_gradients_dual.cpp"),
+                     [*native, "-DDUAL_CERES"]))
+    rows.append(("three gradients, Eigen AutoDiff", os.path.join(programs, "three_gradients_dual.cpp"), native))
     for hidden in arguments.hidden or [16, 32, 64]:
         add_source(f"2→{hidden}→1 gradient", network_source(hidden))
     rows.append(("batched fit 784→128→10", os.path.join(programs, "batch_fit_784_128_10.cpp"), common))
