@@ -9,7 +9,9 @@
 //   newton/...    fit_newton and simd::fit_newton, 8 steps from the same start,
 //                 where Eigen is found too (gradient and Hessian sums);
 //   least_squares/...  least_squares and simd::least_squares of the exp model
-//                 to convergence (residuals and Jacobian rows), likewise.
+//                 to convergence (residuals and Jacobian rows), likewise;
+//   minibatches/...  fit and simd::fit on shuffled mini-batches of 64, 5 epochs
+//                 (simd::fit gathers each pack's samples).
 // fit / kernel_loop is what the front end costs; kernel_loop / hand_written
 // what the gradient costs. Every row checks its parameters against the
 // hand-written row's before timing.
@@ -174,7 +176,7 @@ std::array<double, 3> through_simd_fit() {
 }
 #endif
 
-#if defined(CTDIFF_BENCH_PACKED_NEWTON) || defined(CTDIFF_BENCH_PACKED_LEAST_SQUARES)
+#ifdef CTDIFF_BENCH_SIMD
 template <class Result>
 std::array<double, 3> parameters_of(const Result& r) {
   return {r[a], r[b], r[c]};
@@ -197,6 +199,20 @@ void solver_row(benchmark::State& state) {
   }
   for (auto _ : state) benchmark::DoNotOptimize(Solver::template run<Model, Packs>(d));
 }
+
+// Gradient descent on shuffled mini-batches of 64, 5 epochs: simd::fit gathers each pack's samples.
+struct shuffled_minibatches {
+  template <class Model, bool Packs>
+  static std::array<double, 3> run(const samples& d) {
+    const auto parameters = params(a = start[0], b = start[1], c = start[2]);
+    const options o{.method = optimizer::gradient_descent, .learning_rate = rate, .max_epochs = 5, .batch_size = 64};
+    if constexpr (Packs) {
+      return parameters_of(simd::fit(Model::loss, parameters, data(x = d.xs, y = d.ys), o));
+    } else {
+      return parameters_of(fit(Model::loss, parameters, data(x = d.xs, y = d.ys), o));
+    }
+  }
+};
 #endif
 
 #ifdef CTDIFF_BENCH_PACKED_NEWTON
@@ -266,6 +282,19 @@ BENCHMARK(row<quadratic, through_simd_fit<quadratic>>)
     ->Unit(benchmark::kMillisecond);
 BENCHMARK(row<decay, kernel_loop_simd<decay>>)->Name("fit_loop/decay/kernel_loop_simd")->Unit(benchmark::kMillisecond);
 BENCHMARK(row<decay, through_simd_fit<decay>>)->Name("fit_loop/decay/fit_simd")->Unit(benchmark::kMillisecond);
+#endif
+
+#ifdef CTDIFF_BENCH_SIMD
+BENCHMARK(solver_row<quadratic, shuffled_minibatches, false>)
+    ->Name("minibatches/quadratic/fit")
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK(solver_row<quadratic, shuffled_minibatches, true>)
+    ->Name("minibatches/quadratic/fit_simd")
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK(solver_row<decay, shuffled_minibatches, false>)->Name("minibatches/decay/fit")->Unit(benchmark::kMillisecond);
+BENCHMARK(solver_row<decay, shuffled_minibatches, true>)
+    ->Name("minibatches/decay/fit_simd")
+    ->Unit(benchmark::kMillisecond);
 #endif
 
 #ifdef CTDIFF_BENCH_PACKED_NEWTON

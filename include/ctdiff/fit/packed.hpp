@@ -1,14 +1,16 @@
 // fit and predict with packs of samples (simd/pack.hpp): simd::fit sums a
-// batch in order a pack of consecutive samples at a time, each lane one
-// sample, through the same forward pass and sweep as fit's; the samples left
-// over, and a shuffled mini-batch, one at a time, as fit does. The lanes of a
-// sum are added in a fixed order after the batch, so every thread count gives
-// the same bits (the chunks do not depend on it), and the result equals
-// fit's to rounding. Include <ctdiff/simd.hpp>; link ctdiff::simd.
+// batch a pack of samples at a time, each lane one sample, through the same
+// forward pass and sweep as fit's: consecutive samples loaded as they lie,
+// a shuffled mini-batch's gathered lane by lane; the samples left over one
+// at a time, as fit does. The lanes of a sum are added in a fixed order after
+// the batch, so every thread count gives the same bits (the chunks do not
+// depend on it), and the result equals fit's to rounding. Include
+// <ctdiff/simd.hpp>; link ctdiff::simd.
 #pragma once
 
 #include <array>
 #include <cstddef>
+#include <cstdint>
 #include <ctdiff/fit/fit.hpp>
 #include <ctdiff/simd/pack.hpp>
 #include <span>
@@ -34,6 +36,30 @@ void load_pack(B& packed, const Dataset& samples, std::size_t index) {
   });
 }
 
+// Every column's samples indices[0] ... indices[Lanes::size - 1] into their
+// symbols' packs: by the instruction set's gather where the indices fill a
+// pack of 64-bit integers of the same width (doubles), else lane by lane.
+template <class Lanes, class B, class Dataset>
+void gather_pack(B& packed, const Dataset& samples, const std::size_t* indices) {
+  using T = typename Lanes::value_type;
+  using index_lanes = xsimd::batch<std::int64_t, typename Lanes::arch_type>;
+  constexpr bool by_instruction = sizeof(std::size_t) == sizeof(std::int64_t) && index_lanes::size == Lanes::size;
+  boost::hana::for_each(samples.entries, [&]<class Entry>(const Entry& entry) {
+    if constexpr (data_entry<Entry>::is_column) {
+      auto& pack = bound_value<data_entry<Entry>::name>(packed);
+      if constexpr (by_instruction) {
+        // size_t and int64_t are an unsigned and a signed type of one size, which may alias.
+        pack = Lanes::gather(entry.values.data(),
+                             index_lanes::load_unaligned(reinterpret_cast<const std::int64_t*>(indices)));
+      } else {
+        alignas(Lanes::arch_type::alignment()) std::array<T, Lanes::size> lanes;
+        for (std::size_t lane = 0; lane != Lanes::size; ++lane) lanes[lane] = entry.values[indices[lane]];
+        pack = Lanes::load_aligned(lanes.data());
+      }
+    }
+  });
+}
+
 template <class Loss, class ParameterBindings, class Dataset>
 struct packed_fit_problem : fit_problem<Loss, ParameterBindings, Dataset> {
   using scalar_problem = fit_problem<Loss, ParameterBindings, Dataset>;
@@ -48,8 +74,9 @@ struct packed_fit_problem : fit_problem<Loss, ParameterBindings, Dataset> {
     if constexpr (scalar_problem::loss_bound) {
       const std::size_t in_packs = packed_count(indices);
       if (gradient.empty() || in_packs == 0) return scalar_problem::sum_over(indices, gradient);
-      return sum_in_packs(indices.front(), in_packs, gradient) +
-             scalar_problem::sum_over(indices.subspan(in_packs), gradient);
+      const T packed_sum = this->consecutive(indices) ? sum_in_packs<true>(indices.first(in_packs), gradient)
+                                                      : sum_in_packs<false>(indices.first(in_packs), gradient);
+      return packed_sum + scalar_problem::sum_over(indices.subspan(in_packs), gradient);
     }
     return T(0);
   }
@@ -58,15 +85,32 @@ struct packed_fit_problem : fit_problem<Loss, ParameterBindings, Dataset> {
   void add_hessian(std::span<const std::size_t> indices, std::span<T> matrix) {
     if constexpr (scalar_problem::loss_bound) {
       const std::size_t in_packs = packed_count(indices);
-      if (in_packs != 0) add_hessian_in_packs(indices.front(), in_packs, matrix);
+      if (in_packs != 0) {
+        if (this->consecutive(indices)) {
+          add_hessian_in_packs<true>(indices.first(in_packs), matrix);
+        } else {
+          add_hessian_in_packs<false>(indices.first(in_packs), matrix);
+        }
+      }
       scalar_problem::add_hessian_over(indices.subspan(in_packs), matrix);
     }
   }
 
-  // How many of a batch's samples go a pack at a time: the largest multiple
-  // of the width, if the batch is consecutive samples; else none.
-  std::size_t packed_count(std::span<const std::size_t> indices) const {
-    return this->consecutive(indices) ? indices.size() - indices.size() % width : 0;
+  // How many of a batch's samples go a pack at a time: the largest multiple of the width.
+  static std::size_t packed_count(std::span<const std::size_t> indices) {
+    return indices.size() - indices.size() % width;
+  }
+
+  // The samples indices[i] ... indices[i + width - 1] into packed: as they
+  // lie in the columns where the batch is consecutive samples (the index list
+  // not read), else gathered.
+  template <bool Consecutive, class B>
+  void load(B& packed, std::span<const std::size_t> indices, std::size_t i) const {
+    if constexpr (Consecutive) {
+      load_pack<lanes>(packed, this->samples, indices.front() + i);
+    } else {
+      gather_pack<lanes>(packed, this->samples, indices.data() + i);
+    }
   }
 
   // The bindings with every value in every lane, the parameters current.
@@ -76,38 +120,40 @@ struct packed_fit_problem : fit_problem<Loss, ParameterBindings, Dataset> {
     return packed;
   }
 
-  // The samples first ... first + count - 1 (count a multiple of the width),
-  // a pack at a time; the lanes of each sum added in order at the end.
-  T sum_in_packs(std::size_t first, std::size_t count, std::span<T> gradient) {
+  // The samples of indices (a multiple of the width), a pack at a time; the
+  // lanes of each sum added in order at the end.
+  template <bool Consecutive>
+  T sum_in_packs(std::span<const std::size_t> indices, std::span<T> gradient) {
     auto packed = packed_bindings();
     const auto loss_gradient = ctdiff::gradient(this->loss, W{});
     lanes sum(T(0));
     std::array<lanes, W::size> sums;
     sums.fill(lanes(T(0)));
-    for (std::size_t index = first, end = first + count; index != end; index += width) {
-      load_pack<lanes>(packed, this->samples, index);
+    for (std::size_t i = 0; i != indices.size(); i += width) {
+      load<Consecutive>(packed, indices, i);
       const auto [value, partials] = eval_with_value(loss_gradient, packed);
       sum += value;
-      for (std::size_t i = 0; i != W::size; ++i) sums[i] += partials[i];
+      for (std::size_t k = 0; k != W::size; ++k) sums[k] += partials[k];
     }
-    for (std::size_t i = 0; i != W::size; ++i) gradient[i] += in_lane_order(sums[i]);
+    for (std::size_t k = 0; k != W::size; ++k) gradient[k] += in_lane_order(sums[k]);
     return in_lane_order(sum);
   }
 
-  void add_hessian_in_packs(std::size_t first, std::size_t count, std::span<T> matrix) {
+  template <bool Consecutive>
+  void add_hessian_in_packs(std::span<const std::size_t> indices, std::span<T> matrix) {
     auto packed = packed_bindings();
     const auto loss_hessian = ctdiff::hessian(this->loss, W{});
     std::array<std::array<lanes, W::size>, W::size> sums;
     for (auto& row : sums) row.fill(lanes(T(0)));
-    for (std::size_t index = first, end = first + count; index != end; index += width) {
-      load_pack<lanes>(packed, this->samples, index);
+    for (std::size_t i = 0; i != indices.size(); i += width) {
+      load<Consecutive>(packed, indices, i);
       const auto rows = eval(loss_hessian, packed);
-      for (std::size_t i = 0; i != W::size; ++i) {
-        for (std::size_t j = 0; j != W::size; ++j) sums[i][j] += rows[i][j];
+      for (std::size_t r = 0; r != W::size; ++r) {
+        for (std::size_t k = 0; k != W::size; ++k) sums[r][k] += rows[r][k];
       }
     }
-    for (std::size_t i = 0; i != W::size; ++i) {
-      for (std::size_t j = 0; j != W::size; ++j) matrix[i * W::size + j] += in_lane_order(sums[i][j]);
+    for (std::size_t r = 0; r != W::size; ++r) {
+      for (std::size_t k = 0; k != W::size; ++k) matrix[r * W::size + k] += in_lane_order(sums[r][k]);
     }
   }
 

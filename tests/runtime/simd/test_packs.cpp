@@ -199,6 +199,41 @@ TEST_CASE("simd::fit equals fit to rounding, and gives the same bits on any thre
   }
 }
 
+TEST_CASE("simd::fit gathers shuffled mini-batches a pack at a time, equal to fit to rounding") {
+  const ctdiff_test::decay_data d;
+  constexpr auto loss = 0.5 * pow<2>(a * exp(-b * x) + c - y);
+  // Batches of 50: no multiple of any width, so each ends with samples one at a time.
+  auto run = [&](auto fitter, std::size_t threads) {
+    return fitter(loss, params(a = 1.0, b = 1.0, c = 0.0), data(x = d.xs, y = d.ys),
+                  options{.method = optimizer::gradient_descent,
+                          .learning_rate = 0.05,
+                          .max_epochs = 3,
+                          .batch_size = 50,
+                          .threads = threads,
+                          .split = splitting::always,
+                          .seed = 11});
+  };
+  auto scalar_fit = [](const auto&... arguments) { return ctdiff::fit(arguments...); };
+  auto packed_fit = [](const auto&... arguments) { return ctdiff::simd::fit(arguments...); };
+  const auto expected = run(scalar_fit, 1);
+  const auto one = run(packed_fit, 1), two = run(packed_fit, 2);
+  // A sample loaded into the wrong lane, or a batch's samples taken in
+  // order, would move the steps far beyond rounding.
+  CHECK(one[a] == close_to(expected[a], 1e-11));
+  CHECK(one[b] == close_to(expected[b], 1e-11));
+  CHECK(one[c] == close_to(expected[c], 1e-11, 1e-11));
+  REQUIRE(one.loss_per_epoch.size() == expected.loss_per_epoch.size());
+  for (std::size_t epoch = 0; epoch != one.loss_per_epoch.size(); ++epoch) {
+    CHECK(one.loss_per_epoch[epoch] == close_to(expected.loss_per_epoch[epoch], 1e-11));
+  }
+  // The lanes add in another order than one sample at a time, so some bits
+  // differ: the mini-batches did go a pack at a time.
+  CHECK(one.loss_per_epoch != expected.loss_per_epoch);
+  CHECK(two[a] == one[a]);
+  CHECK(two[b] == one[b]);
+  CHECK(two.loss_per_epoch == one.loss_per_epoch);
+}
+
 }  // namespace fitting
 
 namespace predicting {
