@@ -10,7 +10,6 @@
 
 #include <array>
 #include <cstddef>
-#include <cstdint>
 #include <ctdiff/fit/fit.hpp>
 #include <ctdiff/simd/pack.hpp>
 #include <span>
@@ -36,26 +35,17 @@ void load_pack(B& packed, const Dataset& samples, std::size_t index) {
   });
 }
 
-// Every column's samples indices[0] ... indices[Lanes::size - 1] into their
-// symbols' packs: by the instruction set's gather where the indices fill a
-// pack of 64-bit integers of the same width (doubles), else lane by lane.
+// Every column's samples indices[0] ... indices[Lanes::size - 1], gathered
+// lane by lane, into their symbols' packs (faster than AVX2's gather
+// instruction where measured: bench/results/fit_loop.md).
 template <class Lanes, class B, class Dataset>
 void gather_pack(B& packed, const Dataset& samples, const std::size_t* indices) {
   using T = typename Lanes::value_type;
-  using index_lanes = xsimd::batch<std::int64_t, typename Lanes::arch_type>;
-  constexpr bool by_instruction = sizeof(std::size_t) == sizeof(std::int64_t) && index_lanes::size == Lanes::size;
   boost::hana::for_each(samples.entries, [&]<class Entry>(const Entry& entry) {
     if constexpr (data_entry<Entry>::is_column) {
-      auto& pack = bound_value<data_entry<Entry>::name>(packed);
-      if constexpr (by_instruction) {
-        // size_t and int64_t are an unsigned and a signed type of one size, which may alias.
-        pack = Lanes::gather(entry.values.data(),
-                             index_lanes::load_unaligned(reinterpret_cast<const std::int64_t*>(indices)));
-      } else {
-        alignas(Lanes::arch_type::alignment()) std::array<T, Lanes::size> lanes;
-        for (std::size_t lane = 0; lane != Lanes::size; ++lane) lanes[lane] = entry.values[indices[lane]];
-        pack = Lanes::load_aligned(lanes.data());
-      }
+      alignas(Lanes::arch_type::alignment()) std::array<T, Lanes::size> lanes;
+      for (std::size_t lane = 0; lane != Lanes::size; ++lane) lanes[lane] = entry.values[indices[lane]];
+      bound_value<data_entry<Entry>::name>(packed) = Lanes::load_aligned(lanes.data());
     }
   });
 }
@@ -73,7 +63,7 @@ struct packed_fit_problem : fit_problem<Loss, ParameterBindings, Dataset> {
   T operator()(std::span<const std::size_t> indices, std::span<T> gradient) {
     if constexpr (scalar_problem::loss_bound) {
       const std::size_t in_packs = packed_count(indices);
-      if (gradient.empty() || in_packs == 0) return scalar_problem::sum_over(indices, gradient);
+      if (in_packs == 0) return scalar_problem::sum_over(indices, gradient);
       const T packed_sum = this->consecutive(indices) ? sum_in_packs<true>(indices.first(in_packs), gradient)
                                                       : sum_in_packs<false>(indices.first(in_packs), gradient);
       return packed_sum + scalar_problem::sum_over(indices.subspan(in_packs), gradient);
@@ -120,11 +110,20 @@ struct packed_fit_problem : fit_problem<Loss, ParameterBindings, Dataset> {
     return packed;
   }
 
-  // The samples of indices (a multiple of the width), a pack at a time; the
-  // lanes of each sum added in order at the end.
+  // The samples of indices (a multiple of the width), a pack at a time: the
+  // loss, and its gradient into gradient unless that is empty; the lanes of
+  // each sum added in order at the end.
   template <bool Consecutive>
   T sum_in_packs(std::span<const std::size_t> indices, std::span<T> gradient) {
     auto packed = packed_bindings();
+    if (gradient.empty()) {  // the loss alone
+      lanes sum(T(0));
+      for (std::size_t i = 0; i != indices.size(); i += width) {
+        load<Consecutive>(packed, indices, i);
+        sum += eval(this->loss, packed);
+      }
+      return in_lane_order(sum);
+    }
     const auto loss_gradient = ctdiff::gradient(this->loss, W{});
     lanes sum(T(0));
     std::array<lanes, W::size> sums;
