@@ -32,7 +32,7 @@ class csv_table {
   csv_table(std::string source, std::vector<std::string> names, std::vector<std::vector<double>> columns)
       : source_(std::move(source)), names_(std::move(names)), columns_(std::move(columns)), by_name_(names_.size()) {
     std::iota(by_name_.begin(), by_name_.end(), std::size_t{0});
-    std::ranges::sort(by_name_, {}, [this](std::size_t i) -> const std::string& { return names_[i]; });
+    std::sort(by_name_.begin(), by_name_.end(), [this](std::size_t i, std::size_t j) { return names_[i] < names_[j]; });
   }
 
   [[nodiscard]] const std::vector<std::string>& names() const { return names_; }
@@ -40,8 +40,8 @@ class csv_table {
 
   // The column with this header name; csv_error naming the file if there is none.
   [[nodiscard]] const std::vector<double>& operator[](std::string_view name) const {
-    const auto found =
-        std::ranges::lower_bound(by_name_, name, {}, [this](std::size_t i) { return std::string_view(names_[i]); });
+    const auto found = std::lower_bound(by_name_.begin(), by_name_.end(), name,
+                                        [this](std::size_t i, std::string_view n) { return names_[i] < n; });
     if (found != by_name_.end() && names_[*found] == name) return columns_[*found];
     throw csv_error(source_ + ": no column named '" + std::string(name) + "'");
   }
