@@ -177,40 +177,46 @@ std::array<double, 3> through_simd_fit() {
 #endif
 
 #ifdef CTDIFF_BENCH_SIMD
-template <class Result>
-std::array<double, 3> parameters_of(const Result& r) {
+// A solver's run from the start over a model's 100,000 samples, scalar or on
+// packs: Solver::solve<Packs>(expression, params, data) on the Model's
+// expression that Solver takes (Solver::of<Model>()).
+template <class Model, class Solver, bool Packs>
+std::array<double, 3> solve(const samples& d) {
+  const auto r = Solver::template solve<Packs>(
+      Solver::template of<Model>(), params(a = start[0], b = start[1], c = start[2]), data(x = d.xs, y = d.ys));
   return {r[a], r[b], r[c]};
 }
 
-// A solver's run from the start over a model's 100,000 samples, scalar or on
-// packs; the packed row is checked against the scalar one (to 1e-8: a
-// solver stops where the cost is flat, so a last-bit difference in the cost
-// moves its last point by about the square root of that).
+// The packed row is checked against the scalar one (to 1e-8: a solver stops
+// where the cost is flat, so a last-bit difference in the cost moves its last
+// point by about the square root of that).
 template <class Model, class Solver, bool Packs>
 void solver_row(benchmark::State& state) {
   const samples& d = data_of<Model>();
-  const auto reference = Solver::template run<Model, false>(d);
-  const auto mine = Solver::template run<Model, Packs>(d);
+  const auto reference = solve<Model, Solver, false>(d);
+  const auto mine = solve<Model, Solver, Packs>(d);
   for (std::size_t i = 0; i != 3; ++i) {
     if (std::abs(mine[i] - reference[i]) > 1e-8 * std::max(1.0, std::abs(reference[i]))) {
       state.SkipWithError("the parameters on packs differ from the scalar solver's");
       return;
     }
   }
-  for (auto _ : state) benchmark::DoNotOptimize(Solver::template run<Model, Packs>(d));
+  for (auto _ : state) benchmark::DoNotOptimize(solve<Model, Solver, Packs>(d));
 }
 
 // Gradient descent on shuffled mini-batches of 64, 5 epochs: simd::fit gathers each pack's samples.
 struct shuffled_minibatches {
-  template <class Model, bool Packs>
-  static std::array<double, 3> run(const samples& d) {
-    const auto parameters = params(a = start[0], b = start[1], c = start[2]);
+  template <class Model>
+  static constexpr const auto& of() {
+    return Model::loss;
+  }
+  template <bool Packs>
+  static auto solve(const auto& loss, const auto& parameters, const auto& samples) {
     const options o{.method = optimizer::gradient_descent, .learning_rate = rate, .max_epochs = 5, .batch_size = 64};
-    if constexpr (Packs) {
-      return parameters_of(simd::fit(Model::loss, parameters, data(x = d.xs, y = d.ys), o));
-    } else {
-      return parameters_of(fit(Model::loss, parameters, data(x = d.xs, y = d.ys), o));
-    }
+    if constexpr (Packs)
+      return simd::fit(loss, parameters, samples, o);
+    else
+      return fit(loss, parameters, samples, o);
   }
 };
 #endif
@@ -218,15 +224,16 @@ struct shuffled_minibatches {
 #ifdef CTDIFF_BENCH_PACKED_NEWTON
 // Newton's steps, each summing 100,000 gradients and Hessians.
 struct newton_steps {
-  template <class Model, bool Packs>
-  static std::array<double, 3> run(const samples& d) {
-    const auto parameters = params(a = start[0], b = start[1], c = start[2]);
-    const options o{.max_epochs = 8};
-    if constexpr (Packs) {
-      return parameters_of(simd::fit_newton(Model::loss, parameters, data(x = d.xs, y = d.ys), o));
-    } else {
-      return parameters_of(fit_newton(Model::loss, parameters, data(x = d.xs, y = d.ys), o));
-    }
+  template <class Model>
+  static constexpr const auto& of() {
+    return Model::loss;
+  }
+  template <bool Packs>
+  static auto solve(const auto& loss, const auto& parameters, const auto& samples) {
+    if constexpr (Packs)
+      return simd::fit_newton(loss, parameters, samples, options{.max_epochs = 8});
+    else
+      return fit_newton(loss, parameters, samples, options{.max_epochs = 8});
   }
 };
 #endif
@@ -234,14 +241,16 @@ struct newton_steps {
 #ifdef CTDIFF_BENCH_PACKED_LEAST_SQUARES
 // Levenberg–Marquardt to convergence, each iteration 100,000 residuals and Jacobian rows.
 struct levenberg_marquardt {
-  template <class Model, bool Packs>
-  static std::array<double, 3> run(const samples& d) {
-    const auto parameters = params(a = start[0], b = start[1], c = start[2]);
-    if constexpr (Packs) {
-      return parameters_of(simd::least_squares(Model::residual, parameters, data(x = d.xs, y = d.ys)));
-    } else {
-      return parameters_of(least_squares(Model::residual, parameters, data(x = d.xs, y = d.ys)));
-    }
+  template <class Model>
+  static constexpr const auto& of() {
+    return Model::residual;
+  }
+  template <bool Packs>
+  static auto solve(const auto& residual, const auto& parameters, const auto& samples) {
+    if constexpr (Packs)
+      return simd::least_squares(residual, parameters, samples);
+    else
+      return least_squares(residual, parameters, samples);
   }
 };
 #endif
