@@ -164,8 +164,7 @@ template <class ParameterBindings, class Problem>
 least_squares_result<ParameterBindings> solve_expression_problem(Problem& problem, const ParameterBindings& initial,
                                                                  const least_squares_options& o) {
   using T = typename ParameterBindings::value_type;
-  static_assert(!least_squares_precompiled || std::is_same_v<T, float> || std::is_same_v<T, double> ||
-                    least_squares_solver_defined<T>::value,
+  static_assert(solver_available<T, least_squares_solver_defined<T>>,
                 "ctdiff: ctdiff::precompiled holds least_squares for float and double; for another number type, "
                 "#include <ctdiff/optimize/levenberg_marquardt.hpp> too (the solver is then compiled here)");
   if constexpr (Problem::bound) {

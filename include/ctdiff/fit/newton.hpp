@@ -33,8 +33,7 @@ struct hessian_sum {
 // summed over the samples as the gradient is, and the trust-region step.
 template <class T, class Hessian>
 class newton_method {
-  static_assert(!trust_region_precompiled || std::is_same_v<T, float> || std::is_same_v<T, double> ||
-                    trust_region_defined<T>::value,
+  static_assert(solver_available<T, trust_region_defined<T>>,
                 "ctdiff: ctdiff::precompiled holds Newton's solver for float and double; for another number type, "
                 "#include <ctdiff/optimize/detail/trust_region_solver.hpp> too (the solver is then compiled here)");
 

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
+#include <ctdiff/optimize/detail/precompiled.hpp>
 #include <ctdiff/optimize/stop_reason.hpp>
 #include <span>
 #include <type_traits>
@@ -131,13 +132,10 @@ least_squares_record<T> solve_least_squares(const residual_problem<T>& problem, 
 // the solver for float and double is compiled once, in that library, not in
 // every translation unit that fits a curve.
 #if defined(CTDIFF_PRECOMPILED)
-inline constexpr bool least_squares_precompiled = true;
 extern template least_squares_record<float> solve_least_squares(const residual_problem<float>&, std::span<float>,
                                                                 const least_squares_options&);
 extern template least_squares_record<double> solve_least_squares(const residual_problem<double>&, std::span<double>,
                                                                  const least_squares_options&);
-#else
-inline constexpr bool least_squares_precompiled = false;
 #endif
 
 }  // namespace detail

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstddef>
+#include <ctdiff/optimize/detail/precompiled.hpp>
 #include <memory>
 #include <span>
 #include <type_traits>
@@ -65,13 +66,9 @@ struct trust_region_defined : std::false_type {};
 // in that library for float and double; else compiled here.
 #if defined(CTDIFF_PRECOMPILED)
 namespace ctdiff::detail {
-inline constexpr bool trust_region_precompiled = true;
 extern template class trust_region_newton<float>;
 extern template class trust_region_newton<double>;
 }  // namespace ctdiff::detail
 #else
 #include <ctdiff/optimize/detail/trust_region_solver.hpp>
-namespace ctdiff::detail {
-inline constexpr bool trust_region_precompiled = false;
-}  // namespace ctdiff::detail
 #endif
