@@ -39,6 +39,7 @@
 #include <ctdiff/fit/fit.hpp>
 #include <ctdiff/io/csv.hpp>
 #include <ctdiff/tensor.hpp>
+#include <ctdiff/tensor/detail/storage.hpp>
 #include <initializer_list>
 #include <memory>
 #include <numeric>
@@ -327,7 +328,7 @@ batch_workspace<T, E, wrt_list<Data...>> make_batch_workspace(const E&, wrt_list
 template <TensorExpression E, Bindings B, class T, class Data>
 std::span<const T> eval_samples(const E& e, const B& b, batch_workspace<T, E, Data>& state) {
   const std::size_t count = state.forward(e, b);
-  return {detail::values_of<E, schedule<E>::size - 1>(state.slots()),
+  return {state.slots().values_of(detail::index_c<schedule<E>::size - 1>),
           E::dims.size() * detail::slices<detail::batch_storage<Data>, E>(count)};
 }
 
@@ -357,8 +358,9 @@ T add_gradient(const tensor_gradient_expression<E, W>& g, const B& b, batch_work
   constexpr std::size_t root = schedule<E>::size - 1;
   constexpr bool batched = detail::batched_v<E, Data>;
   const T seed = batched ? weight : weight * T(count);
-  detail::reverse_sweep<W>(g.expression, state.slots(), gradient.data(), count, seed);
-  const T* values = detail::values_of<E, root>(state.slots());
+  T* flat = gradient.data();
+  detail::reverse_sweep<W, E>(state.slots(), flat, count, seed);
+  const T* values = state.slots().values_of(detail::index_c<root>);
   T total = T(0);
   for (std::size_t j = 0; j != detail::slices<detail::batch_storage<Data>, E>(count); ++j) total += values[j];
   return batched ? weight * total : seed * total;

@@ -1,8 +1,8 @@
-// Evaluation. The forward pass computes every entry of the expression's
-// schedule (schedule.hpp) once, children first, into a flat array of slots,
-// so a subexpression used twice is computed once and the reverse sweep
-// (gradient.hpp) can reuse every value; eval() is the root's slot, which the
-// optimizer reduces to the plain arithmetic.
+// Evaluation. The forward pass (walk.hpp) computes every entry of the
+// expression's schedule (schedule.hpp) once, children first, into a flat
+// array of numbers (numbers.hpp), so a subexpression used twice is computed
+// once and the reverse sweep (gradient.hpp) can reuse every value; eval() is
+// the root's, which the optimizer reduces to the plain arithmetic.
 #pragma once
 
 #include <algorithm>
@@ -11,148 +11,14 @@
 #include <cstdint>
 #include <ctdiff/core/bindings.hpp>
 #include <ctdiff/core/expression.hpp>
+#include <ctdiff/engine/numbers.hpp>
 #include <ctdiff/engine/schedule.hpp>
 #include <type_traits>
 #include <utility>
 
 namespace ctdiff {
 
-// The value of every entry of E's schedule, in schedule order.
-template <class T, class E>
-using forward_values = std::array<T, schedule<E>::size>;
-
 namespace detail {
-
-// How an entry's value is made from its operands' values, by the kind of its
-// node, naming the operation and nothing of the model. The forward pass and
-// the sweep instantiate a function per entry, and g++ spells out (mangles)
-// every instantiated function's template arguments: with the model's type
-// among them, compile time grew as entries x model size (2->64->1 network,
-// 6.6 min); with the operation alone, a model's entries share a handful.
-struct read_before {};  // a symbol or a runtime literal, read from its source first
-template <class Op>
-struct apply_unary {
-  using operation = Op;
-};
-template <class Op>
-struct apply_binary {
-  using operation = Op;
-};
-struct copy_operand {};    // a named value: its expression's
-struct choose_operand {};  // where(c, a, b): a where c is not 0, else b
-
-template <class Node>
-struct value_rule {
-  using type = read_before;
-};
-template <std::intmax_t N>
-struct value_rule<integer<N>> {
-  using type = integer<N>;
-};
-template <class Op, class A>
-struct value_rule<unary<Op, A>> {
-  using type = apply_unary<Op>;
-};
-template <class Op, class L, class R>
-struct value_rule<binary<Op, L, R>> {
-  using type = apply_binary<Op>;
-};
-template <fixed_string Name, class E>
-struct value_rule<named<Name, E>> {
-  using type = copy_operand;
-};
-template <class C, class A, class B>
-struct value_rule<selection<C, A, B>> {
-  using type = choose_operand;
-};
-template <class S, std::size_t Index>
-using value_rule_t = typename value_rule<typename S::template entry<Index>::node>::type;
-
-// An operation's result as the evaluation's type: a comparison's (a bool, a
-// pack's mask) as 1 or 0.
-template <class T, class V>
-constexpr T as_value(const V& v) {
-  if constexpr (requires { static_cast<T>(v); }) {
-    return static_cast<T>(v);
-  } else {
-    return condition_value<T>(v);
-  }
-}
-
-// Not forced inline, unlike the passes that call it: g++ inlines it anyway,
-// and forcing each of a model's hundreds of calls made the inliner's
-// bookkeeping the largest compile cost (4->8->4 network at -O3: 9.3 s -> 6.4 s,
-// the same instructions per gradient).
-template <class T, class Rule>
-constexpr T entry_value(const T& own, const T& first, const T& second, const T& third) {
-  if constexpr (std::is_same_v<Rule, read_before>) {
-    return own;
-  } else if constexpr (std::is_same_v<Rule, copy_operand>) {
-    return first;
-  } else if constexpr (std::is_same_v<Rule, choose_operand>) {
-    return choose(first != T(0), second, third);
-  } else if constexpr (is_integer_v<Rule>) {
-    return static_cast<T>(Rule::value);
-  } else if constexpr (std::is_same_v<Rule, apply_unary<typename Rule::operation>>) {
-    return as_value<T>(Rule::operation::apply(first));
-  } else {
-    return as_value<T>(Rule::operation::apply(first, second));
-  }
-}
-
-// The slots of the entries whose node satisfies Is, in schedule order.
-template <class S, template <class> class Is>
-constexpr auto slots_where() {
-  constexpr auto selected = []<std::size_t... I>(std::index_sequence<I...>) {
-    return std::array<bool, S::size>{Is<typename S::template entry<I>::node>::value...};
-  }
-  (std::make_index_sequence<S::size>{});
-  std::array<std::size_t, std::count(selected.begin(), selected.end(), true)> slots{};
-  for (std::size_t slot = 0, next = 0; slot != S::size; ++slot)
-    if (selected[slot]) slots[next++] = slot;
-  return slots;
-}
-template <auto Slots, std::size_t... I>
-constexpr std::index_sequence<Slots[I]...> as_sequence(std::index_sequence<I...>) {
-  return {};
-}
-template <class S, template <class> class Is>
-using slots_where_t =
-    decltype(as_sequence<slots_where<S, Is>()>(std::make_index_sequence<slots_where<S, Is>().size()>{}));
-
-template <class Node>
-struct is_symbol_node : std::bool_constant<is_symbol_v<Node>> {};
-template <class Node>
-struct is_literal_node : std::false_type {};
-template <class T>
-struct is_literal_node<literal<T>> : std::true_type {};
-
-template <class T, class E, class B>
-[[gnu::always_inline]] constexpr forward_values<T, E> forward(const E& e, const B& b) {
-  using S = schedule<E>;
-  forward_values<T, E> values{};
-  // Symbols from the bindings and runtime literals from the expression, where they are held.
-  [&]<std::size_t... Slot>(std::index_sequence<Slot...>) __attribute__((always_inline)) {
-    [[maybe_unused]] const int read[] = {
-        0, (values[Slot] = static_cast<T>(bound_value<S::template entry<Slot>::node::name>(b)), 0)...};
-  }
-  (slots_where_t<S, is_symbol_node>{});
-  [&]<std::size_t... Slot>(std::index_sequence<Slot...>) __attribute__((always_inline)) {
-    [[maybe_unused]] const int read[] = {
-        0, (values[Slot] = number_as<T>(node_at<typename S::template entry<Slot>::path>(e).value), 0)...};
-  }
-  (slots_where_t<S, is_literal_node>{});
-  // Then every entry in order, children first.
-  [&]<std::size_t... Index>(std::index_sequence<Index...>) __attribute__((always_inline)) {
-    [[maybe_unused]] const int in_order[] = {
-        0, (values[Index] = entry_value<T, value_rule_t<S, Index>>(
-                values[Index], values[operand_slot<S, Index, 0>::value], values[operand_slot<S, Index, 1>::value],
-                values[operand_slot<S, Index, 2>::value]),
-            0)...};
-  }
-  (std::make_index_sequence<S::size>{});
-  return values;
-}
 
 template <class... Symbols>
 struct symbol_list {};
@@ -233,7 +99,9 @@ template <Expression E, Bindings B>
 constexpr auto eval(const E& e, const B& b) {
   using T = typename B::value_type;
   if constexpr (all_bound_v<E, B>) {
-    return detail::forward<T>(e, b).back();
+    detail::number_slots<T, schedule<E>::size> slots;
+    detail::forward_pass(e, b, slots, 1);
+    return slots.values.back();
   } else {
     detail::report_unbound_in_at<E, B>();
     return T{};

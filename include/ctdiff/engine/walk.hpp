@@ -1,16 +1,25 @@
-// The forward pass and the reverse sweep over a schedule (schedule.hpp) whose
-// entries hold blocks of values: a tensor for one sample (tensor/gradient.hpp)
-// or one per sample of a batch (batch/batch.hpp). The walk is written once,
-// here: which entry is computed when, where each adjoint is kept and which use
-// clears it, which operands get a share. What differs is the Storage policy
-// the tensor and batch layers give, as a class with
-//   batched<Node>        whether Node holds one block per sample,
-//   buffer<T, N>         the storage of N values a sample,
-//   operation_buffers<T, Node>  what Node's operation needs besides (GEMM's),
-//   view<Dims>(T*)       a block of shape Dims at a pointer,
-// and how an operation runs on that storage: sample by sample
-// (sample_by_sample below), unless the policy runs it otherwise (a batch runs
-// the matrix product as one GEMM).
+// The walk: the forward pass and the reverse sweep over a schedule
+// (schedule.hpp), written once for every kind of node. Which entry is computed
+// when, which operands get a share of an adjoint, where each adjoint is kept
+// and which share clears it are decided here, at compile time, from the
+// schedule alone. What differs between numbers (engine/numbers.hpp), tensors
+// and batches (tensor/detail/storage.hpp) is the storage of an entry and how
+// its operation runs on it, given by the Storage policy of the Slots the walk
+// fills:
+//   rule<Node>                      what names an entry's work (a number's: its
+//                                   operation alone, see value_rule)
+//   forward<Rule>(entry, first, second, third, count)
+//   backward<Rule, Operand>(entry, first, second, third, adjoint, target, count)
+//   is_batched<Node>                whether Node holds one block per sample
+//   carries_adjoint<Node, Operand>  whether the operand can get a share at all
+//                                   (not a where's condition; not through step)
+//   shares_adjoint<Node, Operand>   whether the operand's adjoint can be the
+//                                   node's own (a name's expression)
+// and the Slots, for an entry index i (see slot_index), entry(i),
+// values_of(i), adjoint_of(i), seed_adjoint(i, seed, count), bind(i, bound),
+// hold(i, node), share_target(i, to_gradient, clears, gradient, count) (where
+// a share goes: the gradient at offset i, or the adjoint at i, cleared first
+// if clears), and add_to_gradient(gradient, offset, value).
 #pragma once
 
 #include <algorithm>
@@ -18,399 +27,318 @@
 #include <cstddef>
 #include <ctdiff/core/bindings.hpp>
 #include <ctdiff/core/expression.hpp>
-#include <ctdiff/engine/gradient.hpp>
 #include <ctdiff/engine/schedule.hpp>
+#include <ctdiff/engine/wrt.hpp>
 #include <type_traits>
 #include <utility>
 
 namespace ctdiff::detail {
 
-template <class E, std::size_t Index>
-using node_t = typename schedule<E>::template entry<Index>::node;
+template <std::size_t I>
+inline constexpr std::integral_constant<std::size_t, I> index_c{};
 
-// What an operation keeps from its forward pass for its backward pass besides
-// its value, a sample, if it declares kept(left, right) (the cross-entropy
-// keeps its exps, so its backward pass computes none).
+// How the walk names the entry at I to Slots: as a type (index_c<I>) where
+// entries differ in type (tensors), else as a number, so that the accessors
+// are one function each, not one per entry.
+template <bool ByType, std::size_t I>
+inline constexpr std::size_t slot_index_v = I;
+template <std::size_t I>
+inline constexpr std::integral_constant<std::size_t, I> slot_index_v<true, I>{};
+template <class Slots, std::size_t I>
+inline constexpr auto slot_index = slot_index_v<Slots::indexed_by_type, I>;
+
+template <class S, std::size_t Index>
+using node_at_t = typename S::template entry<Index>::node;
+
+// The slots of the entries whose node satisfies Is, in schedule order.
+template <class S, template <class> class Is>
+constexpr auto slots_where() {
+  constexpr auto selected = []<std::size_t... I>(std::index_sequence<I...>) {
+    return std::array<bool, S::size>{Is<node_at_t<S, I>>::value...};
+  }
+  (std::make_index_sequence<S::size>{});
+  std::array<std::size_t, std::count(selected.begin(), selected.end(), true)> slots{};
+  for (std::size_t slot = 0, next = 0; slot != S::size; ++slot)
+    if (selected[slot]) slots[next++] = slot;
+  return slots;
+}
+template <auto Slots, std::size_t... I>
+constexpr std::index_sequence<Slots[I]...> as_sequence(std::index_sequence<I...>) {
+  return {};
+}
+template <class S, template <class> class Is>
+using slots_where_t =
+    decltype(as_sequence<slots_where<S, Is>()>(std::make_index_sequence<slots_where<S, Is>().size()>{}));
+
+// A leaf with a name, read from the bindings.
 template <class Node>
-struct kept_shape {
-  static constexpr std::size_t size = 0;
-};
+struct is_bound_leaf : std::bool_constant<(operands<Node>::count == 0 && requires {
+  Node::name; })> {};
+
+// A node holding numbers the forward pass reads where they are held: a
+// runtime literal, or an operation with data (a tensor scaled by a number).
 template <class Node>
-requires(operands<Node>::count == 2) && requires {
-  decltype(Node::operation)::kept(operand_t<Node, 0>::dims, operand_t<Node, 1>::dims);
+concept holds_operation_data = requires(const Node& node) {
+  node.operation;
 }
-struct kept_shape<Node> {
-  static constexpr auto dims = decltype(Node::operation)::kept(operand_t<Node, 0>::dims, operand_t<Node, 1>::dims);
-  static constexpr std::size_t size = dims.size();
-};
+&&!std::is_empty_v<decltype(Node::operation)>;
+template <class Node>
+struct holds_data
+    : std::bool_constant<holds_operation_data<Node> ||
+                         (operands<Node>::count == 0 && !is_bound_leaf<Node>::value && !std::is_empty<Node>::value)> {};
 
-// The blocks of Node in storage holding count samples: one a sample, or one
-// for all if Node does not depend on the sample.
-template <class Storage, class Node>
-constexpr std::size_t slices(std::size_t count) {
-  return Storage::template batched<Node> ? count : 1;
-}
-
-// Sample j's block of Node at base.
-template <class Storage, class Node, class T>
-constexpr auto sample_of(T* base, std::size_t j) {
-  return Storage::template view<Node::dims>(base + (Storage::template batched<Node> ? j * Node::dims.size() : 0));
-}
-
-// Storage a node does not need (no kept values, no buffers of its operation's
-// own): empty, so it takes no room, whatever it is made with. Role tells two
-// apart in one entry, which could not share an address otherwise.
-template <class Role>
-struct no_storage {
-  constexpr no_storage() = default;
-  template <class... Arguments>
-  constexpr explicit no_storage(const Arguments&...) {}
-};
-
-// The storage of one entry: an operation's values, adjoint and what it keeps
-// and needs; a symbol's, where its bound values are, or the number bound to it
-// (a scalar symbol); a name's, its adjoint only (its values are its
-// expression's). Default-constructed (one sample) its values are left
-// uninitialised; made for a largest batch, it holds that many samples.
-template <class T, class Node, class Storage, std::size_t Operands = operands<Node>::count>
-struct entry_storage {
-  typename Storage::template buffer<T, Node::dims.size()> values, adjoint;
-  [[no_unique_address]] std::conditional_t<kept_shape<Node>::size == 0, no_storage<kept_shape<Node>>,
-                                           typename Storage::template buffer<T, kept_shape<Node>::size>>
-      kept;
-  [[no_unique_address]] typename Storage::template operation_buffers<T, Node> operation_buffers;
-  constexpr entry_storage() = default;
-  explicit entry_storage(std::size_t largest_batch)
-      : values(Node::dims.size() * slices<Storage, Node>(largest_batch)),
-        adjoint(Node::dims.size() * slices<Storage, Node>(largest_batch)),
-        kept(kept_shape<Node>::size * slices<Storage, Node>(largest_batch)),
-        operation_buffers(operand_t<Node, 0>::dims, largest_batch) {}
-};
-template <class T, class Node, class Storage>
-struct entry_storage<T, Node, Storage, 0> {
-  const T* values = nullptr;
-  T number{};
-  constexpr entry_storage() = default;
-  explicit entry_storage(std::size_t) {}
-};
-template <class T, fixed_string Name, class E, class Storage>
-struct entry_storage<T, named<Name, E>, Storage, 1> {
-  typename Storage::template buffer<T, E::dims.size()> adjoint;
-  constexpr entry_storage() = default;
-  explicit entry_storage(std::size_t largest_batch) : adjoint(E::dims.size() * slices<Storage, E>(largest_batch)) {}
-};
-
-template <std::size_t Index, class Slot>
-struct indexed_slot {
-  Slot slot;
-};
-
-template <class T, class S, class Storage, class Indices>
-struct schedule_storage;
-template <class T, class S, class Storage, std::size_t... Index>
-struct schedule_storage<T, S, Storage, std::index_sequence<Index...>>
-    : indexed_slot<Index, entry_storage<T, typename S::template entry<Index>::node, Storage>>... {
-  using value_type = T;
-  using storage = Storage;
-  constexpr schedule_storage() = default;
-  explicit schedule_storage(std::size_t largest_batch)
-      : indexed_slot<Index, entry_storage<T, typename S::template entry<Index>::node, Storage>>{
-            entry_storage<T, typename S::template entry<Index>::node, Storage>(largest_batch)}... {}
-};
-
-template <class T, class E, class Storage>
-using schedule_storage_t = schedule_storage<T, schedule<E>, Storage, std::make_index_sequence<schedule<E>::size>>;
-
-// The storage of the entry at Index, found as a base class.
-template <std::size_t Index, class Slot>
-constexpr Slot& slot_at(indexed_slot<Index, Slot>& slots) {
-  return slots.slot;
-}
-template <std::size_t Index, class Slot>
-constexpr const Slot& slot_at(const indexed_slot<Index, Slot>& slots) {
-  return slots.slot;
-}
-
-// The values of the entry at Index, sample after sample: where a symbol is
-// bound, a name's expression's, else the entry's own.
-template <class E, std::size_t Index, class Slots>
-constexpr const typename Slots::value_type* values_of(const Slots& slots) {
-  using Node = node_t<E, Index>;
-  if constexpr (is_named_v<Node>) {
-    return values_of<E, schedule<E>::template child_slot<Index, 0>>(slots);
-  } else if constexpr (operands<Node>::count == 0) {
-    return slot_at<Index>(slots).values;
-  } else {
-    return slot_at<Index>(slots).values.data();
-  }
-}
-
-// The operation of the entry at Index: made afresh where it holds no data,
-// else read where the expression holds it (a number).
-template <class E, std::size_t Index>
-constexpr auto operation_at(const E& e) {
-  using Op = decltype(node_t<E, Index>::operation);
-  if constexpr (std::is_empty_v<Op>) {
-    return Op{};
-  } else {
-    return node_at<typename schedule<E>::template entry<Index>::path>(e).operation;
-  }
-}
-
-// Where the values of the symbol Name are: the storage bound to it, or, for a
-// number bound to it (a scalar symbol: lambda = 0.1), `number`, set to that
-// number in the evaluation's element type.
-template <fixed_string Name, class B, class T>
-constexpr const T* bound_values(const B& b, T& number) {
-  const auto& bound = bound_value<Name>(b);
-  if constexpr (std::is_arithmetic_v<std::remove_cvref_t<decltype(bound)>>) {
-    number = static_cast<T>(bound);
-    return &number;
-  } else {
-    return bound.values;
-  }
-}
-
-// Calls call with sample j's block of what Node's operation keeps from its
-// forward pass, if it keeps anything, else with no argument.
-template <class Storage, class Node, class Slot, class Call>
-constexpr void with_kept(Slot& slot, std::size_t j, Call call) {
-  if constexpr (kept_shape<Node>::size != 0) {
-    call(Storage::template view<kept_shape<Node>::dims>(slot.kept.data() + j * kept_shape<Node>::size));
-  } else {
-    call();
-  }
-}
-
-// Calls each(j) for every block j of Node in storage holding count samples:
-// once, with no loop, where Node holds one block for all.
-template <class Storage, class Node, class Each>
-constexpr void for_each_block(std::size_t count, Each each) {
-  if constexpr (Storage::template batched<Node>) {
-    for (std::size_t j = 0; j != count; ++j) each(j);
-  } else {
-    each(std::size_t(0));
-  }
-}
-
-// How an operation runs on Storage: sample by sample, through its per-sample
-// forward and backward (backward_left, backward_right), with what it kept.
-template <class Storage>
-struct sample_by_sample {
-  template <class Node, class Op, class T, class Slot>
-  static constexpr void forward_unary(const Op& operation, const T* argument, Slot& slot, std::size_t count) {
-    for_each_block<Storage, Node>(count, [&](std::size_t j) {
-      operation.forward(sample_of<Storage, operand_t<Node, 0>>(argument, j),
-                        sample_of<Storage, Node>(slot.values.data(), j));
-    });
-  }
-
-  template <class Node, class Op, class T, class Slot>
-  static constexpr void forward_binary(const Op& operation, const T* left, const T* right, Slot& slot,
-                                       std::size_t count) {
-    for_each_block<Storage, Node>(count, [&](std::size_t j) {
-      with_kept<Storage, Node>(slot, j, [&](auto... kept) {
-        operation.forward(sample_of<Storage, operand_t<Node, 0>>(left, j),
-                          sample_of<Storage, operand_t<Node, 1>>(right, j),
-                          sample_of<Storage, Node>(slot.values.data(), j), kept...);
-      });
-    });
-  }
-
-  template <class Node, class Op, class T, class Slot>
-  static constexpr void backward_unary(const Op& operation, const T* argument, Slot& slot, const T* adjoint, T* target,
-                                       std::size_t count) {
-    using A = operand_t<Node, 0>;
-    for_each_block<Storage, Node>(count, [&](std::size_t j) {
-      operation.backward(sample_of<Storage, A>(argument, j), sample_of<Storage, Node>(slot.values.data(), j),
-                         sample_of<Storage, Node>(adjoint, j), sample_of<Storage, A>(target, j));
-    });
-  }
-
-  template <class Node, std::size_t Operand, class Op, class T, class Slot>
-  static constexpr void backward_binary(const Op& operation, const T* left, const T* right, Slot& slot,
-                                        const T* adjoint, T* target, std::size_t count) {
-    for_each_block<Storage, Node>(count, [&](std::size_t j) {
-      const auto left_j = sample_of<Storage, operand_t<Node, 0>>(left, j);
-      const auto right_j = sample_of<Storage, operand_t<Node, 1>>(right, j);
-      const auto value_j = sample_of<Storage, Node>(slot.values.data(), j);
-      const auto adjoint_j = sample_of<Storage, Node>(adjoint, j);
-      const auto target_j = sample_of<Storage, operand_t<Node, Operand>>(target, j);
-      with_kept<Storage, Node>(slot, j, [&](auto... kept) {
-        if constexpr (Operand == 0) {
-          operation.backward_left(left_j, right_j, value_j, adjoint_j, target_j, kept...);
-        } else {
-          operation.backward_right(left_j, right_j, value_j, adjoint_j, target_j, kept...);
-        }
-      });
-    });
-  }
-};
-
-template <class E, std::size_t Index, class B, class Slots>
-constexpr void forward_entry(const E& e, const B& b, Slots& slots, std::size_t count) {
-  using Storage = typename Slots::storage;
-  using S = schedule<E>;
-  using Node = node_t<E, Index>;
-  auto& slot = slot_at<Index>(slots);
-  if constexpr (operands<Node>::count == 0) {
-    slot.values = bound_values<Node::name>(b, slot.number);
-  } else if constexpr (is_named_v<Node>) {
-    // a name's values are its expression's
-  } else if constexpr (operands<Node>::count == 1) {
-    Storage::template forward_unary<Node>(operation_at<E, Index>(e),
-                                          values_of<E, S::template child_slot<Index, 0>>(slots), slot, count);
-  } else {
-    Storage::template forward_binary<Node>(operation_at<E, Index>(e),
-                                           values_of<E, S::template child_slot<Index, 0>>(slots),
-                                           values_of<E, S::template child_slot<Index, 1>>(slots), slot, count);
-  }
-}
-
-// Every entry in order, children first, for count samples.
+// The forward pass: symbols from the bindings and data from the expression,
+// where they are held, then every entry in order, children first, for count
+// samples. Always inlined, with every visit (see for_each_index).
 template <class E, class B, class Slots>
-constexpr void forward_pass(const E& e, const B& b, Slots& slots, std::size_t count) {
-  for_each_index<schedule<E>::size>([&]<std::size_t Index>() { forward_entry<E, Index>(e, b, slots, count); });
-}
-
-// Whether a node's Operand-th operand gets the node's own adjoint: a name's
-// expression, an operand whose partial is the constant 1 (the operands of a
-// sum, the left of a difference).
-template <class Node, std::size_t Operand>
-constexpr bool passes_adjoint() {
-  if constexpr (is_named_v<Node>) {
-    return true;
-  } else if constexpr (operands<Node>::count == 2) {
-    using Op = decltype(Node::operation);
-    if constexpr (Operand == 0) {
-      return requires { requires Op::left_partial_is_one; };
-    } else {
-      return requires { requires Op::right_partial_is_one; };
-    }
-  } else {
-    return false;
+[[gnu::always_inline]] constexpr void forward_pass(const E& e, const B& b, Slots& slots, std::size_t count) {
+  using S = schedule<E>;
+  using Storage = typename Slots::storage;
+  [&]<std::size_t... Slot>(std::index_sequence<Slot...>) __attribute__((always_inline)) {
+    [[maybe_unused]] const int read[] = {
+        0, (slots.bind(slot_index<Slots, Slot>, bound_value<node_at_t<S, Slot>::name>(b)), 0)...};
   }
+  (slots_where_t<S, is_bound_leaf>{});
+  [&]<std::size_t... Slot>(std::index_sequence<Slot...>) __attribute__((always_inline)) {
+    [[maybe_unused]] const int read[] = {
+        0, (slots.hold(slot_index<Slots, Slot>, node_at<typename S::template entry<Slot>::path>(e)), 0)...};
+  }
+  (slots_where_t<S, holds_data>{});
+  [&]<std::size_t... Index>(std::index_sequence<Index...>) __attribute__((always_inline)) {
+    [[maybe_unused]] const int in_order[] = {
+        0, (Storage::template forward<typename Storage::template rule<node_at_t<S, Index>>>(
+                slots.entry(slot_index<Slots, Index>),
+                slots.values_of(slot_index<Slots, operand_slot<S, Index, 0>::value>),
+                slots.values_of(slot_index<Slots, operand_slot<S, Index, 1>::value>),
+                slots.values_of(slot_index<Slots, operand_slot<S, Index, 2>::value>), count),
+            0)...};
+  }
+  (std::make_index_sequence<S::size>{});
 }
 
-template <std::size_t Size>
-struct adjoint_layout {
-  std::array<std::size_t, Size> home{};
-  std::array<bool, 2 * Size> clears{};  // by 2 * user + operand
+// What the reverse sweep does at one entry, as numbers only, so that the
+// function doing it names the operation and not the model (see value_rule in
+// engine/numbers.hpp): where the entry's adjoint is (home), and for each
+// operand whether it gets a share, whether into the gradient (a symbol of
+// wrt(...), at its offset) or into an adjoint (at its slot), and whether that
+// share is the first, which clears the adjoint. Passed to the function as
+// integers, flags() packing the booleans: g++ 12 took two values of a class
+// type differing only in their arrays of bool for the same template argument.
+struct entry_sweep {
+  std::size_t self = 0, home = 0;
+  std::array<std::size_t, 3> operand{};
+  std::array<bool, 3> passes{}, to_gradient{}, clears{};
+  std::array<std::size_t, 3> target{};
+
+  constexpr std::size_t flags() const {
+    std::size_t bits = 0;
+    for (std::size_t k = 0; k != 3; ++k) {
+      bits |= std::size_t{passes[k]} << k | std::size_t{to_gradient[k]} << (3 + k) | std::size_t{clears[k]} << (6 + k);
+    }
+    return bits;
+  }
+};
+template <std::size_t Flags, std::size_t Operand>
+inline constexpr bool passes_v = Flags >> Operand & 1;
+template <std::size_t Flags, std::size_t Operand>
+inline constexpr std::bool_constant<(Flags >> (3 + Operand) & 1) != 0> to_gradient_c{};
+template <std::size_t Flags, std::size_t Operand>
+inline constexpr std::bool_constant<(Flags >> (6 + Operand) & 1) != 0> clears_c{};
+
+// What the plan needs to know of an entry and its operands, each operand's
+// facts as one number (see operand_code).
+struct entry_facts {
+  std::size_t operands = 0;
+  std::array<std::size_t, 3> operand{}, code{};
+  bool batched = false;
+
+  constexpr bool carries(std::size_t k) const { return code[k] & 1; }
+  constexpr bool shares(std::size_t k) const { return code[k] & 2; }
+  constexpr bool leaf(std::size_t k) const { return code[k] & 4; }
+  constexpr std::size_t offset(std::size_t k) const { return code[k] >> 3; }
 };
 
-// Where each entry's adjoint is kept, and which use clears it. An inner entry
-// used once, by a node that passes its own adjoint on and is stored alike (both
-// or neither a block per sample), reads that node's adjoint where it is
-// (home): a copy would be a pass over it and a clear. Any other inner entry
-// has its own, cleared by the use the sweep meets first (the user latest in
-// the schedule) and summed into by every use.
-template <class E, class Storage>
-constexpr auto lay_out_adjoints() {
+template <class W, class Symbol, bool InGradient>
+struct gradient_offset : std::integral_constant<std::size_t, 0> {};
+template <class W, class Symbol>
+struct gradient_offset<W, Symbol, true> : flat_offset<W, Symbol> {};
+
+// Whether the Operand-th operand of Node gets a share of its adjoint (it
+// holds a symbol of W and the node lets one through), whether it may read the
+// node's adjoint as its own, whether it is a leaf, and, for a symbol of W,
+// where its partial is in the gradient, packed into one number. The node's
+// own question is asked only of an operand holding a symbol of W (a user's
+// function may have no partial). Every fact a class whose value is an
+// integral_constant's: g++ registers every variable a template names, and a
+// variable whose name holds a subtree of the model, one per entry, made the
+// 2->32->1 network compile twice as long.
+template <class Node, std::size_t Operand, class W, class Storage, bool Exists = (Operand < operands<Node>::count)>
+struct operand_code : std::integral_constant<std::size_t, 0> {};
+template <class Node, std::size_t Operand, class W, class Storage, class Argument = operand_t<Node, Operand>,
+          bool Carries = std::conjunction<contains_any<Argument, W>,
+                                          typename Storage::template carries_adjoint<Node, Operand>>::value,
+          bool Leaf = (operands<Argument>::count == 0)>
+struct packed_operand_code
+    : std::integral_constant<
+          std::size_t, std::size_t{Carries} | std::size_t{Storage::template shares_adjoint<Node, Operand>::value} << 1 |
+                           std::size_t{Leaf} << 2 | gradient_offset<W, Argument, (Carries && Leaf)>::value << 3> {};
+template <class Node, std::size_t Operand, class W, class Storage>
+struct operand_code<Node, Operand, W, Storage, true> : packed_operand_code<Node, Operand, W, Storage> {};
+
+// An entry's facts as template arguments, numbers only, so that the constant
+// the plan reads is named by those numbers: the plan is a function body, and
+// a constant it reads whose name holds the model is one g++ mangles (the
+// 2->32->1 network compiled twice as long).
+template <std::size_t Operands, std::size_t First, std::size_t Second, std::size_t Third, std::size_t FirstCode,
+          std::size_t SecondCode, std::size_t ThirdCode, bool Batched>
+struct facts_constant {
+  static constexpr entry_facts value{Operands, {First, Second, Third}, {FirstCode, SecondCode, ThirdCode}, Batched};
+};
+
+template <class S, std::size_t Index, class W, class Storage, class Node = node_at_t<S, Index>>
+struct facts_of : facts_constant<operands<Node>::count, operand_slot<S, Index, 0>::value,
+                                 operand_slot<S, Index, 1>::value, operand_slot<S, Index, 2>::value,
+                                 operand_code<Node, 0, W, Storage>::value, operand_code<Node, 1, W, Storage>::value,
+                                 operand_code<Node, 2, W, Storage>::value, Storage::template is_batched<Node>::value> {
+};
+
+template <std::size_t Size, std::size_t GradientSize>
+struct sweep_plan {
+  std::array<entry_sweep, Size> entries{};
+  std::array<bool, GradientSize> reaches{};  // the gradient's values the sweep adds into
+};
+
+// The reverse sweep, planned: the entries reached from the root through
+// operands that get a share; where each adjoint is kept: an inner entry used
+// once, by a node that passes its own adjoint on and is stored alike (both or
+// neither a block per sample), reads that node's adjoint where it is (a copy
+// would be a pass over it and a clear); any other has its own, cleared by the
+// share the sweep meets first (from the user latest in the schedule) and
+// summed into by every other.
+template <class E, class W, class Storage>
+constexpr auto plan_sweep() {
   using S = schedule<E>;
-  adjoint_layout<S::size> layout;
-  std::array<std::size_t, S::size> uses{};
-  for_each_index<S::size>([&]<std::size_t Index>() {
-    layout.home[Index] = Index;
-    for_each_index<operands<node_t<E, Index>>::count>(
-        [&]<std::size_t Operand>() { ++uses[S::template child_slot<Index, Operand>]; });
-  });
-  std::array<bool, S::size> met{};
-  for_each_index<S::size>([&]<std::size_t Reversed>() {
-    constexpr std::size_t user = S::size - 1 - Reversed;
-    using Node = node_t<E, user>;
-    for_each_index<operands<Node>::count>([&]<std::size_t Operand>() {
-      constexpr std::size_t argument = S::template child_slot<user, Operand>;
-      using Argument = node_t<E, argument>;
-      if (operands<Argument>::count == 0) return;
-      if (uses[argument] == 1 && passes_adjoint<Node, Operand>() &&
-          Storage::template batched<Node> == Storage::template batched<Argument>) {
-        layout.home[argument] = layout.home[user];
-      } else if (!met[argument]) {
-        layout.clears[2 * user + Operand] = true;
+  constexpr std::size_t size = S::size;
+  constexpr auto facts = []<std::size_t... Index>(std::index_sequence<Index...>) {
+    return std::array<entry_facts, size>{facts_of<S, Index, W, Storage>::value...};
+  }
+  (std::make_index_sequence<size>{});
+  std::array<bool, size> reached{}, met{};
+  std::array<std::size_t, size> uses{}, home{};
+  reached[size - 1] = true;
+  for (std::size_t user = size; user-- != 0;) {
+    home[user] = user;
+    for (std::size_t k = 0; k != facts[user].operands; ++k) {
+      if (reached[user] && facts[user].carries(k)) {
+        reached[facts[user].operand[k]] = true;
+        ++uses[facts[user].operand[k]];
       }
+    }
+  }
+  sweep_plan<size, flat_size_v<W>> plan;
+  if constexpr (operands<E>::count == 0) {
+    if (contains_any_v<E, W>) plan.reaches[flat_offset_v<W, E>] = true;
+  }
+  for (std::size_t user = size; user-- != 0;) {
+    entry_sweep& step = plan.entries[user];
+    step.self = user;
+    step.home = home[user];
+    step.operand = facts[user].operand;
+    for (std::size_t k = 0; k != facts[user].operands; ++k) {
+      if (!reached[user] || !facts[user].carries(k)) continue;
+      const std::size_t argument = facts[user].operand[k];
+      if (facts[user].leaf(k)) {
+        step.passes[k] = step.to_gradient[k] = true;
+        step.target[k] = facts[user].offset(k);
+        plan.reaches[facts[user].offset(k)] = true;
+        continue;
+      }
+      if (uses[argument] == 1 && facts[user].shares(k) && facts[user].batched == facts[argument].batched) {
+        home[argument] = home[user];
+        continue;
+      }
+      step.passes[k] = true;
+      step.target[k] = argument;
+      step.clears[k] = !met[argument];
       met[argument] = true;
-    });
-  });
-  return layout;
-}
-
-template <class E, class Storage>
-inline constexpr auto adjoint_layout_v = lay_out_adjoints<E, Storage>();
-
-// Sets an adjoint to zero before its first share is added.
-template <class Storage, class Node, class T>
-constexpr void clear(T* adjoint, std::size_t count) {
-  if constexpr (Storage::template batched<Node>) {
-    std::fill_n(adjoint, Node::dims.size() * count, T(0));
-  } else {
-    // A loop of known length: g++ unrolls it where short. (An unroll pragma
-    // here made g++ -O3 warn that it ignored the annotation, where the loop was
-    // peeled first; a warning it gives without an option to turn it off.)
-    for (std::size_t i = 0; i != Node::dims.size(); ++i) adjoint[i] = T(0);
+    }
   }
+  return plan;
 }
 
-// Where the user's share of its Operand-th operand's adjoint goes: a symbol
-// of W adds into its slice of the flat gradient; an inner entry into its own
-// adjoint, cleared here by its first use.
-template <class W, class E, std::size_t User, std::size_t Operand, class Slots>
-constexpr auto adjoint_target(Slots& slots, typename Slots::value_type* gradient, std::size_t count) {
-  using Storage = typename Slots::storage;
-  constexpr std::size_t argument = schedule<E>::template child_slot<User, Operand>;
-  using Argument = node_t<E, argument>;
-  if constexpr (operands<Argument>::count == 0) {
-    return gradient + flat_offset_v<W, Argument>;
-  } else {
-    auto* adjoint = slot_at<argument>(slots).adjoint.data();
-    if constexpr (adjoint_layout_v<E, Storage>.clears[2 * User + Operand]) clear<Storage, Argument>(adjoint, count);
-    return adjoint;
-  }
-}
+template <class E, class W, class Storage>
+struct sweep_plan_of {
+  static constexpr auto plan = plan_sweep<E, W, Storage>();
+  static constexpr const auto& entries = plan.entries;
+  static constexpr const auto& reaches = plan.reaches;
+};
 
-// Passes the user's adjoint on to its Operand-th operand if that holds a
-// symbol of W and does not read the user's adjoint in place already.
-template <class W, class E, std::size_t User, std::size_t Operand, class Slots>
-constexpr void pass_to_operand(const E& e, Slots& slots, typename Slots::value_type* gradient, std::size_t count) {
-  using Storage = typename Slots::storage;
-  using S = schedule<E>;
-  using Node = node_t<E, User>;
-  constexpr std::size_t argument = S::template child_slot<User, Operand>;
-  using Argument = node_t<E, argument>;
-  constexpr const auto& layout = adjoint_layout_v<E, Storage>;
-  if constexpr (contains_any_v<Argument, W> && layout.home[argument] != layout.home[User]) {
-    const auto* adjoint = slot_at<layout.home[User]>(slots).adjoint.data();
-    auto* target = adjoint_target<W, E, User, Operand>(slots, gradient, count);
-    if constexpr (is_named_v<Node>) {
-      for (std::size_t i = 0; i != Argument::dims.size() * slices<Storage, Argument>(count); ++i) {
-        target[i] += adjoint[i];
-      }
-    } else if constexpr (operands<Node>::count == 1) {
-      Storage::template backward_unary<Node>(operation_at<E, User>(e), values_of<E, argument>(slots),
-                                             slot_at<User>(slots), adjoint, target, count);
-    } else {
-      Storage::template backward_binary<Node, Operand>(
-          operation_at<E, User>(e), values_of<E, S::template child_slot<User, 0>>(slots),
-          values_of<E, S::template child_slot<User, 1>>(slots), slot_at<User>(slots), adjoint, target, count);
+// The entry at Self passes its adjoint on to the operands Flags says (not
+// forced inline: see entry_value in engine/numbers.hpp). One function an
+// entry, and what it calls shared between entries: a function per share, or
+// per slot an accessor is called with, made the 2->64->1 network compile
+// twice as long.
+template <class Rule, std::size_t Self, std::size_t Home, std::size_t First, std::size_t Second, std::size_t Third,
+          std::size_t Flags, std::size_t FirstTarget, std::size_t SecondTarget, std::size_t ThirdTarget, class Slots,
+          class Gradient>
+constexpr void sweep_entry(Slots& slots, Gradient& gradient, std::size_t count) {
+  if constexpr (Flags != 0) {
+    using Storage = typename Slots::storage;
+    auto&& entry = slots.entry(slot_index<Slots, Self>);
+    auto&& first = slots.values_of(slot_index<Slots, First>);
+    auto&& second = slots.values_of(slot_index<Slots, Second>);
+    auto&& third = slots.values_of(slot_index<Slots, Third>);
+    auto&& adjoint = slots.adjoint_of(slot_index<Slots, Home>);
+    if constexpr (passes_v<Flags, 0>) {
+      Storage::template backward<Rule, 0>(entry, first, second, third, adjoint,
+                                          slots.share_target(slot_index<Slots, FirstTarget>, to_gradient_c<Flags, 0>,
+                                                             clears_c<Flags, 0>, gradient, count),
+                                          count);
+    }
+    if constexpr (passes_v<Flags, 1>) {
+      Storage::template backward<Rule, 1>(entry, first, second, third, adjoint,
+                                          slots.share_target(slot_index<Slots, SecondTarget>, to_gradient_c<Flags, 1>,
+                                                             clears_c<Flags, 1>, gradient, count),
+                                          count);
+    }
+    if constexpr (passes_v<Flags, 2>) {
+      Storage::template backward<Rule, 2>(entry, first, second, third, adjoint,
+                                          slots.share_target(slot_index<Slots, ThirdTarget>, to_gradient_c<Flags, 2>,
+                                                             clears_c<Flags, 2>, gradient, count),
+                                          count);
     }
   }
 }
 
 // The reverse sweep: the root's adjoint set to seed, then each entry's
 // adjoint, complete when the sweep reaches it, passed on to its operands once;
-// entries without a symbol of W are skipped at compile time. The shares of
-// the symbols of W are added into gradient (the layout of wrt(...)).
-template <class W, class E, class Slots, class T = typename Slots::value_type>
-constexpr void reverse_sweep(const E& e, Slots& slots, T* gradient, std::size_t count, T seed) {
+// entries without a symbol of W make no code. The shares of the symbols of W
+// are added into gradient (the layout of wrt(...)); a root that is a symbol
+// of W adds seed there.
+template <class W, class E, class Slots, class Gradient, class T = typename Slots::value_type>
+[[gnu::always_inline]] constexpr void reverse_sweep(Slots& slots, Gradient& gradient, std::size_t count, T seed) {
+  using S = schedule<E>;
   using Storage = typename Slots::storage;
-  constexpr std::size_t root = schedule<E>::size - 1;
-  std::fill_n(slot_at<root>(slots).adjoint.data(), slices<Storage, E>(count), seed);
-  for_each_index<schedule<E>::size>([&]<std::size_t Reversed>() {
-    using Node = node_t<E, root - Reversed>;
-    if constexpr (contains_any_v<Node, W>) {
-      for_each_index<operands<Node>::count>(
-          [&]<std::size_t Operand>() { pass_to_operand<W, E, root - Reversed, Operand>(e, slots, gradient, count); });
+  constexpr std::size_t root = S::size - 1;
+  if constexpr (operands<E>::count == 0) {
+    if constexpr (contains_any_v<E, W>) Slots::add_to_gradient(gradient, flat_offset_v<W, E>, seed);
+  } else {
+    slots.seed_adjoint(slot_index<Slots, root>, seed, count);
+    // The plan read only in template arguments: a use at run time would make
+    // g++ emit it, under a name that holds the model.
+    using Plan = sweep_plan_of<E, W, Storage>;
+    [&]<std::size_t... Reversed>(std::index_sequence<Reversed...>) __attribute__((always_inline)) {
+      [[maybe_unused]] const int from_the_root[] = {
+          0, (sweep_entry<typename Storage::template rule<node_at_t<S, root - Reversed>>, root - Reversed,
+                          Plan::entries[root - Reversed].home, Plan::entries[root - Reversed].operand[0],
+                          Plan::entries[root - Reversed].operand[1], Plan::entries[root - Reversed].operand[2],
+                          Plan::entries[root - Reversed].flags(), Plan::entries[root - Reversed].target[0],
+                          Plan::entries[root - Reversed].target[1], Plan::entries[root - Reversed].target[2]>(
+                  slots, gradient, count),
+              0)...};
     }
-  });
+    (std::make_index_sequence<S::size>{});
+  }
 }
 
 }  // namespace ctdiff::detail

@@ -4,7 +4,7 @@
 // slot of the workspace, and the backward pass walks the entries back from
 // the loss, so an entry's adjoint holds the sum over all its uses before it is
 // passed on, once. Both are the walk of engine/walk.hpp, on one sample's
-// storage (one_sample). A symbol's value is read where it is bound, and its
+// storage (one_sample, over tensor/detail/storage.hpp). A symbol's value is read where it is bound, and its
 // gradient is added where the caller wants it, so the storage the sweep needs
 // grows with the activations, not the weights.
 #pragma once
@@ -15,6 +15,7 @@
 #include <ctdiff/engine/evaluate.hpp>
 #include <ctdiff/engine/schedule.hpp>
 #include <ctdiff/engine/walk.hpp>
+#include <ctdiff/tensor/detail/storage.hpp>
 #include <ctdiff/tensor/operations.hpp>
 #include <span>
 #include <type_traits>
@@ -129,12 +130,8 @@ struct gradient_of_a_scalar {
 template <class W, class E, class B, class T>
 constexpr T add_gradient_at(const E& e, const B& b, workspace<T, E>& state, T* gradient) {
   forward_pass(e, b, state, 1);
-  if constexpr (is_tensor_symbol_v<E>) {
-    if constexpr (contains_any_v<E, W>) gradient[flat_offset_v<W, E>] += T(1);
-  } else {
-    reverse_sweep<W>(e, state, gradient, 1, T(1));
-  }
-  return values_of<E, schedule<E>::size - 1>(state)[0];
+  reverse_sweep<W, E>(state, gradient, 1, T(1));
+  return state.values_of(index_c<schedule<E>::size - 1>)[0];
 }
 
 }  // namespace detail
@@ -179,7 +176,7 @@ template <TensorExpression E, Bindings B>
 constexpr auto eval(const E& e, const B& b, std::type_identity_t<workspace<detail::tensor_value_t<E, B>, E>>& state) {
   using T = detail::tensor_value_t<E, B>;
   detail::forward_pass(e, b, state, 1);
-  const T* values = detail::values_of<E, schedule<E>::size - 1>(state);
+  const T* values = state.values_of(detail::index_c<schedule<E>::size - 1>);
   if constexpr (E::dims == shape{1, 1}) {
     return values[0];
   } else {
