@@ -273,16 +273,16 @@ struct sweep_plan_of {
   static constexpr const auto& reaches = plan.reaches;
 };
 
-// The entry at Self passes its adjoint on to the operands Flags says (not
-// forced inline: see entry_value in engine/numbers.hpp). One function an
-// entry, and what it calls shared between entries: a function per share, or
-// per slot an accessor is called with, made the 2->64->1 network compile
-// twice as long.
+// The entry at Self passes its adjoint on to the operands Flags says (run is
+// not forced inline: see entry_value in engine/numbers.hpp). One function an
+// entry that passes a share, none for any other (no_sweep), and what it calls
+// shared between entries: a function per share, or per slot an accessor is
+// called with, made the 2->64->1 network compile twice as long.
 template <class Rule, std::size_t Self, std::size_t Home, std::size_t First, std::size_t Second, std::size_t Third,
-          std::size_t Flags, std::size_t FirstTarget, std::size_t SecondTarget, std::size_t ThirdTarget, class Slots,
-          class Gradient>
-constexpr void sweep_entry(Slots& slots, Gradient& gradient, std::size_t count) {
-  if constexpr (Flags != 0) {
+          std::size_t Flags, std::size_t FirstTarget, std::size_t SecondTarget, std::size_t ThirdTarget>
+struct entry_sweeper {
+  template <class Slots, class Gradient>
+  static constexpr void run(Slots& slots, Gradient& gradient, std::size_t count) {
     using Storage = typename Slots::storage;
     auto&& entry = slots.entry(slot_index<Slots, Self>);
     auto&& first = slots.values_of(slot_index<Slots, First>);
@@ -308,7 +308,11 @@ constexpr void sweep_entry(Slots& slots, Gradient& gradient, std::size_t count) 
                                           count);
     }
   }
-}
+};
+struct no_sweep {
+  template <class Slots, class Gradient>
+  static constexpr void run(Slots&, Gradient&, std::size_t) {}
+};
 
 // The reverse sweep: the root's adjoint set to seed, then each entry's
 // adjoint, complete when the sweep reaches it, passed on to its operands once;
@@ -329,12 +333,14 @@ template <class W, class E, class Slots, class Gradient, class T = typename Slot
     using Plan = sweep_plan_of<E, W, Storage>;
     [&]<std::size_t... Reversed>(std::index_sequence<Reversed...>) __attribute__((always_inline)) {
       [[maybe_unused]] const int from_the_root[] = {
-          0, (sweep_entry<typename Storage::template rule<node_at_t<S, root - Reversed>>, root - Reversed,
-                          Plan::entries[root - Reversed].home, Plan::entries[root - Reversed].operand[0],
-                          Plan::entries[root - Reversed].operand[1], Plan::entries[root - Reversed].operand[2],
-                          Plan::entries[root - Reversed].flags(), Plan::entries[root - Reversed].target[0],
-                          Plan::entries[root - Reversed].target[1], Plan::entries[root - Reversed].target[2]>(
-                  slots, gradient, count),
+          0, (std::conditional_t<
+                  Plan::entries[root - Reversed].flags() == 0, no_sweep,
+                  entry_sweeper<typename Storage::template rule<node_at_t<S, root - Reversed>>, root - Reversed,
+                                Plan::entries[root - Reversed].home, Plan::entries[root - Reversed].operand[0],
+                                Plan::entries[root - Reversed].operand[1], Plan::entries[root - Reversed].operand[2],
+                                Plan::entries[root - Reversed].flags(), Plan::entries[root - Reversed].target[0],
+                                Plan::entries[root - Reversed].target[1],
+                                Plan::entries[root - Reversed].target[2]>>::run(slots, gradient, count),
               0)...};
     }
     (std::make_index_sequence<S::size>{});
