@@ -8,7 +8,7 @@
 // sum of the per-sample gradients.
 //
 // The model is laid out by its schedule (schedule.hpp) and walked by the
-// walk of one sample (engine/walk.hpp) on batch storage (batch_storage): a
+// walk of one sample (engine/detail/walk.hpp) on batch storage (batch_storage): a
 // subexpression used twice is computed once per batch, and its adjoint,
 // summed over its uses, is passed on once. Every entry that depends on a
 // per-sample symbol holds the values of all n samples, one after the other
@@ -35,7 +35,7 @@
 #include <boost/hana/unpack.hpp>
 #include <cstddef>
 #include <ctdiff/core/bindings.hpp>
-#include <ctdiff/engine/walk.hpp>
+#include <ctdiff/engine/detail/walk.hpp>
 #include <ctdiff/fit/fit.hpp>
 #include <ctdiff/io/csv.hpp>
 #include <ctdiff/tensor.hpp>

@@ -289,7 +289,7 @@ using operand_t = typename operands<Node>::template type<Operand>;
 
 // Does the expression type E contain the symbol S? (Decided by the type
 // alone.) A type, not a variable, as the schedule's lookups (see value_rule
-// in evaluate.hpp): it is asked for every node and symbol of a model.
+// in engine/detail/numbers.hpp): it is asked for every node and symbol of a model.
 template <class E, class S, std::size_t Operands = operands<E>::count>
 struct contains_symbol : std::is_same<E, S> {};
 template <class E, class S>

@@ -11,7 +11,7 @@
 #include <cstdint>
 #include <ctdiff/core/bindings.hpp>
 #include <ctdiff/core/expression.hpp>
-#include <ctdiff/engine/numbers.hpp>
+#include <ctdiff/engine/detail/numbers.hpp>
 #include <ctdiff/engine/schedule.hpp>
 #include <type_traits>
 #include <utility>

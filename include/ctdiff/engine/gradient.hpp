@@ -14,9 +14,9 @@
 #include <cstddef>
 #include <cstdint>
 #include <ctdiff/core/derivative.hpp>
+#include <ctdiff/engine/detail/walk.hpp>
 #include <ctdiff/engine/evaluate.hpp>
 #include <ctdiff/engine/schedule.hpp>
-#include <ctdiff/engine/walk.hpp>
 #include <ctdiff/engine/wrt.hpp>
 #include <tuple>
 #include <type_traits>

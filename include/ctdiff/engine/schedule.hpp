@@ -74,7 +74,7 @@ struct seen_with : Previous, key_tag<typename Entry::key>, definition_tag<typena
 // keys, whose membership test is one base-class lookup.
 template <class Seen, class... Entries>
 struct entries {
-  // Types, not variables: see value_rule in numbers.hpp.
+  // Types, not variables: see value_rule in engine/detail/numbers.hpp.
   template <class Key>
   using contains = std::is_base_of<key_tag<Key>, Seen>;
   template <class Definition>
@@ -144,7 +144,7 @@ template <class Key, std::size_t Index, class Entry>
 struct indexed {};
 
 // Declared only, for decltype: a lookup by overload resolution on the
-// schedule's bases, which makes no function (see value_rule in numbers.hpp).
+// schedule's bases, which makes no function (see value_rule in engine/detail/numbers.hpp).
 template <std::size_t Index, class Key, class Entry>
 Entry entry_at_index(const indexed<Key, Index, Entry>*);
 template <class Key, std::size_t Index, class Entry>

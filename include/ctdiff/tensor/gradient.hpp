@@ -3,7 +3,7 @@
 // tensor subexpression: the forward pass computes each entry once into its
 // slot of the workspace, and the backward pass walks the entries back from
 // the loss, so an entry's adjoint holds the sum over all its uses before it is
-// passed on, once. Both are the walk of engine/walk.hpp, on one sample's
+// passed on, once. Both are the walk of engine/detail/walk.hpp, on one sample's
 // storage (one_sample, over tensor/detail/storage.hpp). A symbol's value is read where it is bound, and its
 // gradient is added where the caller wants it, so the storage the sweep needs
 // grows with the activations, not the weights.
@@ -12,9 +12,9 @@
 #include <algorithm>
 #include <array>
 #include <cstddef>
+#include <ctdiff/engine/detail/walk.hpp>
 #include <ctdiff/engine/evaluate.hpp>
 #include <ctdiff/engine/schedule.hpp>
-#include <ctdiff/engine/walk.hpp>
 #include <ctdiff/tensor/detail/storage.hpp>
 #include <ctdiff/tensor/operations.hpp>
 #include <span>

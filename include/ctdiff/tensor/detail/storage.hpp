@@ -1,4 +1,4 @@
-// Tensor nodes in the walk (engine/walk.hpp): every entry holds blocks of
+// Tensor nodes in the walk (engine/detail/walk.hpp): every entry holds blocks of
 // values, one for one sample (tensor/gradient.hpp) or one per sample of a
 // batch (batch/batch.hpp), and each operation runs on them through its own
 // forward and backward functions (tensor/operations.hpp). What the one-sample
@@ -16,7 +16,7 @@
 #include <array>
 #include <cstddef>
 #include <ctdiff/core/expression.hpp>
-#include <ctdiff/engine/walk.hpp>
+#include <ctdiff/engine/detail/walk.hpp>
 #include <type_traits>
 #include <utility>
 

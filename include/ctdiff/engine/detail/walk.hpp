@@ -2,7 +2,7 @@
 // (schedule.hpp), written once for every kind of node. Which entry is computed
 // when, which operands get a share of an adjoint, where each adjoint is kept
 // and which share clears it are decided here, at compile time, from the
-// schedule alone. What differs between numbers (engine/numbers.hpp), tensors
+// schedule alone. What differs between numbers (engine/detail/numbers.hpp), tensors
 // and batches (tensor/detail/storage.hpp) is the storage of an entry and how
 // its operation runs on it, given by the Storage policy of the Slots the walk
 // fills:
@@ -118,7 +118,7 @@ template <class E, class B, class Slots>
 
 // What the reverse sweep does at one entry, as numbers only, so that the
 // function doing it names the operation and not the model (see value_rule in
-// engine/numbers.hpp): where the entry's adjoint is (home), and for each
+// engine/detail/numbers.hpp): where the entry's adjoint is (home), and for each
 // operand whether it gets a share, whether into the gradient (a symbol of
 // wrt(...), at its offset) or into an adjoint (at its slot), and whether that
 // share is the first, which clears the adjoint. Passed to the function as
@@ -274,7 +274,7 @@ struct sweep_plan_of {
 };
 
 // The entry at Self passes its adjoint on to the operands Flags says (run is
-// not forced inline: see entry_value in engine/numbers.hpp). One function an
+// not forced inline: see entry_value in engine/detail/numbers.hpp). One function an
 // entry that passes a share, none for any other (no_sweep), and what it calls
 // shared between entries: a function per share, or per slot an accessor is
 // called with, made the 2->64->1 network compile twice as long.

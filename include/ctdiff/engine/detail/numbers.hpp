@@ -12,7 +12,7 @@
 #include <ctdiff/core/expression.hpp>
 #include <ctdiff/core/numbers.hpp>
 #include <ctdiff/core/simplify.hpp>
-#include <ctdiff/engine/walk.hpp>
+#include <ctdiff/engine/detail/walk.hpp>
 #include <type_traits>
 
 namespace ctdiff::detail {
