@@ -5,10 +5,7 @@
 // the root's, which the optimizer reduces to the plain arithmetic.
 #pragma once
 
-#include <algorithm>
-#include <array>
 #include <cstddef>
-#include <cstdint>
 #include <ctdiff/core/bindings.hpp>
 #include <ctdiff/core/expression.hpp>
 #include <ctdiff/engine/detail/numbers.hpp>

@@ -12,7 +12,6 @@
 
 #include <array>
 #include <cstddef>
-#include <cstdint>
 #include <ctdiff/core/derivative.hpp>
 #include <ctdiff/engine/detail/walk.hpp>
 #include <ctdiff/engine/evaluate.hpp>

@@ -43,7 +43,7 @@ inline constexpr std::integral_constant<std::size_t, I> index_c{};
 template <bool ByType, std::size_t I>
 inline constexpr std::size_t slot_index_v = I;
 template <std::size_t I>
-inline constexpr std::integral_constant<std::size_t, I> slot_index_v<true, I>{};
+inline constexpr std::integral_constant<std::size_t, I> slot_index_v<true, I> = index_c<I>;
 template <class Slots, std::size_t I>
 inline constexpr auto slot_index = slot_index_v<Slots::indexed_by_type, I>;
 
