@@ -89,9 +89,10 @@ int main() {
 
 #ifdef CTDIFF_HAVE_LEAST_SQUARES
   const auto lm = least_squares(model - y, params(a = start[0], b = start[1], c = start[2]), data(x = xs, y = ys));
-  std::printf("\nthe same fit by least_squares (Levenberg-Marquardt on ŷ − y): %zu iterations, %s\n", lm.iterations,
+  std::printf("\nthe same fit by least_squares (Levenberg-Marquardt on ŷ − y): %zu iterations, %s\n", lm.epochs,
               to_string(lm.stop));
-  std::printf("mean loss %.6f (Adam: %.6f)\n", lm.cost.back() / double(sample_count), result.loss_per_epoch.back());
+  std::printf("mean loss %.6f (Adam: %.6f)\n", lm.loss_per_epoch.back() / double(sample_count),
+              result.loss_per_epoch.back());
   std::printf("parameter   fitted   std. error   true\n");
   const std::array least_squares_fit{lm[a], lm[b], lm[c]};
   const std::array standard_errors{lm.standard_errors[a], lm.standard_errors[b], lm.standard_errors[c]};

@@ -88,7 +88,7 @@ constexpr auto y = ctdiff::var<"y">;
 
 template <class Result, class... Symbols>
 solution summarize(const Result& r, Symbols... symbols) {
-  return {{r[symbols]...}, {r.standard_errors[symbols]...}, r.iterations, r.stop, 2 * r.cost.back()};
+  return {{r[symbols]...}, {r.standard_errors[symbols]...}, r.epochs, r.stop, 2 * r.loss_per_epoch.back()};
 }
 
 // Each model as the file states it, with y − model as the residual.

@@ -14,6 +14,7 @@
 #include <cstddef>
 #include <ctdiff/engine/gradient.hpp>
 #include <ctdiff/optimize/minimize.hpp>
+#include <ctdiff/optimize/record.hpp>
 #include <ranges>
 #include <span>
 #include <stdexcept>
@@ -189,9 +190,9 @@ void load_sample(B& b, const Dataset& samples, std::size_t index) {
 }  // namespace detail
 
 // What a front end returns: its solver's record (training_result for fit
-// and fit_newton, least_squares_record for least_squares) with the fitted
-// parameters as bindings, result.parameters[w] or result[w] (a family gives
-// its std::array).
+// and fit_newton; least_squares_record, which extends it, for least_squares)
+// with the fitted parameters as bindings, result.parameters[w] or result[w]
+// (a family gives its std::array).
 template <class ParameterBindings, class Record>
 struct fitted : Record {
   ParameterBindings parameters;

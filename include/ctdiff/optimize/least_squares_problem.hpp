@@ -9,7 +9,7 @@
 #include <cmath>
 #include <cstddef>
 #include <ctdiff/optimize/detail/precompiled.hpp>
-#include <ctdiff/optimize/stop_reason.hpp>
+#include <ctdiff/optimize/record.hpp>
 #include <span>
 #include <type_traits>
 #include <vector>
@@ -61,12 +61,11 @@ struct square_matrix {
   std::size_t cols() const { return size; }
 };
 
-// What the solver reports besides the parameters.
+// What the solver reports besides the parameters: the record of every
+// solver (its steps are iterations, its loss the cost ½Σr², its gradient
+// Jᵀr) and the statistics of the Jacobian at the solution.
 template <class T>
-struct least_squares_record {
-  stop_reason stop = stop_reason::max_epochs;
-  std::size_t iterations = 0;  // steps tried
-  std::vector<T> cost;         // ½Σr²: [0] at the start, then after every iteration
+struct least_squares_record : training_result<T> {
   std::size_t jacobian_rank = 0;
   // s²·(JᵀJ)⁻¹ at the solution, s² = 2·cost/(n − p); NaN if J is rank-deficient or n = p.
   square_matrix<T> covariance;

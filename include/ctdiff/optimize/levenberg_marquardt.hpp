@@ -249,6 +249,7 @@ least_squares_record<T> solve_least_squares_from(const residual_problem<T>& prob
   const T xtol = static_cast<T>(o.parameter_tolerance);
   const T gtol = static_cast<T>(o.gradient_tolerance);
   least_squares_record<T> record;
+  record.gradient_norm = std::numeric_limits<T>::quiet_NaN();
   record.covariance = square_matrix<T>(static_cast<std::size_t>(n), std::numeric_limits<T>::quiet_NaN());
 
   dynamic_vector<T> f(m), trial_f(m);
@@ -261,7 +262,7 @@ least_squares_record<T> solve_least_squares_from(const residual_problem<T>& prob
     return record;
   }
   T fnorm = f.norm();
-  record.cost.push_back(fnorm * fnorm / 2);
+  record.loss_per_epoch.push_back(fnorm * fnorm / 2);
   const bool newton = o.method == least_squares_method::gauss_newton;
   T par = 0;
   T delta = 0;
@@ -289,7 +290,7 @@ least_squares_record<T> solve_least_squares_from(const residual_problem<T>& prob
       }
       step = -factored.qr.solve(f);
       trial = x + step;
-      ++record.iterations;
+      ++record.epochs;
       if (!residuals_at(problem, trial, trial_f)) {
         record.stop = stop_reason::non_finite_loss;
         break;
@@ -300,7 +301,7 @@ least_squares_record<T> solve_least_squares_from(const residual_problem<T>& prob
       x = trial;
       xnorm = scale.cwiseProduct(x).norm();
       fnorm = trial_fnorm;
-      record.cost.push_back(fnorm * fnorm / 2);
+      record.loss_per_epoch.push_back(fnorm * fnorm / 2);
       if (reduction <= ftol) {
         record.stop = stop_reason::function_tolerance;
         break;
@@ -309,7 +310,7 @@ least_squares_record<T> solve_least_squares_from(const residual_problem<T>& prob
         record.stop = stop_reason::parameter_tolerance;
         break;
       }
-      if (record.iterations >= o.max_iterations) {
+      if (record.epochs >= o.max_iterations) {
         record.stop = stop_reason::max_epochs;
         break;
       }
@@ -329,7 +330,7 @@ least_squares_record<T> solve_least_squares_from(const residual_problem<T>& prob
       trial = x + step;
       const T pnorm = scale.cwiseProduct(step).norm();
       if (first) delta = std::min(delta, pnorm);
-      ++record.iterations;
+      ++record.epochs;
       // A non-finite trial is a failed step: the trust region shrinks.
       const T trial_fnorm = residuals_at(problem, trial, trial_f) ? trial_f.norm() : std::numeric_limits<T>::infinity();
 
@@ -359,7 +360,7 @@ least_squares_record<T> solve_least_squares_from(const residual_problem<T>& prob
         f = trial_f;
         fnorm = trial_fnorm;
       }
-      record.cost.push_back(fnorm * fnorm / 2);
+      record.loss_per_epoch.push_back(fnorm * fnorm / 2);
 
       const bool cost_converged = std::abs(actual) <= ftol && predicted_reduction <= ftol && T(0.5) * ratio <= 1;
       if (cost_converged) {
@@ -368,7 +369,7 @@ least_squares_record<T> solve_least_squares_from(const residual_problem<T>& prob
       } else if (delta <= xtol * xnorm) {
         record.stop = stop_reason::parameter_tolerance;
         stopped = true;
-      } else if (record.iterations >= o.max_iterations) {
+      } else if (record.epochs >= o.max_iterations) {
         record.stop = stop_reason::max_epochs;
         stopped = true;
       } else if ((std::abs(actual) <= epsilon && predicted_reduction <= epsilon && T(0.5) * ratio <= 1) ||
@@ -386,6 +387,7 @@ least_squares_record<T> solve_least_squares_from(const residual_problem<T>& prob
   // The statistics at the returned parameters (the Jacobian of the last
   // accepted point; a rejected trial does not move x).
   if (jacobian_at(problem, x, f, jacobian)) {
+    record.gradient_norm = (jacobian.transpose() * f).norm();
     factored.factor(jacobian, f);
     record.jacobian_rank = static_cast<std::size_t>(factored.qr.rank());
     if (record.jacobian_rank == static_cast<std::size_t>(n) && m > n) {

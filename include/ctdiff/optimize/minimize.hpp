@@ -17,6 +17,7 @@
 #include <ctdiff/optimize/detail/parallel_sum.hpp>
 #include <ctdiff/optimize/first_order.hpp>
 #include <ctdiff/optimize/options.hpp>
+#include <ctdiff/optimize/record.hpp>
 #include <limits>
 #include <numeric>
 #include <random>

@@ -1,14 +1,10 @@
 // What every optimizer of a flat parameter array takes and reports: the
-// options, the per-epoch report and the result (the reasons to stop: stop_reason.hpp).
+// options and the per-epoch report (the result: record.hpp).
 #pragma once
 
-#include <cmath>
 #include <cstddef>
 #include <cstdint>
-#include <ctdiff/optimize/stop_reason.hpp>
 #include <functional>
-#include <limits>
-#include <vector>
 
 namespace ctdiff {
 
@@ -77,26 +73,6 @@ struct options {
   bool progress = false;     // print a progress line to stderr about 20 times per run
   std::function<void(const epoch_report&)> on_epoch = nullptr;  // called once per epoch, epoch 0 included
   std::size_t lbfgs_memory = 10;                                // L-BFGS: the curvature pairs kept (at least 1)
-};
-
-template <class T>
-struct training_result {
-  stop_reason stop = stop_reason::max_epochs;
-  std::size_t epochs = 0;         // epochs of updates that led to the returned parameters
-  std::vector<T> loss_per_epoch;  // [0] at the start, back() at the returned parameters (empty if [0] is not finite)
-  T gradient_norm = T(0);         // at the returned parameters; NaN where not computed
-  // Newton's method: the extreme eigenvalues of the mean Hessian at the
-  // returned parameters; NaN for the other methods.
-  T smallest_hessian_eigenvalue = std::numeric_limits<T>::quiet_NaN();
-  T largest_hessian_eigenvalue = std::numeric_limits<T>::quiet_NaN();
-
-  // A strict minimum, to working precision: every curvature positive beyond
-  // rounding relative to the largest. False where not computed.
-  bool hessian_positive_definite() const {
-    using std::abs;
-    const T scale = std::max(T(1), abs(largest_hessian_eigenvalue));
-    return smallest_hessian_eigenvalue > std::sqrt(std::numeric_limits<T>::epsilon()) * scale;
-  }
 };
 
 }  // namespace ctdiff

@@ -33,8 +33,8 @@ void check_same_solve(const Result& packed, const Result& expected) {
   REQUIRE(expected.stop != stop_reason::max_epochs);
   CHECK(packed.stop != stop_reason::non_finite_loss);
   CHECK(packed.stop != stop_reason::max_epochs);
-  CHECK(packed.cost.front() == close_to(expected.cost.front(), 1e-13));
-  CHECK(packed.cost.back() == close_to(expected.cost.back(), 1e-12));
+  CHECK(packed.loss_per_epoch.front() == close_to(expected.loss_per_epoch.front(), 1e-13));
+  CHECK(packed.loss_per_epoch.back() == close_to(expected.loss_per_epoch.back(), 1e-12));
   const auto check_parameter = [&](auto symbol) {
     INFO(to_string(symbol));
     CHECK(packed[symbol] == close_to(expected[symbol], 1e-8));
