@@ -71,17 +71,31 @@ template <class Previous, class Entry>
 struct seen_with : Previous, key_tag<typename Entry::key>, definition_tag<typename definition_of<Entry>::type> {};
 
 // The schedule while it is built: the entries so far, and the set of their
-// keys, whose membership test is one base-class lookup.
+// keys, whose membership test is one base-class lookup. A bare list, asked
+// by the templates below: a class with member templates, instantiated anew
+// for every entry, made building the schedule take twice the memory.
 template <class Seen, class... Entries>
-struct entries {
-  // Types, not variables: see value_rule in engine/detail/numbers.hpp.
-  template <class Key>
-  using contains = std::is_base_of<key_tag<Key>, Seen>;
-  template <class Definition>
-  using defines = std::is_base_of<definition_tag<Definition>, Seen>;
-  template <class Entry>
-  using append = entries<seen_with<Seen, Entry>, Entries..., Entry>;
+struct entries {};
+
+template <class State>
+struct seen_in;
+template <class Seen, class... Entries>
+struct seen_in<entries<Seen, Entries...>> {
+  using type = Seen;
 };
+template <class State, class Key>
+using contains_key = std::is_base_of<key_tag<Key>, typename seen_in<State>::type>;
+template <class State, class Definition>
+using defines = std::is_base_of<definition_tag<Definition>, typename seen_in<State>::type>;
+
+template <class State, class Entry>
+struct appended;
+template <class Seen, class... Entries, class Entry>
+struct appended<entries<Seen, Entries...>, Entry> {
+  using type = entries<seen_with<Seen, Entry>, Entries..., Entry>;
+};
+template <class State, class Entry>
+using append_t = typename appended<State, Entry>::type;
 
 // Instantiated for every named node met again, with Same false only when
 // the name was defined as something else, so the instantiation line names it.
@@ -94,10 +108,10 @@ constexpr bool name_defined_once() {
 }
 
 // Post-order: operands first, then the node, each key once.
-template <class E, class Path, class State, bool Seen = State::template contains<key_t<E, Path>>::value,
+template <class E, class Path, class State, bool Seen = contains_key<State, key_t<E, Path>>::value,
           std::size_t Operands = operands<E>::count>
 struct visit {
-  using type = typename State::template append<entry<key_t<E, Path>, E, Path>>;
+  using type = append_t<State, entry<key_t<E, Path>, E, Path>>;
 };
 template <class E, class Path, class State, std::size_t Operands>
 struct visit<E, Path, State, true, Operands> {
@@ -105,26 +119,26 @@ struct visit<E, Path, State, true, Operands> {
 };
 template <fixed_string Name, class E, class Path, class State>
 struct visit<named<Name, E>, Path, State, true, 1> {
-  static_assert(name_defined_once<Name, State::template defines<named<Name, E>>::value>());
+  static_assert(name_defined_once<Name, defines<State, named<Name, E>>::value>());
   using type = State;
 };
 template <class E, class Path, class State>
 struct visit<E, Path, State, false, 1> {
   using after_argument = typename visit<operand_t<E, 0>, child_path<Path, 0>, State>::type;
-  using type = typename after_argument::template append<entry<key_t<E, Path>, E, Path>>;
+  using type = append_t<after_argument, entry<key_t<E, Path>, E, Path>>;
 };
 template <class E, class Path, class State>
 struct visit<E, Path, State, false, 2> {
   using after_left = typename visit<operand_t<E, 0>, child_path<Path, 0>, State>::type;
   using after_right = typename visit<operand_t<E, 1>, child_path<Path, 1>, after_left>::type;
-  using type = typename after_right::template append<entry<key_t<E, Path>, E, Path>>;
+  using type = append_t<after_right, entry<key_t<E, Path>, E, Path>>;
 };
 template <class E, class Path, class State>
 struct visit<E, Path, State, false, 3> {
   using after_first = typename visit<operand_t<E, 0>, child_path<Path, 0>, State>::type;
   using after_second = typename visit<operand_t<E, 1>, child_path<Path, 1>, after_first>::type;
   using after_third = typename visit<operand_t<E, 2>, child_path<Path, 2>, after_second>::type;
-  using type = typename after_third::template append<entry<key_t<E, Path>, E, Path>>;
+  using type = append_t<after_third, entry<key_t<E, Path>, E, Path>>;
 };
 
 // Calls visit.template operator()<I>() for I = 0, 1, ..., N - 1, in order.
@@ -203,7 +217,7 @@ struct schedule {
   static constexpr std::size_t child_slot = detail::operand_slot<schedule, Index, Child>::value;
 
   template <class Key>
-  static constexpr bool contains = entries::template contains<Key>::value;
+  static constexpr bool contains = detail::contains_key<entries, Key>::value;
 };
 
 namespace detail {
