@@ -51,24 +51,19 @@ struct key_tag {};
 template <class Definition>
 struct definition_tag {};
 
-// What a named entry was defined as (to report a second definition); any
-// other entry defines nothing, so it tags itself, which is unique.
-template <class Entry>
-struct definition_of {
-  using type = Entry;
-};
-template <fixed_string Name, class E, class Path>
-struct definition_of<entry<name_key<Name>, named<Name, E>, Path>> {
-  using type = named<Name, E>;
-};
-
-// The keys and definitions seen so far, as bases: each entry's set derives
-// from the previous one and adds that entry's two tags, so the set grows by
-// one small class per entry (a class listing every key anew at each step
-// made building the schedule quadratic in the compiler's base-class work).
+// The keys seen so far, and what each name was defined as (to report a
+// second definition), as bases: each entry's set derives from the previous
+// one and adds that entry's tags, so the set grows by one small class per
+// entry (a class listing every key anew at each step made building the
+// schedule quadratic in the compiler's base-class work). Only a named entry
+// adds a definition: the compiler copies every base of the previous set into
+// the next, so each tag an entry adds is paid again by every entry after it.
 struct nothing_seen {};
 template <class Previous, class Entry>
-struct seen_with : Previous, key_tag<typename Entry::key>, definition_tag<typename definition_of<Entry>::type> {};
+struct seen_with : Previous, key_tag<typename Entry::key> {};
+template <class Previous, fixed_string Name, class E, class Path>
+struct seen_with<Previous, entry<name_key<Name>, named<Name, E>, Path>>
+    : Previous, key_tag<name_key<Name>>, definition_tag<named<Name, E>> {};
 
 // The schedule while it is built: the entries so far, and the set of their
 // keys, whose membership test is one base-class lookup. A bare list, asked
