@@ -67,7 +67,8 @@ struct square_matrix {
 template <class T>
 struct least_squares_record : training_result<T> {
   std::size_t jacobian_rank = 0;
-  // s²·(JᵀJ)⁻¹ at the solution, s² = 2·cost/(n − p); NaN if J is rank-deficient or n = p.
+  // s²·(JᵀJ)⁻¹ at the solution, s² = 2·loss_per_epoch.back()/(n − p) (the cost ½Σr² at the end);
+  // NaN if J is rank-deficient or n = p.
   square_matrix<T> covariance;
 };
 
