@@ -2,7 +2,9 @@
 // single-process run of the same options, which every rank also computes
 // on the whole data. Parameters and loss history agree to 1e-12 relative
 // (the ranks' sums are added in rank order, not the single run's chunk
-// order), and every rank holds bitwise the same parameters. Prints "PASS"
+// order), every rank holds bitwise the same parameters, and 1 and 2 threads a
+// rank give the same bits; the same for mpi::simd::fit against simd::fit
+// where xsimd is found. Prints "PASS"
 // on rank 0 and exits 0, or prints what differs and exits 1.
 #include <algorithm>
 #include <boost/mpi/collectives/all_gather.hpp>
@@ -12,6 +14,9 @@
 #include <cstdio>
 #include <ctdiff/ctdiff.hpp>
 #include <ctdiff/mpi.hpp>
+#ifdef CTDIFF_TEST_PACKS
+#include <ctdiff/fit/packed_mpi.hpp>
+#endif
 #include <random>
 #include <string>
 #include <vector>
@@ -55,7 +60,23 @@ void check_same_on_every_rank(const boost::mpi::communicator& world, const char*
   }
 }
 
-void scalar_fit(const boost::mpi::communicator& world, std::size_t batch_size, std::size_t threads) {
+// fit and mpi::fit, or with packs of samples simd::fit and mpi::simd::fit.
+struct scalar_fits {
+  static constexpr const char* name = "scalar fit";
+  static auto single(const auto&... arguments) { return ctdiff::fit(arguments...); }
+  static auto distributed(const auto&... arguments) { return ctdiff::mpi::fit(arguments...); }
+};
+#ifdef CTDIFF_TEST_PACKS
+struct packed_fits {
+  static constexpr const char* name = "fit on packs";
+  static auto single(const auto&... arguments) { return ctdiff::simd::fit(arguments...); }
+  static auto distributed(const auto&... arguments) { return ctdiff::mpi::simd::fit(arguments...); }
+};
+#endif
+
+// Returns the distributed run's parameters.
+template <class Fits>
+std::vector<double> fit_exp_model(const boost::mpi::communicator& world, std::size_t batch_size, std::size_t threads) {
   using namespace ctdiff;
   constexpr auto a = var<"a">;
   constexpr auto k = var<"k">;
@@ -77,13 +98,14 @@ void scalar_fit(const boost::mpi::communicator& world, std::size_t batch_size, s
                   .threads = threads,
                   .split = splitting::always,
                   .seed = 5};
-  const auto single = fit(loss, params(a = 1.0, k = 1.0, c = 0.0), data(x = xs, y = ys), o);
+  const auto single = Fits::single(loss, params(a = 1.0, k = 1.0, c = 0.0), data(x = xs, y = ys), o);
   const mpi::shard mine(world, xs.size());
   const auto local_xs = mine.keep(xs);
   const auto local_ys = mine.keep(ys);
   const auto distributed =
-      mpi::fit(world, loss, params(a = 1.0, k = 1.0, c = 0.0), data(x = local_xs, y = local_ys), o);
-  const std::string label = "scalar fit, batch " + std::to_string(batch_size) + ", threads " + std::to_string(threads);
+      Fits::distributed(world, loss, params(a = 1.0, k = 1.0, c = 0.0), data(x = local_xs, y = local_ys), o);
+  const std::string label =
+      std::string(Fits::name) + ", batch " + std::to_string(batch_size) + ", threads " + std::to_string(threads);
   check_history((label + ": loss").c_str(), distributed.loss_per_epoch, single.loss_per_epoch);
   check_close((label + ": a").c_str(), distributed[a], single[a]);
   check_close((label + ": k").c_str(), distributed[k], single[k]);
@@ -93,6 +115,18 @@ void scalar_fit(const boost::mpi::communicator& world, std::size_t batch_size, s
     std::printf("FAIL %s: stopped differently\n", label.c_str());
     ++failures;
   }
+  return {distributed[a], distributed[k], distributed[c]};
+}
+
+// The same bits on 1 and 2 threads a rank; returns them.
+template <class Fits>
+std::vector<double> fit_on_threads(const boost::mpi::communicator& world, std::size_t batch_size) {
+  const auto one = fit_exp_model<Fits>(world, batch_size, 1);
+  if (fit_exp_model<Fits>(world, batch_size, 2) != one) {
+    std::printf("FAIL %s, batch %zu: 2 threads a rank give other bits than 1\n", Fits::name, batch_size);
+    ++failures;
+  }
+  return one;
 }
 
 void tensor_minimize(const boost::mpi::communicator& world) {
@@ -141,9 +175,16 @@ void tensor_minimize(const boost::mpi::communicator& world) {
 int main(int argc, char** argv) {
   boost::mpi::environment environment(argc, argv, boost::mpi::threading::funneled);
   const boost::mpi::communicator world;
-  scalar_fit(world, 0, 1);
-  scalar_fit(world, 64, 1);
-  scalar_fit(world, 64, 2);
+  fit_exp_model<scalar_fits>(world, 0, 1);
+  const auto scalar = fit_on_threads<scalar_fits>(world, 64);
+#ifdef CTDIFF_TEST_PACKS
+  fit_on_threads<packed_fits>(world, 0);
+  // Lanes add in another order than one sample at a time: equal bits would mean the packs did not run.
+  if (fit_on_threads<packed_fits>(world, 64) == scalar) {
+    std::printf("FAIL mpi::simd::fit gives mpi::fit's bits: the packs did not run\n");
+    ++failures;
+  }
+#endif
   tensor_minimize(world);
   if (world.rank() == 0) {
     std::printf("%zu values compared, %zu bitwise equal, largest relative difference %.3g\n", values_compared,

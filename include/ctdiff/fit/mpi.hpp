@@ -161,16 +161,28 @@ auto minimize(const boost::mpi::communicator& world, Objective& objective, Param
   });
 }
 
+namespace detail {
+
+// fit's objective of kind Problem (fit/fit.hpp's, or fit/packed.hpp's on
+// packs), minimised on every rank.
+template <template <class, class, class> class Problem, class Loss, class ParameterBindings, class Dataset>
+auto fit_on_ranks(const boost::mpi::communicator& world, const Loss& loss,
+                  const parameter_list<ParameterBindings>& parameters, const Dataset& local_samples, const options& o) {
+  return abort_on_exception(world, [&] {
+    return ctdiff::detail::fit_with<Problem>(loss, parameters, local_samples, [&](auto& problem, auto& flat) {
+      return minimize(world, problem, flat, global_count(world, local_samples.size), o);
+    });
+  });
+}
+
+}  // namespace detail
+
 // fit() on every rank of `world`: data(...) holds this rank's rows by the
 // sharding rule (shard::keep makes them from whole columns).
 template <Expression Loss, class ParameterBindings, class... Columns>
 auto fit(const boost::mpi::communicator& world, const Loss& loss, const parameter_list<ParameterBindings>& parameters,
          const dataset<Columns...>& local_samples, const options& o = {}) {
-  return abort_on_exception(world, [&] {
-    return ctdiff::detail::fit_with(loss, parameters, local_samples, [&](auto& problem, auto& flat) {
-      return minimize(world, problem, flat, detail::global_count(world, local_samples.size), o);
-    });
-  });
+  return detail::fit_on_ranks<ctdiff::detail::fit_problem>(world, loss, parameters, local_samples, o);
 }
 
 }  // namespace ctdiff::mpi
