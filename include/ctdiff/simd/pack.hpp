@@ -24,6 +24,13 @@ template <class T, class Arch>
 inline constexpr bool is_pack_v<xsimd::batch<T, Arch>> = true;
 
 namespace detail {
+// Whether xsimd's fma is one instruction on Arch (else a multiplication and an addition).
+template <class Arch>
+inline constexpr bool fused_multiply_add_v =
+    std::is_base_of_v<xsimd::fma3<xsimd::sse4_2>, Arch> || std::is_base_of_v<xsimd::fma3<xsimd::avx>, Arch> ||
+    std::is_base_of_v<xsimd::fma3<xsimd::avx2>, Arch> || std::is_base_of_v<xsimd::fma4, Arch> ||
+    std::is_base_of_v<xsimd::avx512f, Arch> || std::is_base_of_v<xsimd::neon64, Arch>;
+
 template <class T, class Arch>
 struct condition_traits<xsimd::batch_bool<T, Arch>> {
   template <class A, class B>
@@ -59,9 +66,26 @@ struct lanes<xsimd::batch<T, Arch>> {
       // for k times it to be exact: |r| <= ln 2 / 2.
       const lanes_type r =
           xsimd::fnma(k, lanes_type(1.42860682030941723212e-6), xsimd::fnma(k, lanes_type(6.93145751953125e-1), x));
-      // e^r by its Taylor polynomial to r^13 (the next term is below 1e-17
-      // relative) in Estrin's form: pairs of terms, then pairs of pairs, so
-      // that the additions do not wait on each other in a chain of 13.
+      const bits_type exponent =
+          (xsimd::bitwise_cast<bits_type>(shifted) - xsimd::bitwise_cast<bits_type>(to_integer) + bits_type(1023))
+          << 52;
+      return exp_reduced(r, xsimd::bitwise_cast<lanes_type>(exponent));
+    } else {
+      return xsimd::exp(x);
+    }
+  }
+
+  // e^r·scale for |r| <= ln 2 / 2. Where a multiply-add is one instruction,
+  // by the Taylor polynomial to r^13 (the next term is below 1e-17 relative)
+  // in Estrin's form: pairs of terms, then pairs of pairs, so that the
+  // additions do not wait on each other in a chain of 13. Without one (SSE2),
+  // where each term costs a multiplication and an addition, by Cephes' Padé
+  // form 1 + 2r·P(r²) / (Q(r²) − r·P(r²)): seven terms and a division, P and
+  // Q each in two independent halves, the 1 + 2·ratio folded into the scaling
+  // (exact: scale is a power of 2).
+  static lanes_type exp_reduced(const lanes_type& r, const lanes_type& scale) {
+    const lanes_type r2 = r * r, r4 = r2 * r2;
+    if constexpr (fused_multiply_add_v<Arch>) {
       constexpr auto c = [] {
         std::array<double, 14> inverse_factorials{1.0};
         for (std::size_t n = 1; n != inverse_factorials.size(); ++n) {
@@ -70,16 +94,16 @@ struct lanes<xsimd::batch<T, Arch>> {
         return inverse_factorials;
       }();
       const auto pair = [&](std::size_t n) { return xsimd::fma(lanes_type(c[n + 1]), r, lanes_type(c[n])); };
-      const lanes_type r2 = r * r, r4 = r2 * r2, r8 = r4 * r4;
+      const lanes_type r8 = r4 * r4;
       const lanes_type low = xsimd::fma(xsimd::fma(pair(6), r2, pair(4)), r4, xsimd::fma(pair(2), r2, pair(0)));
       const lanes_type high = xsimd::fma(pair(12), r4, xsimd::fma(pair(10), r2, pair(8)));
-      const lanes_type e_r = xsimd::fma(high, r8, low);
-      const bits_type exponent =
-          (xsimd::bitwise_cast<bits_type>(shifted) - xsimd::bitwise_cast<bits_type>(to_integer) + bits_type(1023))
-          << 52;
-      return e_r * xsimd::bitwise_cast<lanes_type>(exponent);
+      return xsimd::fma(high, r8, low) * scale;
     } else {
-      return xsimd::exp(x);
+      const lanes_type p = r * (lanes_type(1.26177193074810590878e-4) * r4 +
+                                (lanes_type(3.02994407707441961300e-2) * r2 + lanes_type(9.99999999999999999910e-1)));
+      const lanes_type q = (lanes_type(3.00198505138664455042e-6) * r2 + lanes_type(2.52448340349684104192e-3)) * r4 +
+                           (lanes_type(2.27265548208155028766e-1) * r2 + lanes_type(2.00000000000000000009e0));
+      return p / (q - p) * (scale + scale) + scale;
     }
   }
 
