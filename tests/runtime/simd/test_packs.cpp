@@ -6,7 +6,6 @@
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <cstdint>
-#include <cstring>
 #include <ctdiff/ctdiff.hpp>
 #include <ctdiff/simd.hpp>
 #include <limits>
@@ -15,11 +14,13 @@
 
 #include "close_to.hpp"
 #include "decay_data.hpp"
+#include "ulps.hpp"
 
 namespace {
 
 using namespace ctdiff;
 using ctdiff_test::close_to;
+using ctdiff_test::ulps_apart;
 constexpr auto x = var<"x">;
 constexpr auto y = var<"y">;
 constexpr auto a = var<"a">;
@@ -40,22 +41,6 @@ std::array<T, pack<T>::size> lanes_of(const pack<T>& p) {
   std::array<T, pack<T>::size> values{};
   p.store_unaligned(values.data());
   return values;
-}
-
-// The distance between two numbers in units in the last place: how many
-// representable numbers lie between them.
-template <class T>
-std::int64_t ulps_apart(T p, T q) {
-  if (p == q || (std::isnan(p) && std::isnan(q))) return 0;
-  if (std::isnan(p) || std::isnan(q)) return std::numeric_limits<std::int64_t>::max();
-  using bits = std::conditional_t<sizeof(T) == 8, std::int64_t, std::int32_t>;
-  bits i, j;
-  std::memcpy(&i, &p, sizeof p);
-  std::memcpy(&j, &q, sizeof q);
-  // Negative numbers in sign-magnitude order, as the integers below zero.
-  if (i < 0) i = std::numeric_limits<bits>::min() - i;
-  if (j < 0) j = std::numeric_limits<bits>::min() - j;
-  return std::abs(static_cast<std::int64_t>(i) - static_cast<std::int64_t>(j));
 }
 
 // The largest distance between e evaluated on packs and on single numbers,
