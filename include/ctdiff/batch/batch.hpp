@@ -158,7 +158,7 @@ struct product_blockings {
 
 // Elementwise functions with a vectorised counterpart in Eigen, applied to
 // all samples of a batch in one pass (the per-sample loop calls libm's exp
-// once per element): exp, and sigmoid. Eigen's logistic of doubles is the
+// once per element): exp, log, and sigmoid. Eigen's logistic of doubles is the
 // scalar core's formula 1/(1 + e^−x) on its vectorised exp; of floats it
 // takes e^x below −9 (thousands of ulps from the formula), so floats take
 // the formula written out. Not Eigen's tanh: a rational approximation for
@@ -179,6 +179,10 @@ struct vectorised_function<elementwise_op<sigmoid_op>> {
 template <>
 struct vectorised_function<elementwise_op<exp_op>> {
   static auto apply(const auto& values) { return values.exp(); }
+};
+template <>
+struct vectorised_function<elementwise_op<log_op>> {
+  static auto apply(const auto& values) { return values.log(); }
 };
 
 template <class Op>

@@ -1,5 +1,5 @@
-// The batch path's elementwise functions (exp and sigmoid over a whole batch
-// at once, through Eigen's packet math; tanh) against the per-sample path,
+// The batch path's elementwise functions (exp, log and sigmoid over a whole
+// batch at once, through Eigen's packet math; tanh) against the per-sample path,
 // which calls the standard library's, in ulps over each function's domain,
 // float and double.
 #include <algorithm>
@@ -45,6 +45,8 @@ TEMPLATE_TEST_CASE("the batch path's vectorised functions are within 2 ulp of th
   CHECK(largest_ulp_difference(ctdiff::exp(v), -largest_exponent, largest_exponent) <= 2);
   CHECK(largest_ulp_difference(ctdiff::exp(v), T(-1), T(1)) <= 2);
   CHECK(largest_ulp_difference(ctdiff::tanh(v), T(-20), T(20)) <= 2);
+  CHECK(largest_ulp_difference(ctdiff::log(v), T(1e-30), T(1e6)) <= 2);
+  CHECK(largest_ulp_difference(ctdiff::log(v), T(0.5), T(2)) <= 2);
   // A formula of three operations on exp, as for packs (tests/runtime/simd/test_packs.cpp).
   CHECK(largest_ulp_difference(ctdiff::sigmoid(v), T(-30), T(30)) <= 4);
 }
