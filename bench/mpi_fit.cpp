@@ -1,29 +1,23 @@
 // Data-parallel fit on packs of samples against one sample at a time
 // (ctdiff/fit/packed_mpi.hpp against ctdiff/fit/mpi.hpp): batch gradient
-// descent of a·exp(−b·x) + c over 1,000,000 samples, sharded over the ranks,
-// 20 epochs. Run with mpirun -np P; rank 0 prints milliseconds per epoch,
-// the median of 5 runs of each, alternated.
+// descent of a·exp(−b·x) + c over 1,000,000 samples (the fit-loop
+// benchmarks' model and data), sharded over the ranks, 20 epochs. Run with mpirun -np P; rank 0 prints milliseconds per
+// epoch, the median of 5 runs of each, alternated.
 #include <algorithm>
 #include <boost/mpi/communicator.hpp>
 #include <boost/mpi/environment.hpp>
 #include <boost/mpi/timer.hpp>
-#include <cmath>
 #include <cstdio>
-#include <ctdiff/ctdiff.hpp>
 #include <ctdiff/fit/packed_mpi.hpp>
 #include <ctdiff/mpi.hpp>
-#include <random>
 #include <vector>
+
+#include "models/fit_loop.hpp"
 
 namespace {
 
-using namespace ctdiff;
-constexpr auto x = var<"x">;
-constexpr auto y = var<"y">;
-constexpr auto a = var<"a">;
-constexpr auto b = var<"b">;
-constexpr auto c = var<"c">;
-constexpr auto loss = 0.5 * pow<2>(a * exp(-b * x) + c - y);
+using namespace fit_loop_models;
+constexpr const auto& loss = decay::loss;
 constexpr std::size_t sample_count = 1'000'000;
 constexpr std::size_t epochs = 20;
 
@@ -42,16 +36,10 @@ double milliseconds_per_epoch(const boost::mpi::communicator& world, Fit&& fit) 
 int main(int argc, char** argv) {
   boost::mpi::environment environment(argc, argv);
   const boost::mpi::communicator world;
-  std::vector<double> xs, ys;
-  std::mt19937_64 generator(5);
-  std::uniform_real_distribution<double> uniform(-1, 1);
-  for (std::size_t i = 0; i != sample_count; ++i) {
-    xs.push_back(uniform(generator));
-    ys.push_back(2.5 * std::exp(-1.3 * xs.back()) + 0.5 + 0.01 * uniform(generator));
-  }
+  const samples all(&decay::truth, sample_count);
   const mpi::shard mine(world, sample_count);
-  const auto local_xs = mine.keep(xs);
-  const auto local_ys = mine.keep(ys);
+  const auto local_xs = mine.keep(all.xs);
+  const auto local_ys = mine.keep(all.ys);
   const options o{.method = optimizer::gradient_descent, .learning_rate = 0.1, .max_epochs = epochs};
   std::vector<double> scalar, packed;
   for (int run = 0; run != 5; ++run) {
