@@ -12,6 +12,7 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdio>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -179,6 +180,47 @@ void register_rows(const Model& model) {
   }
 }
 
+#ifdef CTDIFF_BENCH_SIMD
+// A function over 4096 points: ctdiff's value on packs (function/ctdiff_simd)
+// beside the standard library's in a scalar loop (function/std_loop), the
+// way a pack that has no vectorised form of the function computes it.
+template <class Model, class Scalar>
+void register_function_rows(const std::string& name, Model model, Scalar scalar, double low, double high) {
+  using lanes = ctdiff::pack<double>;
+  static constexpr ctdiff::symbol<"v"> v;
+  auto points = std::make_shared<std::vector<double>>(4096);
+  for (std::size_t i = 0; i != points->size(); ++i) {
+    (*points)[i] = low + (high - low) * static_cast<double>(i) / static_cast<double>(points->size());
+  }
+  benchmark::RegisterBenchmark((name + "/std_loop").c_str(), [points, scalar](benchmark::State& state) {
+    for (auto _ : state) {
+      double total = 0;
+      for (double point : *points) total += scalar(point);
+      benchmark::DoNotOptimize(total);
+    }
+  });
+  benchmark::RegisterBenchmark((name + "/ctdiff_simd").c_str(), [points, model, scalar](benchmark::State& state) {
+    const auto packed = [&](std::size_t i) {
+      return ctdiff::eval(model(v), ctdiff::at(v = lanes::load_unaligned(&(*points)[i])));
+    };
+    for (std::size_t i = 0; i != points->size(); i += lanes::size) {
+      const auto values = packed(i);
+      for (std::size_t k = 0; k != lanes::size; ++k) {
+        if (std::abs(values.get(k) - scalar((*points)[i + k])) > 1e-15 * std::abs(scalar((*points)[i + k]))) {
+          state.SkipWithError("the packs' value differs from the standard library's");
+          return;
+        }
+      }
+    }
+    for (auto _ : state) {
+      lanes total(0.0);
+      for (std::size_t i = 0; i != points->size(); i += lanes::size) total += packed(i);
+      benchmark::DoNotOptimize(total);
+    }
+  });
+}
+#endif
+
 }  // namespace
 }  // namespace bench
 
@@ -208,6 +250,12 @@ int main(int argc, char** argv) {
   bench::register_rows(dense_2_3_4);
   bench::register_rows(dense_4_8_4);
   bench::register_rows(spring);
+#ifdef CTDIFF_BENCH_SIMD
+  bench::register_function_rows(
+      "erf", [](const auto& v) { return ctdiff::erf(v); }, [](double v) { return std::erf(v); }, -6, 6);
+  bench::register_function_rows(
+      "pow", [](const auto& v) { return ctdiff::pow(v, 2.5); }, [](double v) { return std::pow(v, 2.5); }, 0, 100);
+#endif
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
   benchmark::RunSpecifiedBenchmarks();

@@ -90,14 +90,19 @@ constexpr auto make_real_power(const A& a, const B& b) {
   if constexpr (is_integer_v<B>) {
     return make_power<B::value>(a);
   } else {
-    // Lane by lane for a pack: xsimd's pow is within 19 ulp of std::pow, not 2.
+    // A pack type may give its own (simd/pack.hpp), else the standard
+    // library's, lane by lane for a pack.
     return make_call<real_power_op>(a, b, [](auto base, auto exponent) {
-      return detail::lanes<decltype(base)>::map(
-          [](auto base_lane, auto exponent_lane) {
-            using std::pow;
-            return pow(base_lane, exponent_lane);
-          },
-          base, exponent);
+      if constexpr (requires { detail::lanes<decltype(base)>::pow(base, exponent); }) {
+        return detail::lanes<decltype(base)>::pow(base, exponent);
+      } else {
+        return detail::lanes<decltype(base)>::map(
+            [](auto base_lane, auto exponent_lane) {
+              using std::pow;
+              return pow(base_lane, exponent_lane);
+            },
+            base, exponent);
+      }
     });
   }
 }

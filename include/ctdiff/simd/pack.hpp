@@ -2,8 +2,9 @@
 // with a pack bound to its symbols computes one sample per lane, in the same
 // straight-line code as a double: eval(e, at(x = pack<double>(...))) and
 // eval(gradient(...), ...) return packs. The functions are xsimd's
-// (exp, log, sin, ...), found by argument-dependent lookup; conditions blend
-// lanes. Needs xsimd 8 (Debian's libxsimd-dev): link ctdiff::simd.
+// (exp, log, sin, ...), found by argument-dependent lookup, but for erf and
+// pow, SLEEF's; conditions blend lanes. Needs xsimd 8 and SLEEF 3 (Debian's
+// libxsimd-dev and libsleef-dev): link ctdiff::simd.
 #pragma once
 
 #include <array>
@@ -11,6 +12,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <ctdiff/core/numbers.hpp>
+#include <ctdiff/simd/detail/sleef.hpp>
 #include <type_traits>
 #include <xsimd/xsimd.hpp>
 
@@ -30,6 +32,14 @@ inline constexpr bool fused_multiply_add_v =
     std::is_base_of_v<xsimd::fma3<xsimd::sse4_2>, Arch> || std::is_base_of_v<xsimd::fma3<xsimd::avx>, Arch> ||
     std::is_base_of_v<xsimd::fma3<xsimd::avx2>, Arch> || std::is_base_of_v<xsimd::fma4, Arch> ||
     std::is_base_of_v<xsimd::avx512f, Arch> || std::is_base_of_v<xsimd::neon64, Arch>;
+
+// Whether SLEEF has erf and pow for packs of T on Arch that are faster than
+// the standard library's lane by lane: with AVX2 and AVX-512, not with SSE2
+// (bench/results/simd.md).
+template <class T, class Arch>
+inline constexpr bool sleef_packs_v = (std::is_same_v<T, double> ||
+                                       std::is_same_v<T, float>)&&(std::is_base_of_v<xsimd::avx2, Arch> ||
+                                                                   std::is_base_of_v<xsimd::avx512f, Arch>);
 
 template <class T, class Arch>
 struct condition_traits<xsimd::batch_bool<T, Arch>> {
@@ -104,6 +114,38 @@ struct lanes<xsimd::batch<T, Arch>> {
       const lanes_type q = (lanes_type(3.00198505138664455042e-6) * r2 + lanes_type(2.52448340349684104192e-3)) * r4 +
                            (lanes_type(2.27265548208155028766e-1) * r2 + lanes_type(2.00000000000000000009e0));
       return p / (q - p) * (scale + scale) + scale;
+    }
+  }
+
+  // erf and pow within 1 ulp of the correctly rounded value (SLEEF's u10
+  // functions), where SLEEF has them for the pack (else erf_op and
+  // real_power_op go lane by lane: xsimd's are not within 2 ulp).
+  static lanes_type erf(const lanes_type& x) requires sleef_packs_v<T, Arch> {
+    if constexpr (std::is_base_of_v<xsimd::avx512f, Arch>) {
+      if constexpr (std::is_same_v<T, double>) {
+        return Sleef_erfd8_u10avx512f(x);
+      } else {
+        return Sleef_erff16_u10avx512f(x);
+      }
+    } else if constexpr (std::is_same_v<T, double>) {
+      return Sleef_erfd4_u10avx2(x);
+    } else {
+      return Sleef_erff8_u10avx2(x);
+    }
+  }
+  template <class U>
+  static lanes_type pow(const lanes_type& base, const U& exponent) requires sleef_packs_v<T, Arch> {
+    const lanes_type y(exponent);
+    if constexpr (std::is_base_of_v<xsimd::avx512f, Arch>) {
+      if constexpr (std::is_same_v<T, double>) {
+        return Sleef_powd8_u10avx512f(base, y);
+      } else {
+        return Sleef_powf16_u10avx512f(base, y);
+      }
+    } else if constexpr (std::is_same_v<T, double>) {
+      return Sleef_powd4_u10avx2(base, y);
+    } else {
+      return Sleef_powf8_u10avx2(base, y);
     }
   }
 

@@ -1,0 +1,28 @@
+// The SLEEF functions that packs call (simd/pack.hpp): erf and pow within
+// 1 ulp, for the instruction sets where they are faster than the standard
+// library's lane by lane. Declared here, with the signatures of SLEEF 3's
+// <sleef.h>, rather than by including it: that header declares every
+// function for every instruction set, and parsing it cost more than xsimd.
+// Link libsleef (ctdiff::simd does).
+#pragma once
+
+// <immintrin.h> only where there is something to declare: it holds every
+// instruction set's intrinsics, which an SSE2 build does not otherwise parse.
+#if defined(__AVX2__) || defined(__AVX512F__)
+#include <immintrin.h>
+#endif
+
+extern "C" {
+#ifdef __AVX2__
+const __m256d Sleef_erfd4_u10avx2(__m256d);
+const __m256 Sleef_erff8_u10avx2(__m256);
+const __m256d Sleef_powd4_u10avx2(__m256d, __m256d);
+const __m256 Sleef_powf8_u10avx2(__m256, __m256);
+#endif
+#ifdef __AVX512F__
+const __m512d Sleef_erfd8_u10avx512f(__m512d);
+const __m512 Sleef_erff16_u10avx512f(__m512);
+const __m512d Sleef_powd8_u10avx512f(__m512d, __m512d);
+const __m512 Sleef_powf16_u10avx512f(__m512, __m512);
+#endif
+}
