@@ -12,6 +12,10 @@
 #include <immintrin.h>
 #endif
 
+// With SLEEF's `const` on the return types, which g++ keeps in the type (a
+// declaration without it conflicts with <sleef.h>'s) and clang warns about.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wignored-qualifiers"
 extern "C" {
 #ifdef __AVX2__
 const __m256d Sleef_erfd4_u10avx2(__m256d);
@@ -26,3 +30,4 @@ const __m512d Sleef_powd8_u10avx512f(__m512d, __m512d);
 const __m512 Sleef_powf16_u10avx512f(__m512, __m512);
 #endif
 }
+#pragma GCC diagnostic pop
