@@ -251,10 +251,25 @@ int main(int argc, char** argv) {
   bench::register_rows(dense_4_8_4);
   bench::register_rows(spring);
 #ifdef CTDIFF_BENCH_SIMD
+  // Every function of the packs' accuracy sweep, over the same domains.
+#define CTDIFF_FUNCTION_ROWS(name, low, high)                                                                       \
+  bench::register_function_rows(                                                                                    \
+      "function/" #name, [](const auto& v) { return ctdiff::name(v); }, [](double v) { return std::name(v); }, low, \
+      high)
+  CTDIFF_FUNCTION_ROWS(exp, -30, 30);
+  CTDIFF_FUNCTION_ROWS(log, 1e-30, 1e6);
+  CTDIFF_FUNCTION_ROWS(sqrt, 0, 1e6);
+  CTDIFF_FUNCTION_ROWS(sin, -100, 100);
+  CTDIFF_FUNCTION_ROWS(cos, -100, 100);
+  CTDIFF_FUNCTION_ROWS(tanh, -20, 20);
+  CTDIFF_FUNCTION_ROWS(log1p, -0.999, 100);
+  CTDIFF_FUNCTION_ROWS(expm1, -30, 30);
+  CTDIFF_FUNCTION_ROWS(atan, -100, 100);
+  CTDIFF_FUNCTION_ROWS(erf, -6, 6);
+#undef CTDIFF_FUNCTION_ROWS
   bench::register_function_rows(
-      "erf", [](const auto& v) { return ctdiff::erf(v); }, [](double v) { return std::erf(v); }, -6, 6);
-  bench::register_function_rows(
-      "pow", [](const auto& v) { return ctdiff::pow(v, 2.5); }, [](double v) { return std::pow(v, 2.5); }, 0, 100);
+      "function/pow", [](const auto& v) { return ctdiff::pow(v, 2.5); }, [](double v) { return std::pow(v, 2.5); }, 0,
+      100);
 #endif
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;

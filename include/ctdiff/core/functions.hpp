@@ -55,9 +55,14 @@ struct exp_op {
 
 struct log_op {
   static constexpr std::string_view name = "log";
+  // A pack type may give its own (simd/pack.hpp), else the standard library's.
   static auto apply(auto x) {
-    using std::log;
-    return log(x);
+    if constexpr (requires { detail::lanes<decltype(x)>::log(x); }) {
+      return detail::lanes<decltype(x)>::log(x);
+    } else {
+      using std::log;
+      return log(x);
+    }
   }
   static constexpr auto derivative(const auto& x, const auto&) { return int_c<1> / x; }
 };

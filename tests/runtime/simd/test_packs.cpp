@@ -60,24 +60,60 @@ std::int64_t largest_ulp_difference(const E& e, T low, T high, int count = 20000
   return largest;
 }
 
-// Beyond ±708 a double's 2^k leaves the normal range, and a NaN has no
-// exponent: those packs take another path, which must agree too.
-TEST_CASE("exp of packs at the ends of its range and of NaN is the standard library's") {
+// f on packs of doubles at each of `points` in the first lane, beside 0.5 and
+// beside NaN in the others (a NaN makes the pack take another path), against
+// the standard library's function.
+template <class E, class Scalar, std::size_t N>
+void check_ends_of_range(const E& f, Scalar scalar, const std::array<double, N>& points) {
   using P = pack<double>;
-  constexpr double infinity = std::numeric_limits<double>::infinity();
-  const std::array<double, 12> points{-infinity, -800,   -745.2, -708.4, -708, -1e-300,
-                                      0,         1e-300, 708,    709.7,  710,  infinity};
   for (double point : points) {
     for (double other : {0.5, std::numeric_limits<double>::quiet_NaN()}) {
       std::array<double, P::size> values;
       values.fill(other);
       values[0] = point;
-      const auto packed = lanes_of(eval(exp(x), at(x = P::load_unaligned(values.data()))));
-      INFO("exp(" << point << ") beside " << other);
-      CHECK(ulps_apart(packed[0], std::exp(point)) <= 2);
-      CHECK(ulps_apart(packed.back(), std::exp(values.back())) <= 2);
+      const auto packed = lanes_of(eval(f, at(x = P::load_unaligned(values.data()))));
+      INFO(point << " beside " << other);
+      CHECK(ulps_apart(packed[0], scalar(point)) <= 2);
+      CHECK(ulps_apart(packed.back(), scalar(values.back())) <= 2);
     }
   }
+}
+
+// Beyond ±708 a double's 2^k leaves the normal range, and a NaN has no
+// exponent: those packs take another path, which must agree too.
+TEST_CASE("exp of packs at the ends of its range and of NaN is the standard library's") {
+  constexpr double infinity = std::numeric_limits<double>::infinity();
+  check_ends_of_range(
+      exp(x), [](double v) { return std::exp(v); },
+      std::array<double, 12>{-infinity, -800, -745.2, -708.4, -708, -1e-300, 0, 1e-300, 708, 709.7, 710, infinity});
+}
+
+// log of doubles splits x into its exponent and mantissa in the integer
+// lanes: every exponent, the mantissas on both sides of √2 where the split
+// changes, and the numbers that go lane by lane (zero, negative, subnormal,
+// infinite, NaN).
+TEST_CASE("log of double packs is within 2 ulp of std::log, over every exponent and at the ends of its range") {
+  using P = pack<double>;
+  constexpr double infinity = std::numeric_limits<double>::infinity();
+  std::int64_t largest = 0;
+  const int count = 40000;
+  for (int i = 0; i < count; i += static_cast<int>(P::size)) {
+    std::array<double, P::size> points{};
+    // 2^e·m for e spread over the normal range and m over [1, 2).
+    for (std::size_t k = 0; k != P::size; ++k) {
+      const int n = i + static_cast<int>(k);
+      points[k] = std::ldexp(1.0 + double(n % 1000) / 1000.0, -1021 + (n * 2044) / count);
+    }
+    const auto packed = lanes_of(eval(log(x), at(x = P::load_unaligned(points.data()))));
+    for (std::size_t k = 0; k != P::size; ++k) largest = std::max(largest, ulps_apart(packed[k], std::log(points[k])));
+  }
+  CHECK(largest <= 2);
+  CHECK(largest_ulp_difference(log(x), 0.5, 2.0) <= 2);
+  CHECK(largest_ulp_difference(log(x), 1.414, 1.4143) <= 2);
+  check_ends_of_range(
+      log(x), [](double v) { return std::log(v); },
+      std::array<double, 11>{-infinity, -1, -0.0, 0, 1e-310, std::numeric_limits<double>::min(), 1, std::sqrt(2.0),
+                             std::numeric_limits<double>::max(), infinity, std::numeric_limits<double>::quiet_NaN()});
 }
 
 TEMPLATE_TEST_CASE("every function on packs is within 2 ulp of the standard library's", "", float, double) {
