@@ -116,9 +116,14 @@ struct atan_op {
 // log1p(x) = log(1 + x), exact for small x; its derivative 1/(1 + x).
 struct log1p_op {
   static constexpr std::string_view name = "log1p";
+  // A pack type may give its own (simd/pack.hpp), else the standard library's.
   static auto apply(auto x) {
-    using std::log1p;
-    return log1p(x);
+    if constexpr (requires { detail::lanes<decltype(x)>::log1p(x); }) {
+      return detail::lanes<decltype(x)>::log1p(x);
+    } else {
+      using std::log1p;
+      return log1p(x);
+    }
   }
   static constexpr auto derivative(const auto& x, const auto&) {
     return make_quotient(int_c<1>, make_sum(int_c<1>, x));
@@ -141,8 +146,7 @@ struct expm1_op {
 struct softplus_op {
   static constexpr std::string_view name = "softplus";
   static auto apply(auto x) {
-    using std::log1p;
-    return log1p(exp_op::apply(choose(x < 0, x, -x))) + choose(x > 0, x, decltype(x)(0));
+    return log1p_op::apply(exp_op::apply(choose(x < 0, x, -x))) + choose(x > 0, x, decltype(x)(0));
   }
   static constexpr auto derivative(const auto& x, const auto&) { return make_call<sigmoid_op>(x); }
 };

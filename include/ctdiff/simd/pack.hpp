@@ -120,47 +120,64 @@ struct lanes<xsimd::batch<T, Arch>> {
     }
   }
 
-  // log x. xsimd 8.1's log of doubles shifts 64-bit integers arithmetically
-  // and converts the exponent to a double, which SSE2 and AVX2 do one lane at
-  // a time: with SSE2 it is slower than std::log on the two lanes. Here, in
-  // the integer lanes, x = 2^k·m with m in [√½, √2) and k made a double
-  // exactly; then with f = m − 1 and s = f/(2 + f),
-  //   log m = 2·atanh(s) = f − f²/2 + s·(f²/2 + R),  R = 2·Σ_{j>=1} s^2j/(2j + 1),
-  // the series to s^20 (|s| <= 0.172: the next term is below 1e-17 of the
-  // sum), in Estrin's form. A pack with a lane that is not a positive, finite,
-  // normal number goes lane by lane through std::log.
+  // log x and log(1 + x). xsimd 8.1's of doubles shift 64-bit integers
+  // arithmetically and convert the exponent to a double, which SSE2 and AVX2
+  // do one lane at a time: with SSE2 they are about as slow as the standard
+  // library's on the two lanes. A pack with a lane outside the range that
+  // log_of_normal takes (zero, negative, subnormal, infinite, NaN) goes lane
+  // by lane through the standard library.
   static lanes_type log(const lanes_type& x) {
     if constexpr (std::is_same_v<T, double>) {
-      if (!xsimd::all(x >= lanes_type(std::numeric_limits<double>::min()) &&
-                      x <= lanes_type(std::numeric_limits<double>::max()))) {
-        return map([](T lane) { return std::log(lane); }, x);
-      }
-      using bits_type = xsimd::batch<std::uint64_t, Arch>;
-      // √½ = 0x3fe6a09e'667f3bcd: adding 1 − √½ to the high word carries into
-      // the exponent exactly when the mantissa is at least √2's.
-      constexpr std::uint64_t one_minus_root_half = std::uint64_t(0x3ff00000 - 0x3fe6a09e) << 32;
-      const bits_type bits = xsimd::bitwise_cast<bits_type>(x) + bits_type(one_minus_root_half);
-      // k + 1023 (at most 11 bits) in the mantissa of 2^52, which is then taken away.
-      const lanes_type k = xsimd::bitwise_cast<lanes_type>((bits >> 52) | bits_type(0x4330000000000000)) -
-                           lanes_type(4503599627370496.0 + 1023.0);
-      const lanes_type m = xsimd::bitwise_cast<lanes_type>((bits & bits_type(0x000fffffffffffff)) +
-                                                           bits_type(std::uint64_t(0x3fe6a09e) << 32));
-      const lanes_type f = m - lanes_type(1.0);
-      const lanes_type half_f_squared = lanes_type(0.5) * f * f;
-      const lanes_type s = f / (lanes_type(2.0) + f);
-      const lanes_type z = s * s, z2 = z * z, z4 = z2 * z2, z8 = z4 * z4;
-      // The series' coefficients in pairs: 2/(2j + 1) + 2/(2j + 3)·z multiplies z^(j−1).
-      const auto pair = [&](int j) {
-        return xsimd::fma(lanes_type(2.0 / (2 * j + 3)), z, lanes_type(2.0 / (2 * j + 1)));
-      };
-      const lanes_type series =
-          xsimd::fma(xsimd::fma(pair(7), z2, pair(5)), z4, xsimd::fma(pair(3), z2, pair(1))) + pair(9) * z8;
-      const lanes_type r = z * series;
-      return xsimd::fma(k, lanes_type(ln2_high),
-                        xsimd::fma(s, half_f_squared + r, k * lanes_type(ln2_low)) - half_f_squared + f);
+      return normal(x) ? log_of_normal(x) : map([](T lane) { return std::log(lane); }, x);
     } else {
       return xsimd::log(x);
     }
+  }
+  // u = 1 + x rounds away x − (u − 1) (exactly representable), which adds
+  // (x − (u − 1))/u to log u to first order: log1p of a tiny x is x.
+  static lanes_type log1p(const lanes_type& x) {
+    if constexpr (std::is_same_v<T, double>) {
+      const lanes_type u = x + lanes_type(1.0);
+      if (!normal(u)) return map([](T lane) { return std::log1p(lane); }, x);
+      return log_of_normal(u) + (x - (u - lanes_type(1.0))) / u;
+    } else {
+      return xsimd::log1p(x);
+    }
+  }
+  // Every lane a positive, finite, normal number (false for NaN).
+  static bool normal(const lanes_type& x) {
+    return xsimd::all(x >= lanes_type(std::numeric_limits<T>::min()) && x <= lanes_type(std::numeric_limits<T>::max()));
+  }
+  // log x for positive, finite, normal doubles: in the integer lanes, x = 2^k·m
+  // with m in [√½, √2) and k made a double exactly; then with f = m − 1 and
+  // s = f/(2 + f),
+  //   log m = 2·atanh(s) = f − f²/2 + s·(f²/2 + R),  R = 2·Σ_{j>=1} s^2j/(2j + 1),
+  // the series to s^20 (|s| <= 0.172: the next term is below 1e-17 of the
+  // sum), in Estrin's form.
+  static lanes_type log_of_normal(const lanes_type& x) {
+    using bits_type = xsimd::batch<std::uint64_t, Arch>;
+    // √½ = 0x3fe6a09e'667f3bcd: adding 1 − √½ to the high word carries into
+    // the exponent exactly when the mantissa is at least √2's.
+    constexpr std::uint64_t one_minus_root_half = std::uint64_t(0x3ff00000 - 0x3fe6a09e) << 32;
+    const bits_type bits = xsimd::bitwise_cast<bits_type>(x) + bits_type(one_minus_root_half);
+    // k + 1023 (at most 11 bits) in the mantissa of 2^52, which is then taken away.
+    const lanes_type k = xsimd::bitwise_cast<lanes_type>((bits >> 52) | bits_type(0x4330000000000000)) -
+                         lanes_type(4503599627370496.0 + 1023.0);
+    const lanes_type m = xsimd::bitwise_cast<lanes_type>((bits & bits_type(0x000fffffffffffff)) +
+                                                         bits_type(std::uint64_t(0x3fe6a09e) << 32));
+    const lanes_type f = m - lanes_type(1.0);
+    const lanes_type half_f_squared = lanes_type(0.5) * f * f;
+    const lanes_type s = f / (lanes_type(2.0) + f);
+    const lanes_type z = s * s, z2 = z * z, z4 = z2 * z2, z8 = z4 * z4;
+    // The series' coefficients in pairs: 2/(2j + 1) + 2/(2j + 3)·z multiplies z^(j−1).
+    const auto pair = [&](int j) {
+      return xsimd::fma(lanes_type(2.0 / (2 * j + 3)), z, lanes_type(2.0 / (2 * j + 1)));
+    };
+    const lanes_type series =
+        xsimd::fma(xsimd::fma(pair(7), z2, pair(5)), z4, xsimd::fma(pair(3), z2, pair(1))) + pair(9) * z8;
+    const lanes_type r = z * series;
+    return xsimd::fma(k, lanes_type(ln2_high),
+                      xsimd::fma(s, half_f_squared + r, k * lanes_type(ln2_low)) - half_f_squared + f);
   }
 
   // erf and pow within 1 ulp of the correctly rounded value (SLEEF's u10

@@ -91,8 +91,10 @@ TEST_CASE("exp of packs at the ends of its range and of NaN is the standard libr
 // log of doubles splits x into its exponent and mantissa in the integer
 // lanes: every exponent, the mantissas on both sides of √2 where the split
 // changes, and the numbers that go lane by lane (zero, negative, subnormal,
-// infinite, NaN).
-TEST_CASE("log of double packs is within 2 ulp of std::log, over every exponent and at the ends of its range") {
+// infinite, NaN); log1p takes log of 1 + x, near 0 where 1 + x rounds most.
+TEST_CASE(
+    "log and log1p of double packs are within 2 ulp of the standard library's, over every exponent and at the ends of "
+    "their range") {
   using P = pack<double>;
   constexpr double infinity = std::numeric_limits<double>::infinity();
   std::int64_t largest = 0;
@@ -110,6 +112,14 @@ TEST_CASE("log of double packs is within 2 ulp of std::log, over every exponent 
   CHECK(largest <= 2);
   CHECK(largest_ulp_difference(log(x), 0.5, 2.0) <= 2);
   CHECK(largest_ulp_difference(log(x), 1.414, 1.4143) <= 2);
+  // log1p by log of u = 1 + x and the part of x that u rounded away.
+  CHECK(largest_ulp_difference(log1p(x), -1e-3, 1e-3) <= 2);
+  CHECK(largest_ulp_difference(log1p(x), -1e-12, 1e-12) <= 2);
+  CHECK(largest_ulp_difference(log1p(x), 1e3, 1e300) <= 2);
+  check_ends_of_range(
+      log1p(x), [](double v) { return std::log1p(v); },
+      std::array<double, 10>{-infinity, -2, -1, -0.0, 1e-300, 2.2e-16, 1e300, std::numeric_limits<double>::max(),
+                             infinity, std::numeric_limits<double>::quiet_NaN()});
   check_ends_of_range(
       log(x), [](double v) { return std::log(v); },
       std::array<double, 11>{-infinity, -1, -0.0, 0, 1e-310, std::numeric_limits<double>::min(), 1, std::sqrt(2.0),
