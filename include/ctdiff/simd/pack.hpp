@@ -37,10 +37,12 @@ inline constexpr bool fused_multiply_add_v =
 // Whether SLEEF has erf and pow for packs of T on Arch that are faster than
 // the standard library's lane by lane: with AVX2 and AVX-512, not with SSE2
 // (bench/results/simd.md).
+template <class Arch>
+inline constexpr bool sleef_instruction_set_v =
+    std::is_base_of_v<xsimd::avx2, Arch> || std::is_base_of_v<xsimd::avx512f, Arch>;
 template <class T, class Arch>
-inline constexpr bool sleef_packs_v = (std::is_same_v<T, double> ||
-                                       std::is_same_v<T, float>)&&(std::is_base_of_v<xsimd::avx2, Arch> ||
-                                                                   std::is_base_of_v<xsimd::avx512f, Arch>);
+inline constexpr bool sleef_packs_v = sleef_instruction_set_v<Arch> &&
+                                      (std::is_same_v<T, double> || std::is_same_v<T, float>);
 
 template <class T, class Arch>
 struct condition_traits<xsimd::batch_bool<T, Arch>> {
