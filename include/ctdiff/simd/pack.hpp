@@ -34,16 +34,6 @@ inline constexpr bool fused_multiply_add_v =
     std::is_base_of_v<xsimd::fma3<xsimd::avx2>, Arch> || std::is_base_of_v<xsimd::fma4, Arch> ||
     std::is_base_of_v<xsimd::avx512f, Arch> || std::is_base_of_v<xsimd::neon64, Arch>;
 
-// Whether SLEEF has erf and pow for packs of T on Arch that are faster than
-// the standard library's lane by lane: with AVX2 and AVX-512, not with SSE2
-// (bench/results/simd.md).
-template <class Arch>
-inline constexpr bool sleef_instruction_set_v =
-    std::is_base_of_v<xsimd::avx2, Arch> || std::is_base_of_v<xsimd::avx512f, Arch>;
-template <class T, class Arch>
-inline constexpr bool sleef_packs_v = sleef_instruction_set_v<Arch> &&
-                                      (std::is_same_v<T, double> || std::is_same_v<T, float>);
-
 template <class T, class Arch>
 struct condition_traits<xsimd::batch_bool<T, Arch>> {
   template <class A, class B>
@@ -183,36 +173,17 @@ struct lanes<xsimd::batch<T, Arch>> {
   }
 
   // erf and pow within 1 ulp of the correctly rounded value (SLEEF's u10
-  // functions), where SLEEF has them for the pack (else erf_op and
-  // real_power_op go lane by lane: xsimd's are not within 2 ulp).
-  static lanes_type erf(const lanes_type& x) requires sleef_packs_v<T, Arch> {
-    if constexpr (std::is_base_of_v<xsimd::avx512f, Arch>) {
-      if constexpr (std::is_same_v<T, double>) {
-        return Sleef_erfd8_u10avx512f(x);
-      } else {
-        return Sleef_erff16_u10avx512f(x);
-      }
-    } else if constexpr (std::is_same_v<T, double>) {
-      return Sleef_erfd4_u10avx2(x);
-    } else {
-      return Sleef_erff8_u10avx2(x);
-    }
-  }
+  // functions), where SLEEF has them for the pack's width
+  // (simd/detail/sleef.hpp); else erf_op and real_power_op go lane by lane:
+  // xsimd's are not within 2 ulp.
+  using sleef = sleef_functions<T, lanes_type::size>;
+  static lanes_type erf(const lanes_type& x) requires requires { sleef::erf; }
+  { return sleef::erf(x); }
   template <class U>
-  static lanes_type pow(const lanes_type& base, const U& exponent) requires sleef_packs_v<T, Arch> {
-    const lanes_type y(exponent);
-    if constexpr (std::is_base_of_v<xsimd::avx512f, Arch>) {
-      if constexpr (std::is_same_v<T, double>) {
-        return Sleef_powd8_u10avx512f(base, y);
-      } else {
-        return Sleef_powf16_u10avx512f(base, y);
-      }
-    } else if constexpr (std::is_same_v<T, double>) {
-      return Sleef_powd4_u10avx2(base, y);
-    } else {
-      return Sleef_powf8_u10avx2(base, y);
-    }
+  static lanes_type pow(const lanes_type& base, const U& exponent) requires requires {
+    sleef::pow;
   }
+  { return sleef::pow(base, lanes_type(exponent)); }
 
   template <class F>
   static lanes_type map(F f, const lanes_type& x) {

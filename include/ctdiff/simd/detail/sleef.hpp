@@ -1,10 +1,12 @@
 // The SLEEF functions that packs call (simd/pack.hpp): erf and pow within
 // 1 ulp, for the instruction sets where they are faster than the standard
-// library's lane by lane. Declared here, with the signatures of SLEEF 3's
-// <sleef.h>, rather than by including it: that header declares every
-// function for every instruction set, and parsing it cost more than xsimd.
-// Link libsleef (ctdiff::simd does).
+// library's lane by lane (AVX2 and AVX-512; not SSE2: bench/results/simd.md).
+// Declared here, with the signatures of SLEEF 3's <sleef.h>, rather than by
+// including it: that header declares every function for every instruction
+// set, and parsing it cost more than xsimd. Link libsleef (ctdiff::simd does).
 #pragma once
+
+#include <cstddef>
 
 // <immintrin.h> only where there is something to declare: it holds every
 // instruction set's intrinsics, which an SSE2 build does not otherwise parse.
@@ -31,3 +33,37 @@ const __m512 Sleef_powf16_u10avx512f(__m512, __m512);
 #endif
 }
 #pragma GCC diagnostic pop
+
+namespace ctdiff::detail {
+
+// SLEEF's erf and pow for a register of `Lanes` numbers of type T: defined
+// only for the registers above, so whether a pack has them is whether this is.
+template <class T, std::size_t Lanes>
+struct sleef_functions;
+
+#ifdef __AVX2__
+template <>
+struct sleef_functions<double, 4> {
+  static constexpr auto erf = Sleef_erfd4_u10avx2;
+  static constexpr auto pow = Sleef_powd4_u10avx2;
+};
+template <>
+struct sleef_functions<float, 8> {
+  static constexpr auto erf = Sleef_erff8_u10avx2;
+  static constexpr auto pow = Sleef_powf8_u10avx2;
+};
+#endif
+#ifdef __AVX512F__
+template <>
+struct sleef_functions<double, 8> {
+  static constexpr auto erf = Sleef_erfd8_u10avx512f;
+  static constexpr auto pow = Sleef_powd8_u10avx512f;
+};
+template <>
+struct sleef_functions<float, 16> {
+  static constexpr auto erf = Sleef_erff16_u10avx512f;
+  static constexpr auto pow = Sleef_powf16_u10avx512f;
+};
+#endif
+
+}  // namespace ctdiff::detail
