@@ -13,7 +13,7 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 calls=${CALLS:-20}
 include=${CTDIFF_INCLUDE:-$root/include}
-models=${MODELS:-quadratic_fit sigmoid_net dense_2_3_2 dense_2_3_4 dense_4_8_4 spring_particle}
+models=${MODELS:-quadratic_fit sigmoid_net dense_2_3_2 dense_2_3_4 dense_4_8_4 spring_particle digits_net}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
@@ -22,7 +22,8 @@ builds=("-O3" "-O3 -march=x86-64-v3")
 for flags in "${builds[@]}"; do
   # $flags and $CXXFLAGS unquoted: several words.
   # shellcheck disable=SC2086
-  g++ -std=c++20 $flags ${CXXFLAGS:-} -I "$include" "$root/bench/callgrind_gradients.cpp" -o "$work/gradients"
+  g++ -std=c++20 $flags ${CXXFLAGS:-} -I "$include" -DCTDIFF_DIGITS_CSV="\"$root/examples/data/digits.csv\"" \
+    "$root/bench/callgrind_gradients.cpp" -o "$work/gradients"
   for model in $models; do
     for variant in hand_written ctdiff; do
       valgrind --tool=callgrind --callgrind-out-file="$work/out" --toggle-collect="*counted_${variant}<*" \
@@ -33,7 +34,7 @@ for flags in "${builds[@]}"; do
   done
 done
 
-echo "Instructions per gradient (g++ $(g++ -dumpfullversion), mean of $calls calls; 64 samples for the dense networks and the spring, 1000 for the others):"
+echo "Instructions per gradient (g++ $(g++ -dumpfullversion), mean of $calls calls; 64 samples for the dense networks and the spring, 100 images for the digits network (the per-sample tensor path), 1000 for the others):"
 echo "| model | build | hand-written | ctdiff | ratio |"
 echo "|---|---|---:|---:|---:|"
 for model in $models; do

@@ -40,9 +40,10 @@ int main(int argc, char** argv) {
     if (model == "dense_2_3_4") return run(bench::dense_network<2, 3, 4>(64), variant, calls);
     if (model == "dense_4_8_4") return run(bench::dense_network<4, 8, 4>(64), variant, calls);
     if (model == "spring_particle") return run(bench::spring_particle(64), variant, calls);
+    if (model == "digits_net") return run(bench::digits_network<100>(CTDIFF_DIGITS_CSV), variant, calls);
   }
   std::fprintf(stderr,
-               "usage: %s quadratic_fit|sigmoid_net|dense_2_3_2|dense_2_3_4|dense_4_8_4|spring_particle "
+               "usage: %s quadratic_fit|sigmoid_net|dense_2_3_2|dense_2_3_4|dense_4_8_4|spring_particle|digits_net "
                "hand_written|ctdiff CALLS\n",
                argv[0]);
   return 2;
