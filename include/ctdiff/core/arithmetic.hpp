@@ -90,20 +90,9 @@ constexpr auto make_real_power(const A& a, const B& b) {
   if constexpr (is_integer_v<B>) {
     return make_power<B::value>(a);
   } else {
-    // A pack type may give its own (simd/pack.hpp), else the standard
-    // library's, lane by lane for a pack.
-    return make_call<real_power_op>(a, b, [](auto base, auto exponent) {
-      if constexpr (requires { detail::lanes<decltype(base)>::pow(base, exponent); }) {
-        return detail::lanes<decltype(base)>::pow(base, exponent);
-      } else {
-        return detail::lanes<decltype(base)>::map(
-            [](auto base_lane, auto exponent_lane) {
-              using std::pow;
-              return pow(base_lane, exponent_lane);
-            },
-            base, exponent);
-      }
-    });
+    // A pack type chooses how (core/numbers.hpp's lanes).
+    return make_call<real_power_op>(
+        a, b, [](auto base, auto exponent) { return detail::lanes<decltype(base)>::pow(base, exponent); });
   }
 }
 

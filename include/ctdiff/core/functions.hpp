@@ -41,29 +41,15 @@ struct sqrt_op {
 
 struct exp_op {
   static constexpr std::string_view name = "exp";
-  // A pack type may give its own (simd/pack.hpp), else the standard library's.
-  static auto apply(auto x) {
-    if constexpr (requires { detail::lanes<decltype(x)>::exp(x); }) {
-      return detail::lanes<decltype(x)>::exp(x);
-    } else {
-      using std::exp;
-      return exp(x);
-    }
-  }
+  // A pack type chooses how (core/numbers.hpp's lanes).
+  static auto apply(auto x) { return detail::lanes<decltype(x)>::exp(x); }
   static constexpr auto derivative(const auto&, const auto& f) { return f; }
 };
 
 struct log_op {
   static constexpr std::string_view name = "log";
-  // A pack type may give its own (simd/pack.hpp), else the standard library's.
-  static auto apply(auto x) {
-    if constexpr (requires { detail::lanes<decltype(x)>::log(x); }) {
-      return detail::lanes<decltype(x)>::log(x);
-    } else {
-      using std::log;
-      return log(x);
-    }
-  }
+  // A pack type chooses how (core/numbers.hpp's lanes).
+  static auto apply(auto x) { return detail::lanes<decltype(x)>::log(x); }
   static constexpr auto derivative(const auto& x, const auto&) { return int_c<1> / x; }
 };
 
@@ -116,15 +102,8 @@ struct atan_op {
 // log1p(x) = log(1 + x), exact for small x; its derivative 1/(1 + x).
 struct log1p_op {
   static constexpr std::string_view name = "log1p";
-  // A pack type may give its own (simd/pack.hpp), else the standard library's.
-  static auto apply(auto x) {
-    if constexpr (requires { detail::lanes<decltype(x)>::log1p(x); }) {
-      return detail::lanes<decltype(x)>::log1p(x);
-    } else {
-      using std::log1p;
-      return log1p(x);
-    }
-  }
+  // A pack type chooses how (core/numbers.hpp's lanes).
+  static auto apply(auto x) { return detail::lanes<decltype(x)>::log1p(x); }
   static constexpr auto derivative(const auto& x, const auto&) {
     return make_quotient(int_c<1>, make_sum(int_c<1>, x));
   }
@@ -154,20 +133,8 @@ struct softplus_op {
 // erf' = 2/sqrt(pi) exp(-x^2).
 struct erf_op {
   static constexpr std::string_view name = "erf";
-  // A pack type may give its own (simd/pack.hpp), else the standard
-  // library's, lane by lane for a pack.
-  static auto apply(auto x) {
-    if constexpr (requires { detail::lanes<decltype(x)>::erf(x); }) {
-      return detail::lanes<decltype(x)>::erf(x);
-    } else {
-      return detail::lanes<decltype(x)>::map(
-          [](auto lane) {
-            using std::erf;
-            return erf(lane);
-          },
-          x);
-    }
-  }
+  // A pack type chooses how (core/numbers.hpp's lanes).
+  static auto apply(auto x) { return detail::lanes<decltype(x)>::erf(x); }
   static constexpr auto derivative(const auto& x, const auto&) {
     return make_product(2 * std::numbers::inv_sqrtpi, make_call<exp_op>(make_negate(make_power<2>(x))));
   }

@@ -5,6 +5,7 @@
 // picks a value: c ? a : b for a bool, a blend of lanes for a pack's mask.
 #pragma once
 
+#include <cmath>
 #include <type_traits>
 
 namespace ctdiff {
@@ -37,19 +38,34 @@ struct condition_traits {
   }
 };
 
-// How a function runs on the lanes of x. map: f applied to each lane, one at
-// a time, for the functions whose vectorised form is less accurate than the
-// standard library's (a number has one lane: f(x)). A pack type specializes
-// this, and may add a function of its own where its library's is slow (exp).
+// The functions whose evaluation a pack type chooses for itself. For a
+// number, the standard library's, found by argument-dependent lookup as well,
+// so that a number type of the user's brings its own. A pack type specializes
+// this (simd/pack.hpp) and decides per function: its SIMD library's, code of
+// its own where that library's is slow, or the standard library's on each
+// lane in turn where the vectorised one is not within 2 ulp of it.
 template <class T>
 struct lanes {
-  template <class F>
-  static constexpr auto map(F f, const T& x) {
-    return f(x);
+  static auto exp(const T& x) {
+    using std::exp;
+    return exp(x);
   }
-  template <class F, class U>
-  static constexpr auto map(F f, const T& x, const U& y) {
-    return f(x, y);
+  static auto log(const T& x) {
+    using std::log;
+    return log(x);
+  }
+  static auto log1p(const T& x) {
+    using std::log1p;
+    return log1p(x);
+  }
+  static auto erf(const T& x) {
+    using std::erf;
+    return erf(x);
+  }
+  template <class U>
+  static auto pow(const T& base, const U& exponent) {
+    using std::pow;
+    return pow(base, exponent);
   }
 };
 

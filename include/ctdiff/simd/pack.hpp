@@ -2,8 +2,9 @@
 // with a pack bound to its symbols computes one sample per lane, in the same
 // straight-line code as a double: eval(e, at(x = pack<double>(...))) and
 // eval(gradient(...), ...) return packs. The functions are xsimd's
-// (exp, log, sin, ...), found by argument-dependent lookup, but for erf and
-// pow, SLEEF's; conditions blend lanes. Needs xsimd 8 and SLEEF 3 (Debian's
+// (sin, tanh, ...), found by argument-dependent lookup, but for those a pack
+// chooses in its lanes below: exp, log and log1p of doubles ctdiff's own, erf
+// and pow SLEEF's; conditions blend lanes. Needs xsimd 8 and SLEEF 3 (Debian's
 // libxsimd-dev and libsleef-dev): link ctdiff::simd.
 #pragma once
 
@@ -174,16 +175,24 @@ struct lanes<xsimd::batch<T, Arch>> {
 
   // erf and pow within 1 ulp of the correctly rounded value (SLEEF's u10
   // functions), where SLEEF has them for the pack's width
-  // (simd/detail/sleef.hpp); else erf_op and real_power_op go lane by lane:
+  // (simd/detail/sleef.hpp); else the standard library's lane by lane:
   // xsimd's are not within 2 ulp.
   using sleef = sleef_functions<T, lanes_type::size>;
-  static lanes_type erf(const lanes_type& x) requires requires { sleef::erf; }
-  { return sleef::erf(x); }
-  template <class U>
-  static lanes_type pow(const lanes_type& base, const U& exponent) requires requires {
-    sleef::pow;
+  static lanes_type erf(const lanes_type& x) {
+    if constexpr (requires { sleef::erf; }) {
+      return sleef::erf(x);
+    } else {
+      return map([](T lane) { return std::erf(lane); }, x);
+    }
   }
-  { return sleef::pow(base, lanes_type(exponent)); }
+  template <class U>
+  static lanes_type pow(const lanes_type& base, const U& exponent) {
+    if constexpr (requires { sleef::pow; }) {
+      return sleef::pow(base, lanes_type(exponent));
+    } else {
+      return map([](T base_lane, T exponent_lane) { return std::pow(base_lane, exponent_lane); }, base, exponent);
+    }
+  }
 
   template <class F>
   static lanes_type map(F f, const lanes_type& x) {
