@@ -41,29 +41,23 @@ namespace ctdiff::detail {
 template <class T, std::size_t Lanes>
 struct sleef_functions;
 
+template <auto Erf, auto Pow>
+struct sleef_pair {
+  static constexpr auto erf = Erf;
+  static constexpr auto pow = Pow;
+};
+
 #ifdef __AVX2__
 template <>
-struct sleef_functions<double, 4> {
-  static constexpr auto erf = Sleef_erfd4_u10avx2;
-  static constexpr auto pow = Sleef_powd4_u10avx2;
-};
+struct sleef_functions<double, 4> : sleef_pair<Sleef_erfd4_u10avx2, Sleef_powd4_u10avx2> {};
 template <>
-struct sleef_functions<float, 8> {
-  static constexpr auto erf = Sleef_erff8_u10avx2;
-  static constexpr auto pow = Sleef_powf8_u10avx2;
-};
+struct sleef_functions<float, 8> : sleef_pair<Sleef_erff8_u10avx2, Sleef_powf8_u10avx2> {};
 #endif
 #ifdef __AVX512F__
 template <>
-struct sleef_functions<double, 8> {
-  static constexpr auto erf = Sleef_erfd8_u10avx512f;
-  static constexpr auto pow = Sleef_powd8_u10avx512f;
-};
+struct sleef_functions<double, 8> : sleef_pair<Sleef_erfd8_u10avx512f, Sleef_powd8_u10avx512f> {};
 template <>
-struct sleef_functions<float, 16> {
-  static constexpr auto erf = Sleef_erff16_u10avx512f;
-  static constexpr auto pow = Sleef_powf16_u10avx512f;
-};
+struct sleef_functions<float, 16> : sleef_pair<Sleef_erff16_u10avx512f, Sleef_powf16_u10avx512f> {};
 #endif
 
 }  // namespace ctdiff::detail
