@@ -207,6 +207,39 @@ using fit_result = fitted<ParameterBindings, training_result<typename ParameterB
 
 namespace detail {
 
+// f(0), ..., f(N - 1), each index a constant after inlining: then the
+// compiler can hold a small model's per-sample sums in registers, where a
+// loop over the index leaves them in an array stored at every sample (and g++
+// packs two of them into one vector register, unpacked at every sample).
+template <std::size_t N, class F>
+void for_each_partial(F&& f) {
+  [&]<std::size_t... I>(std::index_sequence<I...>) {
+    // A braced list, not a fold: clang++ stops at 256 operands in a fold.
+    [[maybe_unused]] const int in_order[] = {0, (f(I), 0)...};
+  }
+  (std::make_index_sequence<N>{});
+}
+
+// A loss c · f with c a number (the ½ of ½·r²) splits into c and f, so that
+// a sum over samples adds f and its gradient and multiplies by c once: a
+// multiply less per sample and partial. Any other loss is 1 · itself.
+template <class Loss>
+struct constant_factor {
+  static const Loss& rest(const Loss& loss) { return loss; }
+  template <class T>
+  static T value(const Loss&) {
+    return T(1);
+  }
+};
+template <class N, class F>
+struct constant_factor<binary<product_op, literal<N>, F>> {
+  static const F& rest(const binary<product_op, literal<N>, F>& loss) { return loss.right; }
+  template <class T>
+  static T value(const binary<product_op, literal<N>, F>& loss) {
+    return static_cast<T>(loss.left.value);
+  }
+};
+
 // The objective of fit(): the loss and its gradient over samples, evaluated
 // in one bindings object whose data values are overwritten per sample. A copy
 // (one per thread) has bindings of its own and reads the same flat parameters.
@@ -216,6 +249,9 @@ struct fit_problem {
   using W = typename parameter_symbols<ParameterBindings>::wrt;
 
   const Loss& loss;
+  // loss = factor · summand (constant_factor): the per-sample sums are summand's.
+  const std::remove_cvref_t<decltype(constant_factor<Loss>::rest(std::declval<const Loss&>()))>& summand;
+  T factor;
   const Dataset& samples;
   std::span<const T, W::size> flat;  // the optimizer's parameters
   bool samples_in_order = false;     // every batch consecutive samples (set by the optimizer)
@@ -227,7 +263,12 @@ struct fit_problem {
   static constexpr bool loss_bound = all_bound_v<Loss, decltype(b)>;
 
   fit_problem(const Loss& l, std::span<const T, W::size> parameters, const ParameterBindings& initial, const Dataset& s)
-      : loss(l), samples(s), flat(parameters), b(sample_bindings<T>(initial, s)) {
+      : loss(l),
+        summand(constant_factor<Loss>::rest(l)),
+        factor(constant_factor<Loss>::template value<T>(l)),
+        samples(s),
+        flat(parameters),
+        b(sample_bindings<T>(initial, s)) {
     if constexpr (!loss_bound) report_unbound_symbols<bound_in_params_or_data, decltype(b)>(symbols_t<Loss>{});
   }
 
@@ -258,20 +299,20 @@ struct fit_problem {
     if (gradient.empty()) {
       for_each_sample(indices, [&](std::size_t index) {
         load_sample(local, samples, index);
-        sum += eval(loss, local);
+        sum += eval(summand, local);
       });
-      return sum;
+      return factor * sum;
     }
-    const auto loss_gradient = ctdiff::gradient(loss, W{});
+    const auto loss_gradient = ctdiff::gradient(summand, W{});
     std::array<T, W::size> sums{};
     for_each_sample(indices, [&](std::size_t index) {
       load_sample(local, samples, index);
       const auto [value, partials] = eval_with_value(loss_gradient, local);
       sum += value;
-      for (std::size_t i = 0; i != W::size; ++i) sums[i] += partials[i];
+      for_each_partial<W::size>([&](std::size_t i) { sums[i] += partials[i]; });
     });
-    for (std::size_t i = 0; i != W::size; ++i) gradient[i] += sums[i];
-    return sum;
+    for_each_partial<W::size>([&](std::size_t i) { gradient[i] += factor * sums[i]; });
+    return factor * sum;
   }
 
   // Every index one more than the one before: known where the optimizer says

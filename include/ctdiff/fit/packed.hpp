@@ -120,22 +120,22 @@ struct packed_fit_problem : fit_problem<Loss, ParameterBindings, Dataset> {
       lanes sum(T(0));
       for (std::size_t i = 0; i != indices.size(); i += width) {
         load<Consecutive>(packed, indices, i);
-        sum += eval(this->loss, packed);
+        sum += eval(this->summand, packed);
       }
-      return in_lane_order(sum);
+      return this->factor * in_lane_order(sum);
     }
-    const auto loss_gradient = ctdiff::gradient(this->loss, W{});
+    const auto loss_gradient = ctdiff::gradient(this->summand, W{});
     lanes sum(T(0));
     std::array<lanes, W::size> sums;
-    sums.fill(lanes(T(0)));
+    for_each_partial<W::size>([&](std::size_t k) { sums[k] = lanes(T(0)); });
     for (std::size_t i = 0; i != indices.size(); i += width) {
       load<Consecutive>(packed, indices, i);
       const auto [value, partials] = eval_with_value(loss_gradient, packed);
       sum += value;
-      for (std::size_t k = 0; k != W::size; ++k) sums[k] += partials[k];
+      for_each_partial<W::size>([&](std::size_t k) { sums[k] += partials[k]; });
     }
-    for (std::size_t k = 0; k != W::size; ++k) gradient[k] += in_lane_order(sums[k]);
-    return in_lane_order(sum);
+    for_each_partial<W::size>([&](std::size_t k) { gradient[k] += this->factor * in_lane_order(sums[k]); });
+    return this->factor * in_lane_order(sum);
   }
 
   template <bool Consecutive>

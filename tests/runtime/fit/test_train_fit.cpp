@@ -56,6 +56,25 @@ TEST_CASE("one batch step equals the mean of the per-sample gradients evaluated 
   REQUIRE(result.loss_per_epoch[0] == close_to(mean_loss, 1e-14));
 }
 
+TEST_CASE("a loss c·f (c = 0.3, not a power of two): the step and the loss are c times f's means") {
+  constexpr auto residual = t0 * pow<2>(x) + t1 * x + t2 - y;
+  const double rate = 0.05;
+  const auto result = fit(0.3 * pow<2>(residual), params(t0 = 0.5, t1 = -1.0, t2 = 2.0), data(x = xs, y = ys),
+                          {.learning_rate = rate, .max_epochs = 1});
+  std::array<double, 3> mean{};
+  double mean_loss = 0;
+  for (std::size_t i = 0; i != xs.size(); ++i) {
+    const auto point = at(t0 = 0.5, t1 = -1.0, t2 = 2.0, x = xs[i], y = ys[i]);
+    const auto g = eval(gradient(pow<2>(residual), wrt(t0, t1, t2)), point);
+    for (std::size_t k = 0; k != 3; ++k) mean[k] += 0.3 * g[k] / 3;
+    mean_loss += 0.3 * eval(pow<2>(residual), point) / 3;
+  }
+  REQUIRE(result.parameters[t0] == close_to(0.5 - rate * mean[0], 1e-14));
+  REQUIRE(result.parameters[t1] == close_to(-1.0 - rate * mean[1], 1e-14));
+  REQUIRE(result.parameters[t2] == close_to(2.0 - rate * mean[2], 1e-14));
+  REQUIRE(result.loss_per_epoch[0] == close_to(mean_loss, 1e-14));
+}
+
 TEST_CASE("E = (θx² − y)² on samples of 3x²: one step of rate 1 from 0 gives 4, training gives 3") {
   constexpr auto theta = var<"θ">;
   constexpr auto loss = pow<2>(theta * pow<2>(x) - y);
