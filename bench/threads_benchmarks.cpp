@@ -5,6 +5,7 @@
 // model's fixed part: time(n, P) = fixed(P) + n * per_sample / P.
 #include <benchmark/benchmark.h>
 
+#include <array>
 #include <ctdiff/ctdiff.hpp>
 #ifdef CTDIFF_BENCH_SIMD
 #include <ctdiff/simd.hpp>
@@ -174,7 +175,7 @@ constexpr auto quadratic = pow<2>(a * pow<2>(x) + b * x + c - y);
 constexpr auto decay = pow<2>(a * exp(-b * x) + c - y);
 }  // namespace descent
 
-template <const auto& Loss, bool Packs>
+template <const auto& Loss, bool Packs, ctdiff::splitting Split = ctdiff::splitting::measured>
 void descent_on_million(benchmark::State& state) {
   using namespace descent;
   static const columns data;
@@ -182,7 +183,8 @@ void descent_on_million(benchmark::State& state) {
   const options o{.method = optimizer::gradient_descent,
                   .learning_rate = 0.1,
                   .max_epochs = 20,
-                  .threads = static_cast<std::size_t>(state.range(0))};
+                  .threads = static_cast<std::size_t>(state.range(0)),
+                  .split = Split};
   const auto start = params(a = 1.0, b = 1.0, c = 0.0);
   for (auto _ : state) {
 #ifdef CTDIFF_BENCH_SIMD
@@ -195,6 +197,47 @@ void descent_on_million(benchmark::State& state) {
   }
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * 21 * million));
 }
+
+#ifdef CTDIFF_BENCH_SIMD
+// What this machine gives a second thread, the ceilings of the descent rows
+// above, measured in the same run: multiply-adds on packs with no memory
+// traffic (ten independent chains, as a pack's exp is mostly multiply-adds),
+// and the quadratic's two columns of 10^6 doubles read 21 times, as its
+// packed descent reads them. Google Benchmark's threads, each doing
+// 1/threads of the work: compare items_per_second (the time column is per
+// thread's share).
+void ceiling_multiply_adds(benchmark::State& state) {
+  using lanes = ctdiff::pack<double>;
+  const std::size_t steps = 6'000'000 / static_cast<std::size_t>(state.threads());
+  for (auto _ : state) {
+    std::array<lanes, 10> chains;
+    for (std::size_t i = 0; i != chains.size(); ++i) chains[i] = lanes(1.0 + 1e-9 * static_cast<double>(i));
+    const lanes factor(0.999999999), offset(1e-9);
+    for (std::size_t step = 0; step != steps; ++step) {
+      for (lanes& chain : chains) chain = xsimd::fma(chain, factor, offset);
+    }
+    for (const lanes& chain : chains) benchmark::DoNotOptimize(chain);
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * steps * 10 * lanes::size));
+}
+
+void ceiling_stream(benchmark::State& state) {
+  using lanes = ctdiff::pack<double>;
+  static const columns data;
+  const std::size_t share = million / static_cast<std::size_t>(state.threads()) / lanes::size * lanes::size;
+  const std::size_t first = share * static_cast<std::size_t>(state.thread_index());
+  for (auto _ : state) {
+    lanes sum(0.0);
+    for (std::size_t pass = 0; pass != 21; ++pass) {
+      for (std::size_t i = first; i != first + share; i += lanes::size) {
+        sum = xsimd::fma(lanes::load_unaligned(&data.x1[i]), lanes::load_unaligned(&data.y[i]), sum);
+      }
+    }
+    benchmark::DoNotOptimize(sum);
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * 21 * share));
+}
+#endif
 
 void one_and_two_threads(benchmark::internal::Benchmark* b) {
   b->ArgName("threads")->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime();
@@ -213,6 +256,15 @@ BENCHMARK(descent_on_million<descent::quadratic, true>)
 BENCHMARK(descent_on_million<descent::decay, true>)
     ->Name("descent_on_million/decay/simd_fit")
     ->Apply(one_and_two_threads);
+// Every call split, the first one included: what the default's first, measured, unsplit call costs.
+BENCHMARK(descent_on_million<descent::quadratic, true, ctdiff::splitting::always>)
+    ->Name("descent_on_million/quadratic/simd_fit_always_split")
+    ->Apply(one_and_two_threads);
+BENCHMARK(descent_on_million<descent::decay, true, ctdiff::splitting::always>)
+    ->Name("descent_on_million/decay/simd_fit_always_split")
+    ->Apply(one_and_two_threads);
+BENCHMARK(ceiling_multiply_adds)->Name("machine_ceiling/multiply_adds")->Threads(1)->Threads(2)->UseRealTime();
+BENCHMARK(ceiling_stream)->Name("machine_ceiling/stream_two_columns")->Threads(1)->Threads(2)->UseRealTime();
 #endif
 BENCHMARK(decay_fit)
     ->ArgNames({"batch", "threads"})
