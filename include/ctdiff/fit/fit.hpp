@@ -307,9 +307,9 @@ struct fit_problem {
     std::array<T, W::size> sums{};
     for_each_sample(indices, [&](std::size_t index) {
       load_sample(local, samples, index);
-      const auto [value, partials] = eval_with_value(loss_gradient, local);
-      sum += value;
-      for_each_partial<W::size>([&](std::size_t i) { sums[i] += partials[i]; });
+      const auto evaluated = eval_with_value(loss_gradient, local);
+      sum += evaluated.value;
+      for_each_partial<W::size>([&](std::size_t i) { sums[i] += evaluated.gradient[i]; });
     });
     for_each_partial<W::size>([&](std::size_t i) { gradient[i] += factor * sums[i]; });
     return factor * sum;

@@ -130,9 +130,9 @@ struct packed_fit_problem : fit_problem<Loss, ParameterBindings, Dataset> {
     for_each_partial<W::size>([&](std::size_t k) { sums[k] = lanes(T(0)); });
     for (std::size_t i = 0; i != indices.size(); i += width) {
       load<Consecutive>(packed, indices, i);
-      const auto [value, partials] = eval_with_value(loss_gradient, packed);
-      sum += value;
-      for_each_partial<W::size>([&](std::size_t k) { sums[k] += partials[k]; });
+      const auto evaluated = eval_with_value(loss_gradient, packed);
+      sum += evaluated.value;
+      for_each_partial<W::size>([&](std::size_t k) { sums[k] += evaluated.gradient[k]; });
     }
     for_each_partial<W::size>([&](std::size_t k) { gradient[k] += this->factor * in_lane_order(sums[k]); });
     return this->factor * in_lane_order(sum);
