@@ -204,6 +204,27 @@ inline constexpr bool has_constant_factor_v = false;
 template <class C, class E>
 inline constexpr bool has_constant_factor_v<binary<product_op, C, E>> = is_constant_v<C>;
 
+// c*e with a constant c (the simplifier puts constants on the left), as c
+// and e; any other expression is 1*itself. A sum over samples sums e and
+// multiplies by c once (fit/fit.hpp).
+template <class E>
+struct constant_factor {
+  static constexpr const E& rest(const E& e) { return e; }
+  template <class T>
+  static constexpr T value(const E&) {
+    return T(1);
+  }
+};
+template <class C, class E>
+requires is_constant_v<C>
+struct constant_factor<binary<product_op, C, E>> {
+  static constexpr const E& rest(const binary<product_op, C, E>& e) { return e.right; }
+  template <class T>
+  static constexpr T value(const binary<product_op, C, E>& e) {
+    return static_cast<T>(constant_value(e.left));
+  }
+};
+
 // n/d with a denominator that is not a constant: a factor beside it joins
 // the numerator, so like factors meet and cancel in one quotient.
 template <class E>

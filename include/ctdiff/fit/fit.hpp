@@ -220,26 +220,6 @@ void for_each_partial(F&& f) {
   (std::make_index_sequence<N>{});
 }
 
-// A loss c · f with c a number (the ½ of ½·r²) splits into c and f, so that
-// a sum over samples adds f and its gradient and multiplies by c once: a
-// multiply less per sample and partial. Any other loss is 1 · itself.
-template <class Loss>
-struct constant_factor {
-  static const Loss& rest(const Loss& loss) { return loss; }
-  template <class T>
-  static T value(const Loss&) {
-    return T(1);
-  }
-};
-template <class N, class F>
-struct constant_factor<binary<product_op, literal<N>, F>> {
-  static const F& rest(const binary<product_op, literal<N>, F>& loss) { return loss.right; }
-  template <class T>
-  static T value(const binary<product_op, literal<N>, F>& loss) {
-    return static_cast<T>(loss.left.value);
-  }
-};
-
 // The objective of fit(): the loss and its gradient over samples, evaluated
 // in one bindings object whose data values are overwritten per sample. A copy
 // (one per thread) has bindings of its own and reads the same flat parameters.
@@ -249,9 +229,6 @@ struct fit_problem {
   using W = typename parameter_symbols<ParameterBindings>::wrt;
 
   const Loss& loss;
-  // loss = factor · summand (constant_factor): the per-sample sums are summand's.
-  const std::remove_cvref_t<decltype(constant_factor<Loss>::rest(std::declval<const Loss&>()))>& summand;
-  T factor;
   const Dataset& samples;
   std::span<const T, W::size> flat;  // the optimizer's parameters
   bool samples_in_order = false;     // every batch consecutive samples (set by the optimizer)
@@ -263,12 +240,7 @@ struct fit_problem {
   static constexpr bool loss_bound = all_bound_v<Loss, decltype(b)>;
 
   fit_problem(const Loss& l, std::span<const T, W::size> parameters, const ParameterBindings& initial, const Dataset& s)
-      : loss(l),
-        summand(constant_factor<Loss>::rest(l)),
-        factor(constant_factor<Loss>::template value<T>(l)),
-        samples(s),
-        flat(parameters),
-        b(sample_bindings<T>(initial, s)) {
+      : loss(l), samples(s), flat(parameters), b(sample_bindings<T>(initial, s)) {
     if constexpr (!loss_bound) report_unbound_symbols<bound_in_params_or_data, decltype(b)>(symbols_t<Loss>{});
   }
 
@@ -280,6 +252,12 @@ struct fit_problem {
   }
 
   void set_samples_in_order(bool in_order) { samples_in_order = in_order; }
+
+  // loss = factor() · summand() (core's constant_factor, ½ · r² for ½r²): a
+  // sum over samples adds summand's values and gradients, a multiply less per
+  // sample and partial, and multiplies by the factor once.
+  const auto& summand() const { return constant_factor<Loss>::rest(loss); }
+  T factor() const { return constant_factor<Loss>::template value<T>(loss); }
 
   // The flat parameters (which the optimizer updates) into the bindings.
   void load_parameters() { parameter_symbols<ParameterBindings>::from_flat(flat, b); }
@@ -299,11 +277,11 @@ struct fit_problem {
     if (gradient.empty()) {
       for_each_sample(indices, [&](std::size_t index) {
         load_sample(local, samples, index);
-        sum += eval(summand, local);
+        sum += eval(summand(), local);
       });
-      return factor * sum;
+      return factor() * sum;
     }
-    const auto loss_gradient = ctdiff::gradient(summand, W{});
+    const auto loss_gradient = ctdiff::gradient(summand(), W{});
     std::array<T, W::size> sums{};
     for_each_sample(indices, [&](std::size_t index) {
       load_sample(local, samples, index);
@@ -311,8 +289,9 @@ struct fit_problem {
       sum += evaluated.value;
       for_each_partial<W::size>([&](std::size_t i) { sums[i] += evaluated.gradient[i]; });
     });
-    for_each_partial<W::size>([&](std::size_t i) { gradient[i] += factor * sums[i]; });
-    return factor * sum;
+    const T scale = factor();
+    for_each_partial<W::size>([&](std::size_t i) { gradient[i] += scale * sums[i]; });
+    return scale * sum;
   }
 
   // Every index one more than the one before: known where the optimizer says

@@ -120,11 +120,11 @@ struct packed_fit_problem : fit_problem<Loss, ParameterBindings, Dataset> {
       lanes sum(T(0));
       for (std::size_t i = 0; i != indices.size(); i += width) {
         load<Consecutive>(packed, indices, i);
-        sum += eval(this->summand, packed);
+        sum += eval(this->summand(), packed);
       }
-      return this->factor * in_lane_order(sum);
+      return this->factor() * in_lane_order(sum);
     }
-    const auto loss_gradient = ctdiff::gradient(this->summand, W{});
+    const auto loss_gradient = ctdiff::gradient(this->summand(), W{});
     lanes sum(T(0));
     std::array<lanes, W::size> sums;
     for_each_partial<W::size>([&](std::size_t k) { sums[k] = lanes(T(0)); });
@@ -134,8 +134,9 @@ struct packed_fit_problem : fit_problem<Loss, ParameterBindings, Dataset> {
       sum += evaluated.value;
       for_each_partial<W::size>([&](std::size_t k) { sums[k] += evaluated.gradient[k]; });
     }
-    for_each_partial<W::size>([&](std::size_t k) { gradient[k] += this->factor * in_lane_order(sums[k]); });
-    return this->factor * in_lane_order(sum);
+    const T scale = this->factor();
+    for_each_partial<W::size>([&](std::size_t k) { gradient[k] += scale * in_lane_order(sums[k]); });
+    return scale * in_lane_order(sum);
   }
 
   template <bool Consecutive>
