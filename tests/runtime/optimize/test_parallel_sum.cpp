@@ -198,6 +198,33 @@ TEST_CASE("a split is tried only where every thread finds a free core") {
   REQUIRE(four_cores.split(100'000, 256));
 }
 
+TEST_CASE("the call that starts the helpers is not timed, and the helpers are not another process's work") {
+  busy_processes = 0;
+  split_decision decision(2, splitting::measured, runnable_besides_busy, 2);
+  REQUIRE_FALSE(decision.split(100'000, 256));
+  decision.record(false, 100'000, 1e-3);
+  REQUIRE(decision.split(100'000, 256));  // the trial, which starts the helpers
+  decision.helpers_started();
+  REQUIRE_FALSE(decision.timed());
+  // The helper, awake between two calls, is counted among the runnable
+  // tasks: read as ours, the next call is the trial again.
+  busy_processes = 1;
+  REQUIRE(decision.split(100'000, 256));
+  REQUIRE(decision.timed());
+  decision.record(true, 100'000, 0.6e-3);
+  REQUIRE(decision.split(100'000, 256));
+  // Another process beside the caller and its helper still counts.
+  busy_processes = 2;
+  split_decision started(2, splitting::measured, runnable_besides_busy, 2);
+  REQUIRE_FALSE(started.split(100'000, 256));
+  started.record(false, 100'000, 1e-3);
+  busy_processes = 0;
+  REQUIRE(started.split(100'000, 256));
+  started.helpers_started();
+  busy_processes = 2;
+  REQUIRE_FALSE(started.split(100'000, 256));
+}
+
 TEST_CASE("a call whose work is below the threshold is never split, and a single chunk never") {
   busy_processes = 0;
   split_decision decision(2, splitting::measured, runnable_besides_busy, 2);

@@ -10,10 +10,13 @@
 // threads give the same bits, and one thread runs the very same chunked order.
 //
 // The threads: the caller and options.threads − 1 helpers, started at the
-// sum's first split call and asleep between calls. Every thread claims chunks
-// from one counter, so a helper that the scheduler has not run yet (on a busy
-// machine) delays nobody: the caller sums the chunks it did not take, and
-// waits only for a chunk a helper is in the middle of. Whether a call is split at all is
+// sum's first split call and asleep between calls. Each thread owns a run of
+// consecutive chunks, the same at every call (so it reads the same samples
+// from its own caches, and claims them on a counter no other thread writes),
+// and then takes the chunks left in the others' runs from their ends, so a
+// helper that the scheduler has not run yet (on a busy machine) delays
+// nobody: the caller sums the chunks it did not take, and waits only for a
+// chunk a helper is in the middle of. Whether a call is split at all is
 // decided per call from measured times (see splitting), so that more threads
 // are never much slower than one.
 #pragma once
@@ -132,6 +135,16 @@ class split_decision {
 
   bool timed() const { return timed_; }
 
+  // This call started the helper threads: its time, which holds their start,
+  // is not recorded, and the trial is made again at the next call. From now
+  // on the count of runnable tasks may hold the helpers themselves (awake
+  // between two calls), which are not taken for another process's.
+  void helpers_started() {
+    timed_ = false;
+    calls_until_retry_ = 0;
+    own_helpers_ = threads_ - 1;
+  }
+
   void record(bool was_split, std::size_t samples, double seconds) {
     const double per_sample = seconds / static_cast<double>(samples);
     double& mean = was_split ? parallel_per_sample_ : serial_per_sample_;
@@ -156,7 +169,8 @@ class split_decision {
   // and the helpers fit in the cores (true where that count is unknown).
   bool cores_free() const {
     const std::size_t runnable = runnable_();
-    return runnable == 0 || runnable - 1 + threads_ <= cores_;
+    const std::size_t ours = 1 + own_helpers_;
+    return runnable == 0 || (runnable > ours ? runnable - ours : 0) + threads_ <= cores_;
   }
 
   std::size_t threads_;
@@ -169,6 +183,7 @@ class split_decision {
   double parallel_per_sample_ = -1;
   std::size_t retry_interval_ = 1;
   std::size_t calls_until_retry_ = 0;
+  std::size_t own_helpers_ = 0;  // helper threads started
 };
 
 // The deterministic sum over samples of a worker: worker(samples, partial)
@@ -196,6 +211,7 @@ class sample_sum {
         copies_.reserve(threads_);
         for (std::size_t t = 0; t != threads_; ++t) copies_.push_back(padded{worker});
         helpers_.reserve(threads_ - 1);
+        runs_ = std::vector<run>(threads_);
       } else {
         throw std::invalid_argument(
             "ctdiff: options.threads > 1 needs a copyable objective: each thread calls its own copy");
@@ -223,6 +239,10 @@ class sample_sum {
     std::fill(total.begin(), total.end(), T(0));
     if (chunks.count == 0) return T(0);
     const bool split = decision_.split(samples.size(), chunks.count);
+    if (split && helpers_.size() + 1 < threads_) {
+      start_helpers();
+      decision_.helpers_started();
+    }
     const auto start = decision_.timed() ? split_decision::clock::now() : split_decision::clock::time_point();
     if (split) {
       sum_in_parallel(samples, chunks, total);
@@ -255,15 +275,17 @@ class sample_sum {
   // like any helper; then it waits for the chunks still being summed and adds
   // the partial sums in chunk order.
   void sum_in_parallel(std::span<const std::size_t> samples, const chunking& chunks, std::span<T> total) {
-    start_helpers();
     call_ = {samples, chunks, total};
     completed_.store(0, std::memory_order_relaxed);
     failure_ = nullptr;
     const std::uint32_t generation = generation_.load(std::memory_order_relaxed) + 1;
-    next_chunk_.store(ticket(generation, chunks.count, 0), std::memory_order_release);
+    for (std::size_t t = 0; t != threads_; ++t) {
+      runs_[t].claims.store(ticket(generation, chunks.count * t / threads_, chunks.count * (t + 1) / threads_),
+                            std::memory_order_release);
+    }
     generation_.store(generation, std::memory_order_release);
     generation_.notify_all();
-    claim_and_sum(copies_[0].worker, generation);
+    claim_and_sum(0, generation);
     for (std::uint32_t done = completed_.load(std::memory_order_acquire); done != chunks.count;
          done = completed_.load(std::memory_order_acquire)) {
       completed_.wait(done, std::memory_order_acquire);
@@ -277,39 +299,50 @@ class sample_sum {
   // waits for none to be scheduled and exit.
   void start_helpers() {
     for (std::size_t t = helpers_.size() + 1; t < threads_; ++t) {
-      helpers_.emplace_back([this, t] { help(copies_[t].worker); });
+      helpers_.emplace_back([this, t] { help(t); });
     }
   }
 
   // A helper: asleep until a call is published, then claims its chunks.
-  void help(Worker& worker) {
+  void help(std::size_t self) {
     std::uint32_t seen = 0;
     for (;;) {
       generation_.wait(seen, std::memory_order_acquire);
       seen = generation_.load(std::memory_order_acquire);
       if (stopping_.load(std::memory_order_relaxed)) return;
-      claim_and_sum(worker, seen);
+      claim_and_sum(self, seen);
     }
   }
 
-  // A claim names its call (generation) and the call's chunk count, so that a
-  // thread that wakes late never takes a chunk of a later call for its own,
-  // and reads the call only once its claim holds the call open.
-  static constexpr std::uint64_t ticket(std::uint32_t generation, std::size_t count, std::size_t chunk) {
-    return std::uint64_t(generation) << 32 | std::uint64_t(count) << 16 | std::uint64_t(chunk);
+  // A run's counter holds its call (generation) and the run's remaining
+  // chunks [first, end), so that a thread that wakes late never takes a chunk
+  // of a later call for its own, and reads the call only once its claim holds
+  // the call open. The owner takes the first chunk, the others the last.
+  static constexpr std::uint64_t ticket(std::uint32_t generation, std::size_t first, std::size_t end) {
+    return std::uint64_t(generation) << 32 | std::uint64_t(end) << 16 | std::uint64_t(first);
   }
 
-  void claim_and_sum(Worker& worker, std::uint32_t generation) {
-    std::uint64_t claim = next_chunk_.load(std::memory_order_acquire);
-    for (;;) {
-      const std::size_t count = (claim >> 16) & 0xffff;
-      const std::size_t k = claim & 0xffff;
-      if (claim >> 32 != generation || k >= count) return;
-      if (!next_chunk_.compare_exchange_weak(claim, claim + 1, std::memory_order_acq_rel)) continue;
-      sum_chunk(worker, k);
-      if (completed_.fetch_add(1, std::memory_order_acq_rel) + 1 == count) completed_.notify_all();
-      claim = next_chunk_.load(std::memory_order_acquire);
+  void claim_and_sum(std::size_t self, std::uint32_t generation) {
+    Worker& worker = copies_[self].worker;
+    std::uint32_t summed = 0;
+    for (std::size_t i = 0; i != threads_; ++i) {
+      const bool own = i == 0;
+      std::atomic<std::uint64_t>& claims = runs_[(self + i) % threads_].claims;
+      std::uint64_t claim = claims.load(std::memory_order_acquire);
+      for (;;) {
+        const std::size_t first = claim & 0xffff;
+        const std::size_t end = (claim >> 16) & 0xffff;
+        if (claim >> 32 != generation || first >= end) break;
+        const std::uint64_t rest = own ? claim + 1 : claim - (std::uint64_t(1) << 16);
+        if (!claims.compare_exchange_weak(claim, rest, std::memory_order_acq_rel)) continue;
+        sum_chunk(worker, own ? first : end - 1);
+        ++summed;
+        claim = claims.load(std::memory_order_acquire);
+      }
     }
+    if (summed == 0) return;
+    const std::size_t count = call_.chunks.count;  // read while this thread's chunks hold the call open
+    if (completed_.fetch_add(summed, std::memory_order_acq_rel) + summed == count) completed_.notify_all();
   }
 
   void sum_chunk(Worker& worker, std::size_t k) {
@@ -338,6 +371,11 @@ class sample_sum {
     Worker worker;
   };
 
+  // A thread's run of chunks, its counter on a cache line of its own.
+  struct alignas(128) run {
+    std::atomic<std::uint64_t> claims{0};
+  };
+
   struct call {
     std::span<const std::size_t> samples;
     chunking chunks{0};
@@ -354,8 +392,8 @@ class sample_sum {
   std::vector<T> chunk_sums_;
   call call_;
   std::atomic<std::uint32_t> generation_{0};
-  std::atomic<std::uint64_t> next_chunk_{0};
-  std::atomic<std::uint32_t> completed_{0};  // 32 bits: what the platform's wait takes directly
+  std::vector<run> runs_;
+  alignas(128) std::atomic<std::uint32_t> completed_{0};  // 32 bits: what the platform's wait takes directly
   std::atomic<bool> stopping_{false};
   std::mutex failure_mutex_;
   std::exception_ptr failure_;
