@@ -225,6 +225,17 @@ TEST_CASE("the call that starts the helpers is not timed, and the helpers are no
   REQUIRE_FALSE(started.split(100'000, 256));
 }
 
+TEST_CASE("a task runnable for a moment is not taken for load") {
+  // Read busy once, then quiet: the trial is made at the same call.
+  static int reads = 0;
+  const auto busy_at_first_read = []() -> std::size_t { return ++reads == 1 ? 3 : 1; };
+  split_decision decision(2, splitting::measured, busy_at_first_read, 2);
+  REQUIRE_FALSE(decision.split(100'000, 256));
+  decision.record(false, 100'000, 1e-3);
+  REQUIRE(decision.split(100'000, 256));
+  REQUIRE(reads == 2);
+}
+
 TEST_CASE("a call whose work is below the threshold is never split, and a single chunk never") {
   busy_processes = 0;
   split_decision decision(2, splitting::measured, runnable_besides_busy, 2);

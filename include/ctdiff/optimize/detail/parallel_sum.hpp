@@ -164,13 +164,19 @@ class split_decision {
   static constexpr std::size_t refresh_interval = 64;
   static constexpr std::size_t max_retry_interval = 256;
   static constexpr std::size_t calls_between_looks = 8;  // at the free cores, while they are taken
+  static constexpr int reads_per_look = 3;
 
   // Every helper would find a core: the tasks runnable besides the caller
-  // and the helpers fit in the cores (true where that count is unknown).
+  // and the helpers fit in the cores (true where that count is unknown), at
+  // one of a few reads in a row, so that a task that runs for a moment (a
+  // kernel thread, a shell) is not taken for load.
   bool cores_free() const {
-    const std::size_t runnable = runnable_();
     const std::size_t ours = 1 + own_helpers_;
-    return runnable == 0 || (runnable > ours ? runnable - ours : 0) + threads_ <= cores_;
+    for (int read = 0; read != reads_per_look; ++read) {
+      const std::size_t runnable = runnable_();
+      if (runnable == 0 || (runnable > ours ? runnable - ours : 0) + threads_ <= cores_) return true;
+    }
+    return false;
   }
 
   std::size_t threads_;
