@@ -161,9 +161,9 @@ void decay_fit(benchmark::State& state) {
 
 // fit, or simd::fit (packs of samples), by gradient descent over 10^6
 // samples: 20 epochs of whole batches on state.range(0) threads with the
-// default splitting (its first call on one thread, its second a trial
-// split). Whether threads stack on packs: the two rows of one kind side by
-// side.
+// default splitting (its first call timed on one thread for its first
+// 50 microseconds and then split, its second a timed trial split). Whether
+// threads stack on packs: the two rows of one kind side by side.
 namespace descent {
 using namespace ctdiff;
 constexpr auto x = var<"x">;
@@ -256,7 +256,7 @@ BENCHMARK(descent_on_million<descent::quadratic, true>)
 BENCHMARK(descent_on_million<descent::decay, true>)
     ->Name("descent_on_million/decay/simd_fit")
     ->Apply(one_and_two_threads);
-// Every call split, the first one included: what the default's first, measured, unsplit call costs.
+// Every call split, the first one included: what the default's measuring costs.
 BENCHMARK(descent_on_million<descent::quadratic, true, ctdiff::splitting::always>)
     ->Name("descent_on_million/quadratic/simd_fit_always_split")
     ->Apply(one_and_two_threads);

@@ -3,6 +3,7 @@
 // and the same bits from any thread count.
 #include <array>
 #include <catch2/catch.hpp>
+#include <chrono>
 #include <ctdiff/optimize/detail/parallel_sum.hpp>
 #include <memory>
 #include <numeric>
@@ -223,6 +224,35 @@ TEST_CASE("the call that starts the helpers is not timed, and the helpers are no
   started.helpers_started();
   busy_processes = 2;
   REQUIRE_FALSE(started.split(100'000, 256));
+}
+
+TEST_CASE("the first call times its first chunks on one thread and splits the rest, with the same bits") {
+  // About a microsecond a sample: 5000 samples are worth splitting.
+  struct slow_worker {
+    const std::vector<double>* values;
+    double operator()(std::span<const std::size_t> samples, std::span<double> partial) const {
+      const auto until = std::chrono::steady_clock::now() + std::chrono::microseconds(samples.size());
+      while (std::chrono::steady_clock::now() < until) {
+      }
+      return value_worker{values}(samples, partial);
+    }
+  };
+  std::vector<double> values(5000);
+  for (std::size_t i = 0; i != values.size(); ++i) values[i] = 1.0 / (1.0 + double(i % 89)) * (i % 5 ? 1e5 : 1e-5);
+  const std::vector<std::size_t> samples = first_indices(values.size());
+  slow_worker worker{&values};
+  sample_sum<double, slow_worker> serial(worker, 2, 1);
+  std::array<double, 2> expected{};
+  const double expected_sum = serial(samples, expected);
+  sample_sum<double, slow_worker> measured(worker, 2, 2, splitting::measured, [] { return std::size_t(1); });
+  std::array<double, 2> total{};
+  REQUIRE(measured(samples, total) == expected_sum);
+  REQUIRE(total == expected);
+  REQUIRE(measured.started_helpers() == 1);  // the rest of the first call was split
+  for (int call = 0; call != 3; ++call) {
+    REQUIRE(measured(samples, total) == expected_sum);
+    REQUIRE(total == expected);
+  }
 }
 
 TEST_CASE("a task runnable for a moment is not taken for load") {

@@ -135,6 +135,10 @@ class split_decision {
 
   bool timed() const { return timed_; }
 
+  // This call is to be timed on one thread because one thread's time is not
+  // known yet (the first call): the caller may time a part of it instead.
+  bool measuring_one_thread() const { return timed_ && !(serial_per_sample_ >= 0); }
+
   // This call started the helper threads: its time, which holds their start,
   // is not recorded, and the trial is made again at the next call. From now
   // on the count of runnable tasks may hold the helpers themselves (awake
@@ -201,12 +205,13 @@ class split_decision {
 template <class T, class Worker>
 class sample_sum {
  public:
-  sample_sum(Worker& worker, std::size_t width, std::size_t threads, splitting rule = splitting::measured)
+  sample_sum(Worker& worker, std::size_t width, std::size_t threads, splitting rule = splitting::measured,
+             split_decision::load_probe runnable = runnable_tasks)
       : single_(worker),
         threads_(resolve_threads(threads)),
         width_(width),
         stride_((width + line_values - 1) / line_values * line_values + line_values),
-        decision_(threads_, rule) {
+        decision_(threads_, rule, runnable) {
     // Each chunk but the first sums into a partial sum of its own, a cache
     // line apart so that threads never write the same line; one thread needs one.
     const std::size_t partial_sums = threads_ > 1 ? chunking::max_count(width) : 1;
@@ -237,6 +242,7 @@ class sample_sum {
   }
 
   std::size_t threads() const { return threads_; }
+  std::size_t started_helpers() const { return helpers_.size(); }
 
   // Writes the summed vector over `samples` into `total` (unless it is empty)
   // and returns the summed scalar.
@@ -244,32 +250,57 @@ class sample_sum {
     const chunking chunks(samples.size(), width_);
     std::fill(total.begin(), total.end(), T(0));
     if (chunks.count == 0) return T(0);
-    const bool split = decision_.split(samples.size(), chunks.count);
+    bool split = decision_.split(samples.size(), chunks.count);
+    std::size_t first = 0;  // chunks summed before the decision below
+    if (!split && decision_.measuring_one_thread()) {
+      // The first call: its first chunks on this thread, until they have
+      // taken long enough to be timed, and the rest decided from their time.
+      const auto start = split_decision::clock::now();
+      std::chrono::duration<double> elapsed{};
+      while (first != chunks.count && elapsed.count() < first_measurement) {
+        sum_in_order(samples, chunks, total, first, first + 1);
+        ++first;
+        elapsed = split_decision::clock::now() - start;
+      }
+      const std::size_t measured = std::min(samples.size(), first * chunks.size);
+      decision_.record(false, measured, elapsed.count());
+      if (first == chunks.count) return total_of_chunks(chunks);
+      split = decision_.split(samples.size() - measured, chunks.count - first);
+    }
     if (split && helpers_.size() + 1 < threads_) {
       start_helpers();
       decision_.helpers_started();
     }
     const auto start = decision_.timed() ? split_decision::clock::now() : split_decision::clock::time_point();
     if (split) {
-      sum_in_parallel(samples, chunks, total);
+      sum_in_parallel(samples, chunks, total, first);
     } else {
-      sum_in_order(samples, chunks, total);
+      sum_in_order(samples, chunks, total, first, chunks.count);
     }
     if (decision_.timed()) {
       const std::chrono::duration<double> elapsed = split_decision::clock::now() - start;
-      decision_.record(split, samples.size(), elapsed.count());
+      decision_.record(split, samples.size() - std::min(samples.size(), first * chunks.size), elapsed.count());
     }
+    return total_of_chunks(chunks);
+  }
+
+ private:
+  static constexpr std::size_t line_values = 128 / sizeof(T);
+  // Seconds of one thread's work that the first call times before deciding
+  // the rest: long enough that a cold cache's misses are a small part of it.
+  static constexpr double first_measurement = 50e-6;
+
+  T total_of_chunks(const chunking& chunks) const {
     T sum = chunk_sums_[0];
     for (std::size_t k = 1; k != chunks.count; ++k) sum += chunk_sums_[k];
     return sum;
   }
 
- private:
-  static constexpr std::size_t line_values = 128 / sizeof(T);
-
-  // On the calling thread: each chunk into the one partial sum, then into the total.
-  void sum_in_order(std::span<const std::size_t> samples, const chunking& chunks, std::span<T> total) {
-    for (std::size_t k = 0; k != chunks.count; ++k) {
+  // On the calling thread, chunks [first, end): each chunk into the one
+  // partial sum, then into the total.
+  void sum_in_order(std::span<const std::size_t> samples, const chunking& chunks, std::span<T> total, std::size_t first,
+                    std::size_t end) {
+    for (std::size_t k = first; k != end; ++k) {
       const std::span<T> partial = k == 0 || total.empty() ? total : partial_sum(0, total.size());
       if (k != 0) std::fill(partial.begin(), partial.end(), T(0));
       chunk_sums_[k] = static_cast<T>(single_(chunks.chunk(samples, k), partial));
@@ -280,23 +311,27 @@ class sample_sum {
   // The call is published, the helpers woken, and the caller claims chunks
   // like any helper; then it waits for the chunks still being summed and adds
   // the partial sums in chunk order.
-  void sum_in_parallel(std::span<const std::size_t> samples, const chunking& chunks, std::span<T> total) {
-    call_ = {samples, chunks, total};
+  void sum_in_parallel(std::span<const std::size_t> samples, const chunking& chunks, std::span<T> total,
+                       std::size_t first) {
+    const std::size_t to_sum = chunks.count - first;
+    call_ = {samples, chunks, total, to_sum};
     completed_.store(0, std::memory_order_relaxed);
     failure_ = nullptr;
     const std::uint32_t generation = generation_.load(std::memory_order_relaxed) + 1;
     for (std::size_t t = 0; t != threads_; ++t) {
-      runs_[t].claims.store(ticket(generation, chunks.count * t / threads_, chunks.count * (t + 1) / threads_),
+      runs_[t].claims.store(ticket(generation, first + to_sum * t / threads_, first + to_sum * (t + 1) / threads_),
                             std::memory_order_release);
     }
     generation_.store(generation, std::memory_order_release);
     generation_.notify_all();
     claim_and_sum(0, generation);
-    for (std::uint32_t done = completed_.load(std::memory_order_acquire); done != chunks.count;
+    for (std::uint32_t done = completed_.load(std::memory_order_acquire); done != to_sum;
          done = completed_.load(std::memory_order_acquire)) {
       completed_.wait(done, std::memory_order_acquire);
     }
-    for (std::size_t k = 1; k < chunks.count && !total.empty(); ++k) add(partial_sum(k, total.size()), total);
+    for (std::size_t k = std::max<std::size_t>(first, 1); k < chunks.count && !total.empty(); ++k) {
+      add(partial_sum(k, total.size()), total);
+    }
     if (failure_) std::rethrow_exception(failure_);
   }
 
@@ -347,7 +382,7 @@ class sample_sum {
       }
     }
     if (summed == 0) return;
-    const std::size_t count = call_.chunks.count;  // read while this thread's chunks hold the call open
+    const std::size_t count = call_.to_sum;  // read while this thread's chunks hold the call open
     if (completed_.fetch_add(summed, std::memory_order_acq_rel) + summed == count) completed_.notify_all();
   }
 
@@ -386,6 +421,7 @@ class sample_sum {
     std::span<const std::size_t> samples;
     chunking chunks{0};
     std::span<T> total;
+    std::size_t to_sum = 0;  // chunks left to the threads: the last ones
   };
 
   Worker& single_;
