@@ -251,7 +251,8 @@ class sample_sum {
     std::fill(total.begin(), total.end(), T(0));
     if (chunks.count == 0) return T(0);
     bool split = decision_.split(samples.size(), chunks.count);
-    std::size_t first = 0;  // chunks summed before the decision below
+    std::size_t first = 0;     // chunks summed before the decision below
+    std::size_t measured = 0;  // and their samples
     if (!split && decision_.measuring_one_thread()) {
       // The first call: its first chunks on this thread, until they have
       // taken long enough to be timed, and the rest decided from their time.
@@ -262,7 +263,7 @@ class sample_sum {
         ++first;
         elapsed = split_decision::clock::now() - start;
       }
-      const std::size_t measured = std::min(samples.size(), first * chunks.size);
+      measured = std::min(samples.size(), first * chunks.size);
       decision_.record(false, measured, elapsed.count());
       if (first == chunks.count) return total_of_chunks(chunks);
       split = decision_.split(samples.size() - measured, chunks.count - first);
@@ -279,7 +280,7 @@ class sample_sum {
     }
     if (decision_.timed()) {
       const std::chrono::duration<double> elapsed = split_decision::clock::now() - start;
-      decision_.record(split, samples.size() - std::min(samples.size(), first * chunks.size), elapsed.count());
+      decision_.record(split, samples.size() - measured, elapsed.count());
     }
     return total_of_chunks(chunks);
   }
