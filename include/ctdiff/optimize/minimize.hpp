@@ -19,6 +19,7 @@
 #include <ctdiff/optimize/options.hpp>
 #include <ctdiff/optimize/record.hpp>
 #include <limits>
+#include <memory>
 #include <numeric>
 #include <random>
 #include <ranges>
@@ -96,7 +97,9 @@ training_result<T> run(Objective& objective, std::span<T> parameters, std::size_
   const bool full_batch = batch_size == sample_count;
   const bool full_gradient_needed = full_batch || o.gradient_tolerance > 0;
 
-  std::vector<std::size_t> order(sample_count);
+  // Not cleared before it is filled: a large data set's list is written once, not twice.
+  const auto order_storage = std::make_unique_for_overwrite<std::size_t[]>(sample_count);
+  const std::span<std::size_t> order(order_storage.get(), sample_count);
   std::iota(order.begin(), order.end(), std::size_t(0));
   // Only mini-batches are shuffled: otherwise every batch is a run of
   // consecutive samples, which an objective that asks may read without its index list.
