@@ -62,12 +62,21 @@ auto ctdiff_pack_mean_gradient(const ctdiff::gradient_expression<E, W>& gradient
       ((lane_values[n++][k] = scalar[ctdiff::symbol<Names>{}]), ...);
     }
     std::size_t n = 0;
-    auto load = [&]<ctdiff::fixed_string Name>(const std::array<double, width>& values) {
+    // Made from the values in registers, not loaded from the array just
+    // written (a wide load of narrow stores waits for them to reach memory);
+    // lane j holds sample (j mod 2)·width/2 + j/2, the order in which
+    // unpacking the two registers of consecutive pairs leaves them, as the
+    // intrinsics rows load them. In sample order every pack would also need a
+    // permutation across the register's halves; the sum does not depend on it.
+    auto set = [&]<ctdiff::fixed_string Name>(const std::array<double, width>& values) {
       if constexpr (W::template index_of<ctdiff::symbol<Name>> == W::size) {
-        packed[ctdiff::symbol<Name>{}] = lanes::load_unaligned(values.data());
+        packed[ctdiff::symbol<Name>{}] = [&]<std::size_t... Lane>(std::index_sequence<Lane...>) {
+          return lanes{values[Lane % 2 * (width / 2) + Lane / 2]...};
+        }
+        (std::make_index_sequence<width>{});
       }
     };
-    (load.template operator()<Names>(lane_values[n++]), ...);
+    (set.template operator()<Names>(lane_values[n++]), ...);
     const auto partials = ctdiff::eval(gradient, packed);
     for (std::size_t j = 0; j != W::size; ++j) sums[j] += partials[j];
   }
