@@ -57,25 +57,32 @@ struct lanes<xsimd::batch<T, Arch>> {
 
   // e^x. xsimd 8.1's exp of doubles converts the exponent to 64-bit integers,
   // which AVX2 and SSE2 do one lane at a time through memory; here 2^k is
-  // built in the integer lanes instead. Where a lane is beyond ±708 or NaN
-  // (2^k would leave the normal range), the pack goes lane by lane through
-  // std::exp: xsimd's gives 0 below −708.4 and ∞ above 709.4.
+  // built in the integer lanes instead, in two factors 2^⌊k/2⌉ and 2^(k − ⌊k/2⌉)
+  // that stay normal numbers where 2^k would not, so that the products
+  // overflow to ∞ and underflow through the subnormals to 0 as e^x does.
+  // Without a branch and a call for those lanes: a call in a loop over samples
+  // takes every vector register from the loop around it (all are the
+  // caller's to save).
   static lanes_type exp(const lanes_type& x) {
     if constexpr (std::is_same_v<T, double>) {
-      if (!xsimd::all(xsimd::abs(x) <= lanes_type(708.0))) {
-        return map([](T lane) { return std::exp(lane); }, x);
-      }
       using bits_type = xsimd::batch<std::int64_t, Arch>;
+      // e^±746 is already ∞ or 0; ±∞ become ±746, a NaN compares false and stays.
+      const lanes_type limit(746.0);
+      const lanes_type clamped = xsimd::select(xsimd::abs(x) > limit, xsimd::copysign(limit, x), x);
       // Adding 1.5·2^52 rounds to an integer, left in the low mantissa bits.
       const lanes_type to_integer(6755399441055744.0);
-      const lanes_type shifted = xsimd::fma(x, lanes_type(1.4426950408889634), to_integer);
+      const auto integer_bits = [&](const lanes_type& shifted) {
+        return xsimd::bitwise_cast<bits_type>(shifted) - xsimd::bitwise_cast<bits_type>(to_integer);
+      };
+      const lanes_type shifted = xsimd::fma(clamped, lanes_type(1.4426950408889634), to_integer);
       const lanes_type k = shifted - to_integer;
       // r = x − k·ln 2: |r| <= ln 2 / 2.
-      const lanes_type r = xsimd::fnma(k, lanes_type(ln2_low), xsimd::fnma(k, lanes_type(ln2_high), x));
-      const bits_type exponent =
-          (xsimd::bitwise_cast<bits_type>(shifted) - xsimd::bitwise_cast<bits_type>(to_integer) + bits_type(1023))
-          << 52;
-      return exp_reduced(r, xsimd::bitwise_cast<lanes_type>(exponent));
+      const lanes_type r = xsimd::fnma(k, lanes_type(ln2_low), xsimd::fnma(k, lanes_type(ln2_high), clamped));
+      const bits_type half = integer_bits(xsimd::fma(k, lanes_type(0.5), to_integer));
+      const auto power_of_two = [](const bits_type& exponent) {
+        return xsimd::bitwise_cast<lanes_type>((exponent + bits_type(1023)) << 52);
+      };
+      return exp_reduced(r, power_of_two(half)) * power_of_two(integer_bits(shifted) - half);
     } else {
       return xsimd::exp(x);
     }
