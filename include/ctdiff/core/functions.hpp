@@ -83,7 +83,8 @@ struct tanh_op {
 // sigmoid(z) = 1/(1 + exp(-z)); sigmoid' = sigmoid*(1 - sigmoid).
 struct sigmoid_op {
   static constexpr std::string_view name = "sigmoid";
-  static auto apply(auto x) { return decltype(x)(1) / (decltype(x)(1) + exp_op::apply(-x)); }
+  // A pack type chooses how (core/numbers.hpp's lanes).
+  static auto apply(auto x) { return detail::lanes<decltype(x)>::sigmoid(x); }
   static constexpr auto derivative(const auto&, const auto& f) { return f * (int_c<1> - f); }
 };
 

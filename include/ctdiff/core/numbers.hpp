@@ -54,6 +54,7 @@ struct lanes {
     using std::log;
     return log(x);
   }
+  static auto sigmoid(const T& x) { return T(1) / (T(1) + exp(-x)); }
   static auto log1p(const T& x) {
     using std::log1p;
     return log1p(x);
