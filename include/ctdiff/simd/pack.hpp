@@ -69,9 +69,10 @@ struct lanes<xsimd::batch<T, Arch>> {
   // caller's to save).
   static reduced reduce(const lanes_type& x) {
     using bits_type = xsimd::batch<std::int64_t, Arch>;
-    // e^±746 is already ∞ or 0; ±∞ become ±746, a NaN compares false and stays.
+    // e^±746 is already ∞ or 0; ±∞ become ±746. x second: the x86 and ARM
+    // minimum and maximum return a NaN there, so a NaN stays.
     const lanes_type limit(746.0);
-    const lanes_type clamped = xsimd::select(xsimd::abs(x) > limit, xsimd::copysign(limit, x), x);
+    const lanes_type clamped = xsimd::max(-limit, xsimd::min(limit, x));
     // Adding 1.5·2^52 rounds to an integer, left in the low mantissa bits.
     const lanes_type to_integer(6755399441055744.0);
     const auto integer_bits = [&](const lanes_type& shifted) {
