@@ -3,7 +3,7 @@
 // straight-line code as a double: eval(e, at(x = pack<double>(...))) and
 // eval(gradient(...), ...) return packs. The functions are xsimd's
 // (sin, tanh, ...), found by argument-dependent lookup, but for those a pack
-// chooses in its lanes below: exp, log and log1p of doubles ctdiff's own, erf
+// chooses in its lanes below: exp, log, log1p and sigmoid of doubles ctdiff's own, erf
 // and pow SLEEF's; conditions blend lanes. Needs xsimd 8 and SLEEF 3 (Debian's
 // libxsimd-dev and libsleef-dev): link ctdiff::simd.
 #pragma once
@@ -152,38 +152,46 @@ struct lanes<xsimd::batch<T, Arch>> {
   // log x and log(1 + x). xsimd 8.1's of doubles shift 64-bit integers
   // arithmetically and convert the exponent to a double, which SSE2 and AVX2
   // do one lane at a time: with SSE2 they are about as slow as the standard
-  // library's on the two lanes. A pack with a lane outside the range that
-  // log_of_normal takes (zero, negative, subnormal, infinite, NaN) goes lane
-  // by lane through the standard library.
+  // library's on the two lanes. Subnormal lanes are scaled into the normal
+  // range, and zero, negative, infinite and NaN lanes are blended in after,
+  // with no branch and no call (as for exp).
   static lanes_type log(const lanes_type& x) {
     if constexpr (std::is_same_v<T, double>) {
-      return normal(x) ? log_of_normal(x) : map([](T lane) { return std::log(lane); }, x);
+      const auto subnormal = x < lanes_type(std::numeric_limits<T>::min());
+      const lanes_type scaled = xsimd::select(subnormal, x * lanes_type(0x1p54), x);
+      return beyond_normal(x, log_of_normal(scaled, xsimd::select(subnormal, lanes_type(54.0), lanes_type(0.0))));
     } else {
       return xsimd::log(x);
     }
   }
   // u = 1 + x rounds away x − (u − 1) (exactly representable), which adds
-  // (x − (u − 1))/u to log u to first order: log1p of a tiny x is x.
+  // (x − (u − 1))/u to log u to first order: log1p of a tiny x is x. u is
+  // never subnormal.
   static lanes_type log1p(const lanes_type& x) {
     if constexpr (std::is_same_v<T, double>) {
       const lanes_type u = x + lanes_type(1.0);
-      if (!normal(u)) return map([](T lane) { return std::log1p(lane); }, x);
-      return log_of_normal(u) + (x - (u - lanes_type(1.0))) / u;
+      return beyond_normal(u, log_of_normal(u, lanes_type(0.0)) + (x - (u - lanes_type(1.0))) / u);
     } else {
       return xsimd::log1p(x);
     }
   }
-  // Every lane a positive, finite, normal number (false for NaN).
-  static bool normal(const lanes_type& x) {
-    return xsimd::all(x >= lanes_type(std::numeric_limits<T>::min()) && x <= lanes_type(std::numeric_limits<T>::max()));
+  // log u where u is a positive finite number, else what log gives: −∞ at
+  // ±0, NaN below 0, ∞ at ∞, NaN at NaN.
+  static lanes_type beyond_normal(const lanes_type& u, const lanes_type& log_u) {
+    const lanes_type infinity(std::numeric_limits<T>::infinity());
+    const lanes_type at_the_ends =
+        xsimd::select(u == lanes_type(0.0), -infinity,
+                      xsimd::select(u < lanes_type(0.0), lanes_type(std::numeric_limits<T>::quiet_NaN()), u));
+    return xsimd::select(u > lanes_type(0.0) && u < infinity, log_u, at_the_ends);
   }
   // log x for positive, finite, normal doubles: in the integer lanes, x = 2^k·m
   // with m in [√½, √2) and k made a double exactly; then with f = m − 1 and
   // s = f/(2 + f),
   //   log m = 2·atanh(s) = f − f²/2 + s·(f²/2 + R),  R = 2·Σ_{j>=1} s^2j/(2j + 1),
   // the series to s^20 (|s| <= 0.172: the next term is below 1e-17 of the
-  // sum), in Estrin's form.
-  static lanes_type log_of_normal(const lanes_type& x) {
+  // sum), in Estrin's form. `taken` is subtracted from k: the exponent a
+  // subnormal x was scaled by.
+  static lanes_type log_of_normal(const lanes_type& x, const lanes_type& taken) {
     using bits_type = xsimd::batch<std::uint64_t, Arch>;
     // √½ = 0x3fe6a09e'667f3bcd: adding 1 − √½ to the high word carries into
     // the exponent exactly when the mantissa is at least √2's.
@@ -191,7 +199,7 @@ struct lanes<xsimd::batch<T, Arch>> {
     const bits_type bits = xsimd::bitwise_cast<bits_type>(x) + bits_type(one_minus_root_half);
     // k + 1023 (at most 11 bits) in the mantissa of 2^52, which is then taken away.
     const lanes_type k = xsimd::bitwise_cast<lanes_type>((bits >> 52) | bits_type(0x4330000000000000)) -
-                         lanes_type(4503599627370496.0 + 1023.0);
+                         lanes_type(4503599627370496.0 + 1023.0) - taken;
     const lanes_type m = xsimd::bitwise_cast<lanes_type>((bits & bits_type(0x000fffffffffffff)) +
                                                          bits_type(std::uint64_t(0x3fe6a09e) << 32));
     const lanes_type f = m - lanes_type(1.0);

@@ -119,6 +119,8 @@ TEST_CASE(
   CHECK(largest <= 2);
   CHECK(largest_ulp_difference(log(x), 0.5, 2.0) <= 2);
   CHECK(largest_ulp_difference(log(x), 1.414, 1.4143) <= 2);
+  // Subnormals, scaled into the normal range and their exponent taken back.
+  CHECK(largest_ulp_difference(log(x), 1e-320, 2.3e-308) <= 2);
   // log1p by log of u = 1 + x and the part of x that u rounded away.
   CHECK(largest_ulp_difference(log1p(x), -1e-3, 1e-3) <= 2);
   CHECK(largest_ulp_difference(log1p(x), -1e-12, 1e-12) <= 2);
