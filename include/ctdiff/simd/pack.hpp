@@ -81,11 +81,15 @@ struct lanes<xsimd::batch<T, Arch>> {
     const lanes_type shifted = xsimd::fma(clamped, lanes_type(1.4426950408889634), to_integer);
     const lanes_type k = shifted - to_integer;
     const lanes_type r = xsimd::fnma(k, lanes_type(ln2_low), xsimd::fnma(k, lanes_type(ln2_high), clamped));
-    const bits_type half = integer_bits(xsimd::fma(k, lanes_type(0.5), to_integer));
+    const bits_type k_bits = integer_bits(shifted);
+    // ⌊k/2⌋ by an arithmetic shift of 32-bit words (one instruction where
+    // 64-bit lanes have none): k's two words are k and its sign.
+    using words_type = xsimd::batch<std::int32_t, Arch>;
+    const bits_type half = xsimd::bitwise_cast<bits_type>(xsimd::bitwise_cast<words_type>(k_bits) >> 1);
     const auto power_of_two = [](const bits_type& exponent) {
       return xsimd::bitwise_cast<lanes_type>((exponent + bits_type(1023)) << 52);
     };
-    return {r, power_of_two(half), power_of_two(integer_bits(shifted) - half)};
+    return {r, power_of_two(half), power_of_two(k_bits - half)};
   }
 
   static lanes_type exp(const lanes_type& x) {
