@@ -61,7 +61,7 @@ struct lanes<xsimd::batch<T, Arch>> {
   };
   // xsimd 8.1's exp of doubles converts the exponent to 64-bit integers,
   // which AVX2 and SSE2 do one lane at a time through memory; here 2^k is
-  // built in the integer lanes instead, in two factors 2^⌊k/2⌉ and 2^(k − ⌊k/2⌉)
+  // built in the integer lanes instead, in two factors 2^⌊k/2⌋ and 2^(k − ⌊k/2⌋)
   // that stay normal numbers where 2^k would not, so that the products
   // overflow to ∞ and underflow through the subnormals to 0 as e^x does.
   // Without a branch and a call for those lanes: a call in a loop over samples
@@ -75,13 +75,10 @@ struct lanes<xsimd::batch<T, Arch>> {
     const lanes_type clamped = xsimd::max(-limit, xsimd::min(limit, x));
     // Adding 1.5·2^52 rounds to an integer, left in the low mantissa bits.
     const lanes_type to_integer(6755399441055744.0);
-    const auto integer_bits = [&](const lanes_type& shifted) {
-      return xsimd::bitwise_cast<bits_type>(shifted) - xsimd::bitwise_cast<bits_type>(to_integer);
-    };
     const lanes_type shifted = xsimd::fma(clamped, lanes_type(1.4426950408889634), to_integer);
     const lanes_type k = shifted - to_integer;
     const lanes_type r = xsimd::fnma(k, lanes_type(ln2_low), xsimd::fnma(k, lanes_type(ln2_high), clamped));
-    const bits_type k_bits = integer_bits(shifted);
+    const bits_type k_bits = xsimd::bitwise_cast<bits_type>(shifted) - xsimd::bitwise_cast<bits_type>(to_integer);
     // ⌊k/2⌋ by an arithmetic shift of 32-bit words (one instruction where
     // 64-bit lanes have none): k's two words are k and its sign.
     using words_type = xsimd::batch<std::int32_t, Arch>;
@@ -163,7 +160,7 @@ struct lanes<xsimd::batch<T, Arch>> {
     if constexpr (std::is_same_v<T, double>) {
       const auto subnormal = x < lanes_type(std::numeric_limits<T>::min());
       const lanes_type scaled = xsimd::select(subnormal, x * lanes_type(0x1p54), x);
-      return beyond_normal(x, log_of_normal(scaled, xsimd::select(subnormal, lanes_type(54.0), lanes_type(0.0))));
+      return log_of_any(x, log_of_normal(scaled, xsimd::select(subnormal, lanes_type(54.0), lanes_type(0.0))));
     } else {
       return xsimd::log(x);
     }
@@ -174,14 +171,14 @@ struct lanes<xsimd::batch<T, Arch>> {
   static lanes_type log1p(const lanes_type& x) {
     if constexpr (std::is_same_v<T, double>) {
       const lanes_type u = x + lanes_type(1.0);
-      return beyond_normal(u, log_of_normal(u, lanes_type(0.0)) + (x - (u - lanes_type(1.0))) / u);
+      return log_of_any(u, log_of_normal(u, lanes_type(0.0)) + (x - (u - lanes_type(1.0))) / u);
     } else {
       return xsimd::log1p(x);
     }
   }
-  // log u where u is a positive finite number, else what log gives: −∞ at
+  // log u for any u, given log_u where u is a positive finite number: −∞ at
   // ±0, NaN below 0, ∞ at ∞, NaN at NaN.
-  static lanes_type beyond_normal(const lanes_type& u, const lanes_type& log_u) {
+  static lanes_type log_of_any(const lanes_type& u, const lanes_type& log_u) {
     const lanes_type infinity(std::numeric_limits<T>::infinity());
     const lanes_type at_the_ends =
         xsimd::select(u == lanes_type(0.0), -infinity,
