@@ -55,96 +55,98 @@ struct lanes<xsimd::batch<T, Arch>> {
   // exact for every exponent k of a double.
   static constexpr double ln2_high = 6.93145751953125e-1, ln2_low = 1.42860682030941723212e-6;
 
-  // x = k·ln 2 + r with |r| <= ln 2 / 2, and 2^k as first·second.
+  // x = k·ln 2 + r with |r| <= ln 2 / 2, and k's half ⌊k/2⌋, by which 2^k is
+  // split in two factors that stay normal numbers where 2^k would not. k and
+  // ⌊k/2⌋ are right in their low 12 bits only, the bits that reach a double's
+  // exponent (power_of_two).
+  using exponents_type = xsimd::batch<std::int64_t, Arch>;
   struct reduced {
-    lanes_type r, first, second;
+    lanes_type r;
+    exponents_type k, half;
   };
   // xsimd 8.1's exp of doubles converts the exponent to 64-bit integers,
   // which AVX2 and SSE2 do one lane at a time through memory; here 2^k is
-  // built in the integer lanes instead, in two factors 2^⌊k/2⌋ and 2^(k − ⌊k/2⌋)
-  // that stay normal numbers where 2^k would not, so that the products
-  // overflow to ∞ and underflow through the subnormals to 0 as e^x does.
-  // Without a branch and a call for those lanes: a call in a loop over samples
-  // takes every vector register from the loop around it (all are the
-  // caller's to save).
+  // built in the integer lanes instead. Without a branch and a call for the
+  // lanes beyond the normal range: a call in a loop over samples takes every
+  // vector register from the loop around it (all are the caller's to save).
   static reduced reduce(const lanes_type& x) {
-    using bits_type = xsimd::batch<std::int64_t, Arch>;
     // e^±746 is already ∞ or 0; ±∞ become ±746. x second: the x86 and ARM
     // minimum and maximum return a NaN there, so a NaN stays.
-    const lanes_type limit(746.0);
-    const lanes_type clamped = xsimd::max(-limit, xsimd::min(limit, x));
+    const lanes_type clamped = xsimd::max(lanes_type(-746.0), xsimd::min(lanes_type(746.0), x));
     // Adding 1.5·2^52 rounds to an integer, left in the low mantissa bits.
     const lanes_type to_integer(6755399441055744.0);
     const lanes_type shifted = xsimd::fma(clamped, lanes_type(1.4426950408889634), to_integer);
     const lanes_type k = shifted - to_integer;
-    const lanes_type r = xsimd::fnma(k, lanes_type(ln2_low), xsimd::fnma(k, lanes_type(ln2_high), clamped));
-    const bits_type k_bits = xsimd::bitwise_cast<bits_type>(shifted) - xsimd::bitwise_cast<bits_type>(to_integer);
-    // ⌊k/2⌋ by an arithmetic shift of 32-bit words (one instruction where
-    // 64-bit lanes have none): k's two words are k and its sign.
+    const lanes_type r = xsimd::fma(k, lanes_type(-ln2_low), xsimd::fma(k, lanes_type(-ln2_high), clamped));
+    // k is in the low bits of 1.5·2^52 + k, whose low 32-bit word is k itself
+    // (1.5·2^52's low bits are 0): ⌊k/2⌋ by an arithmetic shift of 32-bit
+    // words, one instruction where 64-bit lanes have none.
     using words_type = xsimd::batch<std::int32_t, Arch>;
-    const bits_type half = xsimd::bitwise_cast<bits_type>(xsimd::bitwise_cast<words_type>(k_bits) >> 1);
-    const auto power_of_two = [](const bits_type& exponent) {
-      return xsimd::bitwise_cast<lanes_type>((exponent + bits_type(1023)) << 52);
-    };
-    return {r, power_of_two(half), power_of_two(k_bits - half)};
+    const auto shifted_bits = xsimd::bitwise_cast<exponents_type>(shifted);
+    return {r, shifted_bits, xsimd::bitwise_cast<exponents_type>(xsimd::bitwise_cast<words_type>(shifted_bits) >> 1)};
+  }
+  // 2^n for a normal exponent n, from n's low 12 bits.
+  static lanes_type power_of_two(const exponents_type& n) {
+    return xsimd::bitwise_cast<lanes_type>((n + exponents_type(1023)) << 52);
   }
 
+  // Where a multiply-add is one instruction, e^r by the Taylor polynomial to
+  // r^13 (the next term is below 1e-17 relative) in Estrin's form: pairs of
+  // terms, then pairs of pairs, so that the additions do not wait on each
+  // other in a chain of 13. Without one (SSE2), where each term costs a
+  // multiplication and an addition, by Cephes' Padé form (below) as
+  // 1 + 2p/(q − p), its 1 folded into the scaling. The products by 2^⌊k/2⌋ and
+  // 2^(k − ⌊k/2⌋) overflow to ∞ and underflow through the subnormals to 0 as
+  // e^x does.
   static lanes_type exp(const lanes_type& x) {
     if constexpr (std::is_same_v<T, double>) {
       const reduced parts = reduce(x);
-      return exp_reduced(parts.r, parts.first) * parts.second;
+      const lanes_type first = power_of_two(parts.half), second = power_of_two(parts.k - parts.half);
+      if constexpr (fused_multiply_add_v<Arch>) {
+        constexpr auto c = [] {
+          std::array<double, 14> inverse_factorials{1.0};
+          for (std::size_t n = 1; n != inverse_factorials.size(); ++n) {
+            inverse_factorials[n] = inverse_factorials[n - 1] / static_cast<double>(n);
+          }
+          return inverse_factorials;
+        }();
+        const lanes_type r = parts.r, r2 = r * r, r4 = r2 * r2, r8 = r4 * r4;
+        const auto pair = [&](std::size_t n) { return xsimd::fma(lanes_type(c[n + 1]), r, lanes_type(c[n])); };
+        const lanes_type low = xsimd::fma(xsimd::fma(pair(6), r2, pair(4)), r4, xsimd::fma(pair(2), r2, pair(0)));
+        const lanes_type high = xsimd::fma(pair(12), r4, xsimd::fma(pair(10), r2, pair(8)));
+        return xsimd::fma(high, r8, low) * first * second;
+      } else {
+        const auto [p, q] = pade_terms(parts.r);
+        return (p * (first + first) / (q - p) + first) * second;
+      }
     } else {
       return xsimd::exp(x);
     }
   }
 
-  // 1/(1 + e^−x). Without a multiply-add e^r is a quotient (below), so with
-  // e^−x = 2^k·(q + p)/(q − p) the two divisions become one,
-  // (q − p)/((q − p) + 2^k·(q + p)): a 2→4→1 network's sigmoids wait on the
-  // divider. Both terms a quarter (exact), so that 2^k·(q + p) overflows only
-  // where e^−x does (q − p is below 2.4).
+  // 1/(1 + e^−x). Without a multiply-add, with e^−x = 2^k·(q + p)/(q − p) the
+  // two divisions become one, (q − p)/((q − p) + 2^k·(q + p)), where a 2→4→1
+  // network's sigmoids wait on the divider; its terms scaled by 2^(⌊k/2⌋ − k)
+  // so that both factors stay normal (the division alone rounds) and neither
+  // waits for the other.
   static lanes_type sigmoid(const lanes_type& x) {
     if constexpr (std::is_same_v<T, double> && !fused_multiply_add_v<Arch>) {
-      const reduced parts = reduce(-x);
+      const reduced parts = reduce(x);
       const auto [p, q] = pade_terms(parts.r);
-      const lanes_type quarter(0.25), below = (q - p) * quarter;
-      return below / (below + (q + p) * quarter * parts.first * parts.second);
+      const lanes_type above = (q + p) * power_of_two(parts.half);
+      return above / (above + (q - p) * power_of_two(parts.half - parts.k));
     } else {
       return lanes_type(1) / (lanes_type(1) + exp(-x));
     }
   }
 
-  // e^r·scale for |r| <= ln 2 / 2. Where a multiply-add is one instruction,
-  // by the Taylor polynomial to r^13 (the next term is below 1e-17 relative)
-  // in Estrin's form: pairs of terms, then pairs of pairs, so that the
-  // additions do not wait on each other in a chain of 13. Without one (SSE2),
-  // where each term costs a multiplication and an addition, by Cephes' Padé
-  // form, the 1 + 2·ratio folded into the scaling (exact: scale is a power of 2).
-  static lanes_type exp_reduced(const lanes_type& r, const lanes_type& scale) {
-    if constexpr (fused_multiply_add_v<Arch>) {
-      constexpr auto c = [] {
-        std::array<double, 14> inverse_factorials{1.0};
-        for (std::size_t n = 1; n != inverse_factorials.size(); ++n) {
-          inverse_factorials[n] = inverse_factorials[n - 1] / static_cast<double>(n);
-        }
-        return inverse_factorials;
-      }();
-      const lanes_type r2 = r * r, r4 = r2 * r2, r8 = r4 * r4;
-      const auto pair = [&](std::size_t n) { return xsimd::fma(lanes_type(c[n + 1]), r, lanes_type(c[n])); };
-      const lanes_type low = xsimd::fma(xsimd::fma(pair(6), r2, pair(4)), r4, xsimd::fma(pair(2), r2, pair(0)));
-      const lanes_type high = xsimd::fma(pair(12), r4, xsimd::fma(pair(10), r2, pair(8)));
-      return xsimd::fma(high, r8, low) * scale;
-    } else {
-      const auto [p, q] = pade_terms(r);
-      return p / (q - p) * (scale + scale) + scale;
-    }
-  }
   // Cephes' Padé form of e^r = 1 + 2p/(q − p) = (q + p)/(q − p), p = r·P(r²)
   // and q = Q(r²): seven terms, P and Q each in two independent halves.
   static std::array<lanes_type, 2> pade_terms(const lanes_type& r) {
     const lanes_type r2 = r * r, r4 = r2 * r2;
-    const lanes_type p = r * (lanes_type(1.26177193074810590878e-4) * r4 +
-                              (lanes_type(3.02994407707441961300e-2) * r2 + lanes_type(9.99999999999999999910e-1)));
+    const lanes_type p =
+        (lanes_type(1.26177193074810590878e-4) * r2 + lanes_type(3.02994407707441961300e-2)) * (r * r2) +
+        r * lanes_type(9.99999999999999999910e-1);
     const lanes_type q = (lanes_type(3.00198505138664455042e-6) * r2 + lanes_type(2.52448340349684104192e-3)) * r4 +
                          (lanes_type(2.27265548208155028766e-1) * r2 + lanes_type(2.00000000000000000009e0));
     return {p, q};
