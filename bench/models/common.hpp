@@ -46,13 +46,16 @@ std::array<double, N> mean(const std::array<double, N>& total, std::size_t count
 // parameters stand in every lane; the samples left over go one at a time.
 template <class E, class W, ctdiff::fixed_string... Names, class Samples, class BindSample>
 auto ctdiff_pack_mean_gradient(const ctdiff::gradient_expression<E, W>& gradient,
-                               ctdiff::bindings<ctdiff::binding<Names, double>...> scalar, const Samples& samples,
-                               BindSample bind_sample) {
+                               const ctdiff::bindings<ctdiff::binding<Names, double>...>& parameters,
+                               const Samples& samples, BindSample bind_sample) {
+  auto scalar = parameters;
   using lanes = ctdiff::pack<double>;
   constexpr std::size_t width = lanes::size;
   auto packed = ctdiff::at(ctdiff::binding<Names, lanes>{lanes(scalar[ctdiff::symbol<Names>{}])}...);
-  std::array<lanes, W::size> sums;
-  sums.fill(lanes(0.0));
+  std::array<lanes, W::size> sums = [&]<std::size_t... J>(std::index_sequence<J...>) {
+    return std::array<lanes, W::size>{(static_cast<void>(J), lanes(0.0))...};
+  }
+  (std::make_index_sequence<W::size>{});
   const std::size_t in_packs = samples.size() - samples.size() % width;
   for (std::size_t i = 0; i != in_packs; i += width) {
     std::array<std::array<double, width>, sizeof...(Names)> lane_values{};
@@ -94,10 +97,12 @@ auto ctdiff_pack_mean_gradient(const ctdiff::gradient_expression<E, W>& gradient
 // their number: the data values are overwritten in place in one set of
 // bindings, as a training loop does. With Packs, a pack of samples at a time.
 template <bool Packs = false, class Gradient, class Bindings, class Samples, class BindSample>
-auto ctdiff_mean_gradient(const Gradient& gradient, Bindings bindings, const Samples& samples, BindSample bind_sample) {
+auto ctdiff_mean_gradient(const Gradient& gradient, const Bindings& parameters, const Samples& samples,
+                          BindSample bind_sample) {
 #ifdef CTDIFF_BENCH_SIMD
-  if constexpr (Packs) return ctdiff_pack_mean_gradient(gradient, bindings, samples, bind_sample);
+  if constexpr (Packs) return ctdiff_pack_mean_gradient(gradient, parameters, samples, bind_sample);
 #endif
+  auto bindings = parameters;
   decltype(ctdiff::eval(gradient, bindings)) total{};
   for (const auto& sample : samples) {
     bind_sample(bindings, sample);
