@@ -48,10 +48,14 @@ template <class E, class W, ctdiff::fixed_string... Names, class Samples, class 
 auto ctdiff_pack_mean_gradient(const ctdiff::gradient_expression<E, W>& gradient,
                                const ctdiff::bindings<ctdiff::binding<Names, double>...>& parameters,
                                const Samples& samples, BindSample bind_sample) {
+  // Taken by reference and copied here: built by value on the caller's stack,
+  // the bindings were stored in pieces and read back whole, a wait the
+  // intrinsics rows do not have.
   auto scalar = parameters;
   using lanes = ctdiff::pack<double>;
   constexpr std::size_t width = lanes::size;
   auto packed = ctdiff::at(ctdiff::binding<Names, lanes>{lanes(scalar[ctdiff::symbol<Names>{}])}...);
+  // Made from zeros, not filled: the fill was a store to memory before the loop.
   std::array<lanes, W::size> sums = [&]<std::size_t... J>(std::index_sequence<J...>) {
     return std::array<lanes, W::size>{(static_cast<void>(J), lanes(0.0))...};
   }

@@ -124,11 +124,12 @@ struct lanes<xsimd::batch<T, Arch>> {
     }
   }
 
-  // 1/(1 + e^−x). Without a multiply-add, with e^−x = 2^k·(q + p)/(q − p) the
-  // two divisions become one, (q − p)/((q − p) + 2^k·(q + p)), where a 2→4→1
-  // network's sigmoids wait on the divider; its terms scaled by 2^(⌊k/2⌋ − k)
-  // so that both factors stay normal (the division alone rounds) and neither
-  // waits for the other.
+  // 1/(1 + e^−x) = e^x/(e^x + 1). Without a multiply-add e^x is the quotient
+  // 2^k·(q + p)/(q − p), so the two divisions become one,
+  // 2^k·(q + p)/(2^k·(q + p) + (q − p)), where a 2→4→1 network's sigmoids wait
+  // on the divider: 2^⌊k/2⌋ on the first term and 2^(⌊k/2⌋ − k) on the second,
+  // so that both stay normal (the division alone rounds) and neither
+  // multiplication waits on the other.
   static lanes_type sigmoid(const lanes_type& x) {
     if constexpr (std::is_same_v<T, double> && !fused_multiply_add_v<Arch>) {
       const reduced parts = reduce(x);
