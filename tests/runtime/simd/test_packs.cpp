@@ -95,6 +95,25 @@ TEST_CASE("exp of packs at the ends of its range and of NaN is the standard libr
       std::array<double, 10>{-infinity, -800, -745.2, -709.7, -708, 0, 708, 745.2, 800, infinity});
 }
 
+// Below −709.78 e^−x overflows and the scalar 1/(1 + exp(−x)) is 0. Where
+// sigmoid of double packs is one quotient (without a multiply-add) it is
+// e^x's subnormal value, within 2 ulp of the correctly rounded one; elsewhere
+// it is the scalar formula's 0.
+TEST_CASE("sigmoid of double packs where the scalar formula's e^-x overflows") {
+  using P = pack<double>;
+  std::int64_t largest = 0;
+  for (double point = -745.0; point < -709.8; point += 0.0137) {
+    const double packed = lanes_of(eval(sigmoid(x), at(x = P(point))))[0];
+    if constexpr (detail::fused_multiply_add_v<P::arch_type>) {
+      largest = std::max(largest, ulps_apart(packed, 1 / (1 + std::exp(-point))));
+    } else {
+      const auto exact = static_cast<double>(1.0L / (1.0L + std::exp(-static_cast<long double>(point))));
+      largest = std::max(largest, ulps_apart(packed, exact));
+    }
+  }
+  CHECK(largest <= 2);
+}
+
 // log of doubles splits x into its exponent and mantissa in the integer
 // lanes: every exponent, the mantissas on both sides of √2 where the split
 // changes, and the numbers that go lane by lane (zero, negative, subnormal,
