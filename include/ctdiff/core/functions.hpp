@@ -6,7 +6,9 @@
 // it computes the local partial.
 #pragma once
 
+#include <array>
 #include <cmath>
+#include <cstddef>
 #include <ctdiff/core/arithmetic.hpp>
 #include <numbers>
 #include <string_view>
@@ -85,6 +87,11 @@ struct sigmoid_op {
   static constexpr std::string_view name = "sigmoid";
   // A pack type chooses how (core/numbers.hpp's lanes).
   static auto apply(auto x) { return detail::lanes<decltype(x)>::sigmoid(x); }
+  // Independent arguments side by side, where a pack type evaluates them together.
+  template <class T, std::size_t N>
+  static auto apply_together(const std::array<T, N>& x) -> decltype(detail::lanes<T>::sigmoid(x)) {
+    return detail::lanes<T>::sigmoid(x);
+  }
   static constexpr auto derivative(const auto&, const auto& f) { return f * (int_c<1> - f); }
 };
 

@@ -16,6 +16,7 @@
 #include <ctdiff/simd/detail/sleef.hpp>
 #include <limits>
 #include <type_traits>
+#include <utility>
 #include <xsimd/xsimd.hpp>
 
 namespace ctdiff {
@@ -100,27 +101,29 @@ struct lanes<xsimd::batch<T, Arch>> {
   // e^x does.
   static lanes_type exp(const lanes_type& x) {
     if constexpr (std::is_same_v<T, double>) {
-      const reduced parts = reduce(x);
-      const lanes_type first = power_of_two(parts.half), second = power_of_two(parts.k - parts.half);
-      if constexpr (fused_multiply_add_v<Arch>) {
-        constexpr auto c = [] {
-          std::array<double, 14> inverse_factorials{1.0};
-          for (std::size_t n = 1; n != inverse_factorials.size(); ++n) {
-            inverse_factorials[n] = inverse_factorials[n - 1] / static_cast<double>(n);
-          }
-          return inverse_factorials;
-        }();
-        const lanes_type r = parts.r, r2 = r * r, r4 = r2 * r2, r8 = r4 * r4;
-        const auto pair = [&](std::size_t n) { return xsimd::fma(lanes_type(c[n + 1]), r, lanes_type(c[n])); };
-        const lanes_type low = xsimd::fma(xsimd::fma(pair(6), r2, pair(4)), r4, xsimd::fma(pair(2), r2, pair(0)));
-        const lanes_type high = xsimd::fma(pair(12), r4, xsimd::fma(pair(10), r2, pair(8)));
-        return xsimd::fma(high, r8, low) * first * second;
-      } else {
-        const auto [p, q] = pade_terms(parts.r);
-        return (p * (first + first) / (q - p) + first) * second;
-      }
+      return exp_of(reduce(x));
     } else {
       return xsimd::exp(x);
+    }
+  }
+  static lanes_type exp_of(const reduced& parts) {
+    const lanes_type first = power_of_two(parts.half), second = power_of_two(parts.k - parts.half);
+    if constexpr (fused_multiply_add_v<Arch>) {
+      constexpr auto c = [] {
+        std::array<double, 14> inverse_factorials{1.0};
+        for (std::size_t n = 1; n != inverse_factorials.size(); ++n) {
+          inverse_factorials[n] = inverse_factorials[n - 1] / static_cast<double>(n);
+        }
+        return inverse_factorials;
+      }();
+      const lanes_type r = parts.r, r2 = r * r, r4 = r2 * r2, r8 = r4 * r4;
+      const auto pair = [&](std::size_t n) { return xsimd::fma(lanes_type(c[n + 1]), r, lanes_type(c[n])); };
+      const lanes_type low = xsimd::fma(xsimd::fma(pair(6), r2, pair(4)), r4, xsimd::fma(pair(2), r2, pair(0)));
+      const lanes_type high = xsimd::fma(pair(12), r4, xsimd::fma(pair(10), r2, pair(8)));
+      return xsimd::fma(high, r8, low) * first * second;
+    } else {
+      const auto [p, q] = pade_terms(parts.r);
+      return (p * (first + first) / (q - p) + first) * second;
     }
   }
 
@@ -130,15 +133,35 @@ struct lanes<xsimd::batch<T, Arch>> {
   // on the divider: 2^⌊k/2⌋ on the first term and 2^(⌊k/2⌋ − k) on the second,
   // so that both stay normal (the division alone rounds) and neither
   // multiplication waits on the other.
-  static lanes_type sigmoid(const lanes_type& x) {
-    if constexpr (std::is_same_v<T, double> && !fused_multiply_add_v<Arch>) {
-      const reduced parts = reduce(x);
-      const auto [p, q] = pade_terms(parts.r);
-      const lanes_type above = (q + p) * power_of_two(parts.half);
-      return above / (above + (q - p) * power_of_two(parts.half - parts.k));
+  static lanes_type sigmoid(const lanes_type& x) { return sigmoid(std::array{x})[0]; }
+  // Several independent sigmoids (a layer's, placed side by side by the
+  // forward pass), each step for all before the next: one after another,
+  // each a chain of dependent instructions ending in a division, they
+  // waited on each other's.
+  template <std::size_t N>
+  static std::array<lanes_type, N> sigmoid(const std::array<lanes_type, N>& x) {
+    std::array<lanes_type, N> result;
+    if constexpr (!std::is_same_v<T, double>) {
+      for_each_argument<N>([&](std::size_t i) { result[i] = lanes_type(1) / (lanes_type(1) + xsimd::exp(-x[i])); });
+    } else if constexpr (fused_multiply_add_v<Arch>) {
+      std::array<reduced, N> parts;
+      for_each_argument<N>([&](std::size_t i) { parts[i] = reduce(-x[i]); });
+      for_each_argument<N>([&](std::size_t i) { result[i] = lanes_type(1) / (lanes_type(1) + exp_of(parts[i])); });
     } else {
-      return lanes_type(1) / (lanes_type(1) + exp(-x));
+      std::array<reduced, N> parts;
+      for_each_argument<N>([&](std::size_t i) { parts[i] = reduce(x[i]); });
+      for_each_argument<N>([&](std::size_t i) {
+        const auto [p, q] = pade_terms(parts[i].r);
+        const lanes_type above = (q + p) * power_of_two(parts[i].half);
+        result[i] = above / (above + (q - p) * power_of_two(parts[i].half - parts[i].k));
+      });
     }
+    return result;
+  }
+  template <std::size_t N, class F>
+  static void for_each_argument(F f) {
+    [&]<std::size_t... I>(std::index_sequence<I...>) { (f(I), ...); }
+    (std::make_index_sequence<N>{});
   }
 
   // Cephes' Padé form of e^r = 1 + 2p/(q − p) = (q + p)/(q − p), p = r·P(r²)

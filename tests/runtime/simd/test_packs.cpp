@@ -9,7 +9,9 @@
 #include <ctdiff/ctdiff.hpp>
 #include <ctdiff/simd.hpp>
 #include <limits>
+#include <tuple>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "close_to.hpp"
@@ -213,6 +215,55 @@ TEST_CASE("a model's value, gradient and Hessian on a pack are its values sample
     }
   };
   std::apply([&](const auto&... model) { (compare(model), ...); }, models);
+}
+
+// The forward pass evaluates a layer's independent sigmoids together on packs
+// (steps of up to four; five make two steps). The output's partial by a
+// unit's weight is that unit's value, exactly: each the bits of its sigmoid
+// evaluated alone (the arguments exact, so that no contraction to a
+// multiply-add changes them); the whole gradient equal to the scalar one lane
+// by lane.
+TEST_CASE("a layer's sigmoids evaluated together on packs are each sigmoid's bits") {
+  using P = pack<double>;
+  constexpr auto d = var<"d">;
+  constexpr auto e = var<"e">;
+  constexpr auto layer = std::make_tuple(sigmoid(a * x + b), sigmoid(b * x - c), sigmoid(c * x + a), sigmoid(d * x - e),
+                                         sigmoid(e * x + d));
+  constexpr auto weights = std::make_tuple(var<"v0">, var<"v1">, var<"v2">, var<"v3">, var<"v4">);
+  constexpr auto output = [&]<std::size_t... J>(std::index_sequence<J...>) {
+    return ((std::get<J>(weights) * std::get<J>(layer)) + ...);
+  }
+  (std::make_index_sequence<5>{});
+  constexpr auto with_respect_to = std::apply([](auto... v) { return wrt(v..., a, b, c, d, e); }, weights);
+  std::array<double, P::size> xs{};
+  for (std::size_t k = 0; k != P::size; ++k) xs[k] = -6.5 + 3.25 * double(k);
+  const auto parameters = [&](auto number) {
+    const auto [v0, v1, v2, v3, v4] = weights;
+    return at(x = number(xs), a = number(1.25), b = number(-0.5), c = number(0.75), d = number(2.5), e = number(-3.0),
+              v0 = number(0.5), v1 = number(-1.5), v2 = number(2.0), v3 = number(0.25), v4 = number(-0.75));
+  };
+  const auto packed = parameters([](const auto& value) {
+    if constexpr (std::is_same_v<std::decay_t<decltype(value)>, double>) {
+      return P(value);
+    } else {
+      return P::load_unaligned(value.data());
+    }
+  });
+  const auto gradient = eval(ctdiff::gradient(output, with_respect_to), packed);
+  const auto each = std::apply([&](const auto&... unit) { return std::array{lanes_of(eval(unit, packed))...}; }, layer);
+  for (std::size_t k = 0; k != P::size; ++k) {
+    for (std::size_t j = 0; j != each.size(); ++j) CHECK(lanes_of(gradient[j])[k] == each[j][k]);
+    const auto scalar = parameters([&](const auto& value) {
+      if constexpr (std::is_same_v<std::decay_t<decltype(value)>, double>) {
+        return value;
+      } else {
+        return value[k];
+      }
+    });
+    const auto expected = eval(ctdiff::gradient(output, with_respect_to), scalar);
+    for (std::size_t i = 0; i != expected.size(); ++i)
+      CHECK(lanes_of(gradient[i])[k] == close_to(expected[i], 1e-12, 1e-12));
+  }
 }
 
 TEST_CASE("a pack binds beside plain numbers, and the result is a pack") {

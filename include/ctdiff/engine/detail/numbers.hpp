@@ -14,6 +14,7 @@
 #include <ctdiff/core/simplify.hpp>
 #include <ctdiff/engine/detail/walk.hpp>
 #include <type_traits>
+#include <utility>
 
 namespace ctdiff::detail {
 
@@ -143,9 +144,27 @@ constexpr void accumulate(T& slot, const Contribution& contribution) {
   if constexpr (!is_zero_v<Contribution>) slot += number_as<T>(constant_value(contribution));
 }
 
+// The operation an entry's Rule applies, named by the address of a tag of
+// its own, where a T evaluates several independent calls of it together
+// (its apply_together), else nullptr: the forward pass places such calls
+// side by side (walk.hpp's forward_plan_of).
+template <class Op>
+inline constexpr char operation_tag = 0;
+template <class Rule, class T>
+struct together_operation {
+  static constexpr const void* value = nullptr;
+};
+template <class Op, class T>
+requires requires(const std::array<T, 2>& x) { Op::apply_together(x); }
+struct together_operation<apply_unary<Op>, T> {
+  static constexpr const void* value = &operation_tag<Op>;
+};
+
 struct one_number {
   template <class Node>
   using rule = typename value_rule<Node>::type;
+  template <class Rule, class T>
+  using together = together_operation<Rule, T>;
   template <class Node>
   using is_batched = std::false_type;
   template <class Node, std::size_t Operand>
@@ -155,7 +174,15 @@ struct one_number {
 
   template <class Rule, class T>
   static constexpr void forward(T& own, const T& first, const T& second, const T& third, std::size_t) {
-    entry_value<T, Rule>(own, first, second, third);
+    if constexpr (!std::is_same_v<Rule, evaluated_by_step>) entry_value<T, Rule>(own, first, second, third);
+  }
+
+  template <class Rule, class T, std::size_t N>
+  static void forward_together(const std::array<T*, N>& own, const std::array<const T*, N>& argument) {
+    const auto values = Rule::operation::apply_together([&]<std::size_t... I>(std::index_sequence<I...>) {
+      return std::array<T, N>{*argument[I]...};
+    }(std::make_index_sequence<N>{}));
+    for (std::size_t i = 0; i != N; ++i) *own[i] = values[i];
   }
 
   // The branch of a where not taken gets +0, not nothing: the code stays straight-line.

@@ -15,6 +15,9 @@
 //                                   (not a where's condition; not through step)
 //   shares_adjoint<Node, Operand>   whether the operand's adjoint can be the
 //                                   node's own (a name's expression)
+//   together<Rule, T> (optional)    the operation whose independent calls T
+//                                   evaluates together, or nullptr, and
+//   forward_together<Rule>(entries, arguments)  their values, as one step
 // and the Slots, for an entry index i (see slot_index), entry(i),
 // values_of(i), adjoint_of(i), seed_adjoint(i, seed, count), bind(i, bound),
 // hold(i, node), share_target(i, to_gradient, clears, gradient, count) (where
@@ -87,9 +90,151 @@ struct holds_data
     : std::bool_constant<holds_operation_data<Node> ||
                          (operands<Node>::count == 0 && !is_bound_leaf<Node>::value && !std::is_empty<Node>::value)> {};
 
+// The order of the forward pass where some entries are evaluated together:
+// independent calls of one function (at the same depth, so neither waits on
+// the other), named alike by the Storage's together<Rule, T> (the address of
+// a tag of the operation), are placed side by side as one step, at the first
+// point where all their operands are computed; every other entry stays in
+// schedule order where its operands allow. At position P, entry order[P];
+// step[P] the size of the step that begins there, 1 for an entry alone, 0
+// for one evaluated by the step it belongs to.
+template <std::size_t Size>
+struct forward_plan {
+  std::array<std::size_t, Size> order{}, step{};
+};
+struct forward_facts {
+  std::array<std::size_t, 3> operand{};
+  const void* together = nullptr;
+};
+
+// Each step is tried where its last member is in schedule order and, if an
+// operand is not computed yet (it waits on a group placed later), tried again
+// after the next group is placed: in schedule order still, one pass, as a
+// step's operands come before its last member.
+inline constexpr std::size_t most_together = 4;
+template <std::size_t Size>
+constexpr forward_plan<Size> plan_forward(const std::array<forward_facts, Size>& facts) {
+  // Each entry's group named by its first member (its leader), and each
+  // group's last member.
+  std::array<std::size_t, Size> depth{}, group{}, last{}, leaders{}, members{};
+  std::size_t leader_count = 0;
+  for (std::size_t entry = 0; entry != Size; ++entry) {
+    for (const std::size_t operand : facts[entry].operand) {
+      if (operand != entry) depth[entry] = std::max(depth[entry], depth[operand] + 1);
+    }
+    group[entry] = entry;
+    for (std::size_t k = 0; facts[entry].together && k != leader_count; ++k) {
+      if (facts[leaders[k]].together == facts[entry].together && depth[leaders[k]] == depth[entry] &&
+          members[leaders[k]] != most_together) {
+        group[entry] = leaders[k];
+        break;
+      }
+    }
+    if (facts[entry].together && group[entry] == entry) leaders[leader_count++] = entry;
+    last[group[entry]] = entry;
+    ++members[group[entry]];
+  }
+  std::array<bool, Size> done{};
+  const auto ready = [&](std::size_t leader) {
+    for (std::size_t member = leader; member <= last[leader]; ++member) {
+      for (const std::size_t operand : facts[member].operand) {
+        if (group[member] == leader && operand != member && !done[operand]) return false;
+      }
+    }
+    return true;
+  };
+  forward_plan<Size> plan;
+  std::size_t placed = 0;
+  const auto place = [&](std::size_t leader) {
+    const std::size_t first = placed;
+    for (std::size_t member = leader; member <= last[leader]; ++member) {
+      if (group[member] != leader) continue;
+      plan.order[placed++] = member;
+      done[member] = true;
+    }
+    plan.step[first] = placed - first;
+  };
+  std::array<std::size_t, Size> waiting{};
+  std::size_t waiting_count = 0;
+  for (std::size_t entry = 0; entry != Size; ++entry) {
+    const std::size_t leader = group[entry];
+    if (last[leader] != entry) continue;
+    if (!ready(leader)) {
+      waiting[waiting_count++] = leader;
+      continue;
+    }
+    place(leader);
+    if (leader == entry) continue;
+    std::size_t still_waiting = 0;
+    for (std::size_t k = 0; k != waiting_count; ++k) {
+      if (ready(waiting[k])) {
+        place(waiting[k]);
+      } else {
+        waiting[still_waiting++] = waiting[k];
+      }
+    }
+    waiting_count = still_waiting;
+  }
+  return plan;
+}
+
+// Whether a Storage evaluates some entries of S together (numbers do, for a
+// number type with an operation's apply_together).
+template <class S, class Storage, class T>
+constexpr bool evaluates_together() {
+  if constexpr (requires { Storage::template together<void, T>::value; }) {
+    return []<std::size_t... Index>(std::index_sequence<Index...>) {
+      return (... ||
+              (Storage::template together<typename Storage::template rule<node_at_t<S, Index>>, T>::value != nullptr));
+    }
+    (std::make_index_sequence<S::size>{});
+  } else {
+    return false;
+  }
+}
+
+// The forward pass's order for S where the Storage evaluates some entries
+// together.
+template <class S, class Storage, class T>
+struct forward_plan_of {
+  static constexpr auto plan = plan_forward([]<std::size_t... Index>(std::index_sequence<Index...>) {
+    return std::array<forward_facts, S::size>{forward_facts{
+        {operand_slot<S, Index, 0>::value, operand_slot<S, Index, 1>::value, operand_slot<S, Index, 2>::value},
+        Storage::template together<typename Storage::template rule<node_at_t<S, Index>>, T>::value}...};
+  }(std::make_index_sequence<S::size>{}));
+};
+
+// A step of several entries, as numbers: the operation and the slots of its
+// entries and of their operands (see forward_pass).
+struct evaluated_by_step {};
+template <class Rule, class Entries, class Operands>
+struct together_step;
+template <class Rule, std::size_t... Entry, std::size_t... Operand>
+struct together_step<Rule, std::index_sequence<Entry...>, std::index_sequence<Operand...>> {
+  template <class Slots>
+  [[gnu::always_inline]] static constexpr void run(Slots& slots) {
+    Slots::storage::template forward_together<Rule>(std::array{&slots.entry(slot_index<Slots, Entry>)...},
+                                                    std::array{&slots.values_of(slot_index<Slots, Operand>)...});
+  }
+};
+struct no_together_step {
+  template <class Slots>
+  static constexpr void run(Slots&) {}
+};
+template <class S, class Plan, std::size_t First, class Storage, class Members>
+struct together_step_at;
+template <class S, class Plan, std::size_t First, class Storage, std::size_t... Member>
+struct together_step_at<S, Plan, First, Storage, std::index_sequence<Member...>> {
+  using type = together_step<typename Storage::template rule<node_at_t<S, Plan::plan.order[First]>>,
+                             std::index_sequence<Plan::plan.order[First + Member]...>,
+                             std::index_sequence<operand_slot<S, Plan::plan.order[First + Member], 0>::value...>>;
+};
+
 // The forward pass: symbols from the bindings and data from the expression,
-// where they are held, then every entry in order, children first, for count
-// samples. Always inlined, with every visit (see for_each_index).
+// where they are held, then every entry, children first, for count samples,
+// in schedule order or, where the storage evaluates some together, in the
+// order forward_plan_of gives. Always inlined, with every visit (see
+// for_each_index).
 template <class E, class B, class Slots>
 [[gnu::always_inline]] constexpr void forward_pass(const E& e, const B& b, Slots& slots, std::size_t count) {
   using S = schedule<E>;
@@ -104,16 +249,40 @@ template <class E, class B, class Slots>
         0, (slots.hold(slot_index<Slots, Slot>, node_at<typename S::template entry<Slot>::path>(e)), 0)...};
   }
   (slots_where_t<S, holds_data>{});
-  [&]<std::size_t... Index>(std::index_sequence<Index...>) __attribute__((always_inline)) {
-    [[maybe_unused]] const int in_order[] = {
-        0, (Storage::template forward<typename Storage::template rule<node_at_t<S, Index>>>(
-                slots.entry(slot_index<Slots, Index>),
-                slots.values_of(slot_index<Slots, operand_slot<S, Index, 0>::value>),
-                slots.values_of(slot_index<Slots, operand_slot<S, Index, 1>::value>),
-                slots.values_of(slot_index<Slots, operand_slot<S, Index, 2>::value>), count),
-            0)...};
+  // Each entry's forward call written here, not in a function of its own:
+  // one per entry, its name holding the model, made a network's compile
+  // markedly longer; a step of several entries is a function of numbers. The
+  // schedule's order its own fold: the plan's, with a choice per entry, made
+  // every other model compile longer too.
+  if constexpr (!evaluates_together<S, Storage, typename Slots::value_type>()) {
+    [&]<std::size_t... Index>(std::index_sequence<Index...>) __attribute__((always_inline)) {
+      [[maybe_unused]] const int in_order[] = {
+          0, (Storage::template forward<typename Storage::template rule<node_at_t<S, Index>>>(
+                  slots.entry(slot_index<Slots, Index>),
+                  slots.values_of(slot_index<Slots, operand_slot<S, Index, 0>::value>),
+                  slots.values_of(slot_index<Slots, operand_slot<S, Index, 1>::value>),
+                  slots.values_of(slot_index<Slots, operand_slot<S, Index, 2>::value>), count),
+              0)...};
+    }
+    (std::make_index_sequence<S::size>{});
+  } else {
+    using Plan = forward_plan_of<S, Storage, typename Slots::value_type>;
+    [&]<std::size_t... P>(std::index_sequence<P...>) __attribute__((always_inline)) {
+      [[maybe_unused]] const int in_order[] = {
+          0, (Storage::template forward<std::conditional_t<
+                  Plan::plan.step[P] == 1, typename Storage::template rule<node_at_t<S, Plan::plan.order[P]>>,
+                  evaluated_by_step>>(
+                  slots.entry(slot_index<Slots, Plan::plan.order[P]>),
+                  slots.values_of(slot_index<Slots, operand_slot<S, Plan::plan.order[P], 0>::value>),
+                  slots.values_of(slot_index<Slots, operand_slot<S, Plan::plan.order[P], 1>::value>),
+                  slots.values_of(slot_index<Slots, operand_slot<S, Plan::plan.order[P], 2>::value>), count),
+              std::conditional_t<(Plan::plan.step[P] > 1),
+                                 together_step_at<S, Plan, P, Storage, std::make_index_sequence<Plan::plan.step[P]>>,
+                                 std::type_identity<no_together_step>>::type::run(slots),
+              0)...};
+    }
+    (std::make_index_sequence<S::size>{});
   }
-  (std::make_index_sequence<S::size>{});
 }
 
 // What the reverse sweep does at one entry, as numbers only, so that the
