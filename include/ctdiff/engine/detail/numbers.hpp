@@ -177,8 +177,12 @@ struct one_number {
     if constexpr (!std::is_same_v<Rule, evaluated_by_step>) entry_value<T, Rule>(own, first, second, third);
   }
 
+  // Forced inline, as the passes that call it (one call a step): out of
+  // line, in a translation unit of many models, it passed its packs through
+  // memory and took every vector register from the loop around it.
   template <class Rule, class T, std::size_t N>
-  static void forward_together(const std::array<T*, N>& own, const std::array<const T*, N>& argument) {
+  [[gnu::always_inline]] static void forward_together(const std::array<T*, N>& own,
+                                                      const std::array<const T*, N>& argument) {
     const auto values = Rule::operation::apply_together([&]<std::size_t... I>(std::index_sequence<I...>) {
       return std::array<T, N>{*argument[I]...};
     }(std::make_index_sequence<N>{}));
