@@ -5,22 +5,21 @@
 #include <array>
 #include <cstddef>
 #include <ctdiff/engine/detail/walk.hpp>
+#include <string_view>
 
 namespace {
 
 using ctdiff::detail::forward_facts;
 using ctdiff::detail::plan_forward;
 
-constexpr char sigmoid_tag = 0, tanh_tag = 0;
-constexpr const void* sigmoid_calls = &sigmoid_tag;
-constexpr const void* tanh_calls = &tanh_tag;
+constexpr std::string_view sigmoid_calls = "sigmoid", tanh_calls = "tanh";
 
 // An entry with operands (an operand equal to the entry's own index is none).
 constexpr forward_facts entry(std::size_t self, std::size_t first, std::size_t second = 0,
-                              const void* together = nullptr) {
+                              std::string_view together = {}) {
   return {{first, second == 0 ? self : second, self}, together};
 }
-constexpr forward_facts leaf(std::size_t self) { return {{self, self, self}, nullptr}; }
+constexpr forward_facts leaf(std::size_t self) { return {{self, self, self}, {}}; }
 
 template <std::size_t Size>
 constexpr bool operands_come_first(const std::array<forward_facts, Size>& facts) {

@@ -225,8 +225,8 @@ TEST_CASE("a model's value, gradient and Hessian on a pack are its values sample
 // by lane.
 TEST_CASE("a layer's sigmoids evaluated together on packs are each sigmoid's bits") {
   using P = pack<double>;
-  constexpr auto d = var<"d">;
-  constexpr auto e = var<"e">;
+  static constexpr auto d = var<"d">;
+  static constexpr auto e = var<"e">;
   constexpr auto layer = std::make_tuple(sigmoid(a * x + b), sigmoid(b * x - c), sigmoid(c * x + a), sigmoid(d * x - e),
                                          sigmoid(e * x + d));
   constexpr auto weights = std::make_tuple(var<"v0">, var<"v1">, var<"v2">, var<"v3">, var<"v4">);

@@ -13,6 +13,7 @@
 #include <ctdiff/core/numbers.hpp>
 #include <ctdiff/core/simplify.hpp>
 #include <ctdiff/engine/detail/walk.hpp>
+#include <string_view>
 #include <type_traits>
 #include <utility>
 
@@ -144,20 +145,19 @@ constexpr void accumulate(T& slot, const Contribution& contribution) {
   if constexpr (!is_zero_v<Contribution>) slot += number_as<T>(constant_value(contribution));
 }
 
-// The operation an entry's Rule applies, named by the address of a tag of
-// its own, where a T evaluates several independent calls of it together
-// (its apply_together), else nullptr: the forward pass places such calls
-// side by side (walk.hpp's forward_plan_of).
-template <class Op>
-inline constexpr char operation_tag = 0;
+// The name of the operation an entry's Rule applies, where a T evaluates
+// several independent calls of it together (its apply_together), else empty:
+// the forward pass places such calls side by side (walk.hpp's
+// forward_plan_of). A name, not the address of a tag: with the sanitizers g++
+// does not take an address's comparison with null as a constant.
 template <class Rule, class T>
 struct together_operation {
-  static constexpr const void* value = nullptr;
+  static constexpr std::string_view value{};
 };
 template <class Op, class T>
 requires requires(const std::array<T, 2>& x) { Op::apply_together(x); }
 struct together_operation<apply_unary<Op>, T> {
-  static constexpr const void* value = &operation_tag<Op>;
+  static constexpr std::string_view value = Op::name;
 };
 
 struct one_number {

@@ -15,8 +15,8 @@
 //                                   (not a where's condition; not through step)
 //   shares_adjoint<Node, Operand>   whether the operand's adjoint can be the
 //                                   node's own (a name's expression)
-//   together<Rule, T> (optional)    the operation whose independent calls T
-//                                   evaluates together, or nullptr, and
+//   together<Rule, T> (optional)    the name of the operation whose independent
+//                                   calls T evaluates together, or empty, and
 //   forward_together<Rule>(entries, arguments)  their values, as one step
 // and the Slots, for an entry index i (see slot_index), entry(i),
 // values_of(i), adjoint_of(i), seed_adjoint(i, seed, count), bind(i, bound),
@@ -32,6 +32,7 @@
 #include <ctdiff/core/expression.hpp>
 #include <ctdiff/engine/schedule.hpp>
 #include <ctdiff/engine/wrt.hpp>
+#include <string_view>
 #include <type_traits>
 #include <utility>
 
@@ -92,8 +93,8 @@ struct holds_data
 
 // The order of the forward pass where some entries are evaluated together:
 // independent calls of one function (at the same depth, so neither waits on
-// the other), named alike by the Storage's together<Rule, T> (the address of
-// a tag of the operation), are placed side by side as one step, at the first
+// the other), named alike by the Storage's together<Rule, T> (the
+// operation's name), are placed side by side as one step, at the first
 // point where all their operands are computed; every other entry stays in
 // schedule order where its operands allow. At position P, entry order[P];
 // step[P] the size of the step that begins there, 1 for an entry alone, 0
@@ -104,7 +105,7 @@ struct forward_plan {
 };
 struct forward_facts {
   std::array<std::size_t, 3> operand{};
-  const void* together = nullptr;
+  std::string_view together{};
 };
 
 // Each step is tried where its last member is in schedule order and, if an
@@ -123,14 +124,14 @@ constexpr forward_plan<Size> plan_forward(const std::array<forward_facts, Size>&
       if (operand != entry) depth[entry] = std::max(depth[entry], depth[operand] + 1);
     }
     group[entry] = entry;
-    for (std::size_t k = 0; facts[entry].together && k != leader_count; ++k) {
+    for (std::size_t k = 0; !facts[entry].together.empty() && k != leader_count; ++k) {
       if (facts[leaders[k]].together == facts[entry].together && depth[leaders[k]] == depth[entry] &&
           members[leaders[k]] != most_together) {
         group[entry] = leaders[k];
         break;
       }
     }
-    if (facts[entry].together && group[entry] == entry) leaders[leader_count++] = entry;
+    if (!facts[entry].together.empty() && group[entry] == entry) leaders[leader_count++] = entry;
     last[group[entry]] = entry;
     ++members[group[entry]];
   }
@@ -185,7 +186,7 @@ constexpr bool evaluates_together() {
   if constexpr (requires { Storage::template together<void, T>::value; }) {
     return []<std::size_t... Index>(std::index_sequence<Index...>) {
       return (... ||
-              (Storage::template together<typename Storage::template rule<node_at_t<S, Index>>, T>::value != nullptr));
+              !Storage::template together<typename Storage::template rule<node_at_t<S, Index>>, T>::value.empty());
     }
     (std::make_index_sequence<S::size>{});
   } else {
