@@ -45,6 +45,11 @@ struct exp_op {
   static constexpr std::string_view name = "exp";
   // A pack type chooses how (core/numbers.hpp's lanes).
   static auto apply(auto x) { return detail::lanes<decltype(x)>::exp(x); }
+  // Independent arguments side by side, where a pack type evaluates them together.
+  template <class T, std::size_t N>
+  static auto apply_together(const std::array<T, N>& x) -> decltype(detail::lanes<T>::exp(x)) {
+    return detail::lanes<T>::exp(x);
+  }
   static constexpr auto derivative(const auto&, const auto& f) { return f; }
 };
 

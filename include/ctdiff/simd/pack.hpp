@@ -99,13 +99,22 @@ struct lanes<xsimd::batch<T, Arch>> {
   // 1 + 2p/(q − p), its 1 folded into the scaling. The products by 2^⌊k/2⌋ and
   // 2^(k − ⌊k/2⌋) overflow to ∞ and underflow through the subnormals to 0 as
   // e^x does.
-  static lanes_type exp(const lanes_type& x) {
+  static lanes_type exp(const lanes_type& x) { return exp(std::array{x})[0]; }
+  // Several independent exponentials (placed side by side by the forward
+  // pass), the reduction for all before the rest.
+  template <std::size_t N>
+  static std::array<lanes_type, N> exp(const std::array<lanes_type, N>& x) {
+    std::array<lanes_type, N> result;
     if constexpr (std::is_same_v<T, double>) {
-      return exp_of(reduce(x));
+      std::array<reduced, N> parts;
+      for_each_argument<N>([&](std::size_t i) { parts[i] = reduce(x[i]); });
+      for_each_argument<N>([&](std::size_t i) { result[i] = exp_of(parts[i]); });
     } else {
-      return xsimd::exp(x);
+      for_each_argument<N>([&](std::size_t i) { result[i] = xsimd::exp(x[i]); });
     }
+    return result;
   }
+  // e^x from x's reduction.
   static lanes_type exp_of(const reduced& parts) {
     const lanes_type first = power_of_two(parts.half), second = power_of_two(parts.k - parts.half);
     if constexpr (fused_multiply_add_v<Arch>) {

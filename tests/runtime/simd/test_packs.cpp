@@ -217,18 +217,19 @@ TEST_CASE("a model's value, gradient and Hessian on a pack are its values sample
   std::apply([&](const auto&... model) { (compare(model), ...); }, models);
 }
 
-// The forward pass evaluates a layer's independent sigmoids together on packs
-// (steps of up to four; five make two steps). The output's partial by a
-// unit's weight is that unit's value, exactly: each the bits of its sigmoid
+// The forward pass evaluates independent calls of sigmoid, and of exp, together
+// on packs (steps of up to four; five make two steps). The output's partial by a
+// unit's weight is that unit's value, exactly: each the bits of its function
 // evaluated alone (the arguments exact, so that no contraction to a
 // multiply-add changes them); the whole gradient equal to the scalar one lane
 // by lane.
-TEST_CASE("a layer's sigmoids evaluated together on packs are each sigmoid's bits") {
+template <class Function>
+void check_layer_evaluated_together() {
   using P = pack<double>;
+  constexpr Function f{};
   static constexpr auto d = var<"d">;
   static constexpr auto e = var<"e">;
-  constexpr auto layer = std::make_tuple(sigmoid(a * x + b), sigmoid(b * x - c), sigmoid(c * x + a), sigmoid(d * x - e),
-                                         sigmoid(e * x + d));
+  constexpr auto layer = std::make_tuple(f(a * x + b), f(b * x - c), f(c * x + a), f(d * x - e), f(e * x + d));
   constexpr auto weights = std::make_tuple(var<"v0">, var<"v1">, var<"v2">, var<"v3">, var<"v4">);
   constexpr auto output = [&]<std::size_t... J>(std::index_sequence<J...>) {
     return ((std::get<J>(weights) * std::get<J>(layer)) + ...);
@@ -264,6 +265,11 @@ TEST_CASE("a layer's sigmoids evaluated together on packs are each sigmoid's bit
     for (std::size_t i = 0; i != expected.size(); ++i)
       CHECK(lanes_of(gradient[i])[k] == close_to(expected[i], 1e-12, 1e-12));
   }
+}
+
+TEST_CASE("a layer's calls evaluated together on packs are each call's bits") {
+  check_layer_evaluated_together<decltype([](const auto& u) { return sigmoid(u); })>();
+  check_layer_evaluated_together<decltype([](const auto& u) { return exp(u); })>();
 }
 
 TEST_CASE("a pack binds beside plain numbers, and the result is a pack") {
