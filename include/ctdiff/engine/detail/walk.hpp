@@ -94,9 +94,9 @@ struct holds_data
 // The order of the forward pass where some entries are evaluated together:
 // independent calls of one function (at the same depth, so neither waits on
 // the other), named alike by the Storage's together<Rule, T> (the
-// operation's name), are placed side by side as one step, at the first
-// point where all their operands are computed; every other entry stays in
-// schedule order where its operands allow. At position P, entry order[P];
+// operation's name), are placed side by side as one step (see plan_forward
+// for where); every other entry stays in schedule order where its operands
+// allow. At position P, entry order[P];
 // step[P] the size of the step that begins there, 1 for an entry alone, 0
 // for one evaluated by the step it belongs to.
 template <std::size_t Size>
@@ -108,11 +108,14 @@ struct forward_facts {
   std::string_view together{};
 };
 
+// At most four calls a step: a step's values and their intermediates stay in
+// the vector registers (SSE2 has sixteen).
+inline constexpr std::size_t most_together = 4;
+
 // Each step is tried where its last member is in schedule order and, if an
 // operand is not computed yet (it waits on a group placed later), tried again
 // after the next group is placed: in schedule order still, one pass, as a
 // step's operands come before its last member.
-inline constexpr std::size_t most_together = 4;
 template <std::size_t Size>
 constexpr forward_plan<Size> plan_forward(const std::array<forward_facts, Size>& facts) {
   // Each entry's group named by its first member (its leader), and each
