@@ -12,6 +12,7 @@
 #include <boost/hana/tuple.hpp>
 #include <boost/hana/unpack.hpp>
 #include <cstddef>
+#include <ctdiff/core/detail/unrolled.hpp>
 #include <ctdiff/engine/gradient.hpp>
 #include <ctdiff/optimize/minimize.hpp>
 #include <ctdiff/optimize/record.hpp>
@@ -207,19 +208,6 @@ using fit_result = fitted<ParameterBindings, training_result<typename ParameterB
 
 namespace detail {
 
-// f(0), ..., f(N - 1), each index a constant after inlining: then the
-// compiler can hold a small model's per-sample sums in registers, where a
-// loop over the index leaves them in an array stored at every sample (and g++
-// packs two of them into one vector register, unpacked at every sample).
-template <std::size_t N, class F>
-void for_each_partial(F&& f) {
-  [&]<std::size_t... I>(std::index_sequence<I...>) {
-    // A braced list, not a fold: clang++ stops at 256 operands in a fold.
-    [[maybe_unused]] const int in_order[] = {0, (f(I), 0)...};
-  }
-  (std::make_index_sequence<N>{});
-}
-
 // The objective of fit(): the loss and its gradient over samples, evaluated
 // in one bindings object whose data values are overwritten per sample. A copy
 // (one per thread) has bindings of its own and reads the same flat parameters.
@@ -287,10 +275,10 @@ struct fit_problem {
       load_sample(local, samples, index);
       const auto evaluated = eval_with_value(loss_gradient, local);
       sum += evaluated.value;
-      for_each_partial<W::size>([&](std::size_t i) { sums[i] += evaluated.gradient[i]; });
+      for_each_unrolled<W::size>([&](std::size_t i) { sums[i] += evaluated.gradient[i]; });
     });
     const T scale = factor();
-    for_each_partial<W::size>([&](std::size_t i) { gradient[i] += scale * sums[i]; });
+    for_each_unrolled<W::size>([&](std::size_t i) { gradient[i] += scale * sums[i]; });
     return scale * sum;
   }
 

@@ -127,15 +127,15 @@ struct packed_fit_problem : fit_problem<Loss, ParameterBindings, Dataset> {
     const auto loss_gradient = ctdiff::gradient(this->summand(), W{});
     lanes sum(T(0));
     std::array<lanes, W::size> sums;
-    for_each_partial<W::size>([&](std::size_t k) { sums[k] = lanes(T(0)); });
+    for_each_unrolled<W::size>([&](std::size_t k) { sums[k] = lanes(T(0)); });
     for (std::size_t i = 0; i != indices.size(); i += width) {
       load<Consecutive>(packed, indices, i);
       const auto evaluated = eval_with_value(loss_gradient, packed);
       sum += evaluated.value;
-      for_each_partial<W::size>([&](std::size_t k) { sums[k] += evaluated.gradient[k]; });
+      for_each_unrolled<W::size>([&](std::size_t k) { sums[k] += evaluated.gradient[k]; });
     }
     const T scale = this->factor();
-    for_each_partial<W::size>([&](std::size_t k) { gradient[k] += scale * in_lane_order(sums[k]); });
+    for_each_unrolled<W::size>([&](std::size_t k) { gradient[k] += scale * in_lane_order(sums[k]); });
     return scale * in_lane_order(sum);
   }
 

@@ -12,6 +12,7 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <ctdiff/core/detail/unrolled.hpp>
 #include <ctdiff/core/numbers.hpp>
 #include <ctdiff/simd/detail/sleef.hpp>
 #include <limits>
@@ -107,10 +108,10 @@ struct lanes<xsimd::batch<T, Arch>> {
     std::array<lanes_type, N> result;
     if constexpr (std::is_same_v<T, double>) {
       std::array<reduced, N> parts;
-      for_each_argument<N>([&](std::size_t i) { parts[i] = reduce(x[i]); });
-      for_each_argument<N>([&](std::size_t i) { result[i] = exp_of(parts[i]); });
+      for_each_unrolled<N>([&](std::size_t i) { parts[i] = reduce(x[i]); });
+      for_each_unrolled<N>([&](std::size_t i) { result[i] = exp_of(parts[i]); });
     } else {
-      for_each_argument<N>([&](std::size_t i) { result[i] = xsimd::exp(x[i]); });
+      for_each_unrolled<N>([&](std::size_t i) { result[i] = xsimd::exp(x[i]); });
     }
     return result;
   }
@@ -146,31 +147,26 @@ struct lanes<xsimd::batch<T, Arch>> {
   // Several independent sigmoids (a layer's, placed side by side by the
   // forward pass), each step for all before the next: one after another,
   // each a chain of dependent instructions ending in a division, they
-  // waited on each other's.
+  // waited on each other's. With a multiply-add, and for floats, 1/(1 + e^−x)
+  // on exp's own steps.
   template <std::size_t N>
   static std::array<lanes_type, N> sigmoid(const std::array<lanes_type, N>& x) {
     std::array<lanes_type, N> result;
-    if constexpr (!std::is_same_v<T, double>) {
-      for_each_argument<N>([&](std::size_t i) { result[i] = lanes_type(1) / (lanes_type(1) + xsimd::exp(-x[i])); });
-    } else if constexpr (fused_multiply_add_v<Arch>) {
-      std::array<reduced, N> parts;
-      for_each_argument<N>([&](std::size_t i) { parts[i] = reduce(-x[i]); });
-      for_each_argument<N>([&](std::size_t i) { result[i] = lanes_type(1) / (lanes_type(1) + exp_of(parts[i])); });
+    if constexpr (!std::is_same_v<T, double> || fused_multiply_add_v<Arch>) {
+      std::array<lanes_type, N> negated;
+      for_each_unrolled<N>([&](std::size_t i) { negated[i] = -x[i]; });
+      const std::array<lanes_type, N> e = exp(negated);
+      for_each_unrolled<N>([&](std::size_t i) { result[i] = lanes_type(1) / (lanes_type(1) + e[i]); });
     } else {
       std::array<reduced, N> parts;
-      for_each_argument<N>([&](std::size_t i) { parts[i] = reduce(x[i]); });
-      for_each_argument<N>([&](std::size_t i) {
+      for_each_unrolled<N>([&](std::size_t i) { parts[i] = reduce(x[i]); });
+      for_each_unrolled<N>([&](std::size_t i) {
         const auto [p, q] = pade_terms(parts[i].r);
         const lanes_type above = (q + p) * power_of_two(parts[i].half);
         result[i] = above / (above + (q - p) * power_of_two(parts[i].half - parts[i].k));
       });
     }
     return result;
-  }
-  template <std::size_t N, class F>
-  static void for_each_argument(F f) {
-    [&]<std::size_t... I>(std::index_sequence<I...>) { (f(I), ...); }
-    (std::make_index_sequence<N>{});
   }
 
   // Cephes' Padé form of e^r = 1 + 2p/(q − p) = (q + p)/(q − p), p = r·P(r²)
