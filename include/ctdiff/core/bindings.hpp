@@ -8,6 +8,7 @@
 #include <ctdiff/core/families.hpp>
 #include <ctdiff/core/numbers.hpp>
 #include <string_view>
+#include <tuple>
 #include <type_traits>
 
 namespace ctdiff {
@@ -79,6 +80,52 @@ constexpr void require_not_in_params_and_data() {
 
 template <class T>
 using floating_t = std::conditional_t<is_real_v<T>, T, double>;
+
+// The values' common type is a number: a class (a pack, a dual number) or
+// arithmetic. For a pack of doubles beside a pack of floats clang++ finds the
+// raw vector register, which both convert to and ctdiff does not compute in.
+template <class... Ts>
+concept have_common_number = requires {
+  typename std::common_type_t<floating_t<Ts>...>;
+}
+&&(std::is_class_v<std::common_type_t<floating_t<Ts>...>> ||
+   std::is_arithmetic_v<std::common_type_t<floating_t<Ts>...>>);
+
+// Instantiated for each value of at(...), Common false for the first whose
+// number type has none in common with the values before it, so that the
+// instantiation line names its symbol and its type.
+template <fixed_string Name, class T, bool Common>
+constexpr void require_common_number() {
+  static_assert(Common,
+                "ctdiff: this symbol's value has no number type in common with the values bound before it in "
+                "at(...) (a pack of floats beside a pack of doubles, say): bind every value as one number type, "
+                "or plain numbers beside packs of one type");
+}
+
+template <class Values, std::size_t... I>
+constexpr bool first_have_common_number(std::index_sequence<I...>) {
+  return have_common_number<std::tuple_element_t<I, Values>...>;
+}
+
+// The value at Index has a number type in common with those before it, or
+// those have none among themselves: only the first culprit is reported.
+template <class Values, std::size_t Index>
+constexpr bool common_with_earlier() {
+  if constexpr (Index == 0) {
+    return true;
+  } else {
+    return first_have_common_number<Values>(std::make_index_sequence<Index + 1>{}) ||
+           !first_have_common_number<Values>(std::make_index_sequence<Index>{});
+  }
+}
+
+template <fixed_string... Names, class... Ts>
+constexpr void report_values_without_common_number(const binding<Names, Ts>&...) {
+  [&]<std::size_t... I>(std::index_sequence<I...>) {
+    (require_common_number<Names, Ts, common_with_earlier<std::tuple<Ts...>, I>()>(), ...);
+  }
+  (std::index_sequence_for<Ts...>{});
+}
 
 template <fixed_string... Names>
 constexpr bool all_distinct() {
@@ -164,10 +211,13 @@ requires(is_family_binding_v<Arguments> || ...) constexpr auto at(const Argument
 
 template <fixed_string... Names, class... Ts>
 constexpr auto at(binding<Names, Ts>... values) {
-  if constexpr (detail::all_distinct<Names...>()) {
-    return bindings<binding<Names, Ts>...>{values...};
-  } else {
+  if constexpr (!detail::all_distinct<Names...>()) {
     static_assert(detail::all_distinct<Names...>(), "ctdiff: a symbol is bound twice in at(...)");
+  } else if constexpr (!detail::have_common_number<Ts...>) {
+    detail::report_values_without_common_number(values...);
+    return bindings<binding<Names, double>...>{};  // evaluable: the message above stays the only error
+  } else {
+    return bindings<binding<Names, Ts>...>{values...};
   }
 }
 
