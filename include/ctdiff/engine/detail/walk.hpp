@@ -109,7 +109,8 @@ struct forward_facts {
 };
 
 // At most four calls a step: a step's values and their intermediates stay in
-// the vector registers (SSE2 has sixteen).
+// the vector registers (SSE2 has sixteen). Steps of two, six and eight were
+// slower (bench/results/simd.md).
 inline constexpr std::size_t most_together = 4;
 
 // Each step is tried where its last member is in schedule order and, if an
