@@ -87,7 +87,7 @@ struct eigen_network {
       column /= sum;
     }
     const T scale = T(1) / T(batch);
-    probabilities = (probabilities - labels) * scale;
+    (probabilities -= labels) *= scale;
     g2.noalias() = probabilities * activation.transpose();
     g_bias2 = probabilities.rowwise().sum();
     delta_hidden.noalias() = w2.transpose() * probabilities;
